@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../shared/config.js';
+import { createApp } from '../shared/http/app.js';
+import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
+import { findJava, JavaMissingError } from '../shared/local/java.js';
+import { loadOrCreateRootKey } from '../shared/local/root-key.js';
+import { startS3Server } from '../shared/local/s3-server.js';
+import { createLogContext } from '../shared/log/create-log-context.js';
+import { createStorageClients } from '../shared/storage/clients.js';
+import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
+
+/** `npm start`: DynamoDB Local + s3rver + the API on one machine, data under FRESHET_DATA_DIR. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  try {
+    findJava();
+  } catch (err) {
+    if (err instanceof JavaMissingError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const [dynamo, s3] = await Promise.all([
+    startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb') }),
+    startS3Server({ directory: join(dataDir, 's3') }),
+  ]);
+  const stopEmulators = () => Promise.allSettled([dynamo.stop(), s3.stop()]);
+  try {
+    const clients = createStorageClients({ region: config.region, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
+    const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
+    const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
+    const app = createApp({ log, rootKey });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
+      const url = `http://localhost:${info.port}`;
+      console.log(`Freshet is running at ${url}  (data in ${dataDir})`);
+      console.log(`API key: ${rootKey}`);
+      console.log(`Try:     curl -H "Authorization: Bearer ${rootKey}" ${url}/v1/topics`);
+      console.log(`Docs:    ${url}/docs`);
+    });
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: stopping`);
+      server.close();
+      void stopEmulators().then(() => process.exit(0));
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  } catch (err) {
+    await stopEmulators();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * All configuration is environment variables, parsed once here. Nothing else reads
+ * `process.env`: entry points call `loadConfig(process.env)` and pass the result down.
+ */
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  FRESHET_ROOT_KEY: z.string().min(16, 'FRESHET_ROOT_KEY must be at least 16 characters').optional(),
+  FRESHET_DATA_DIR: z.string().min(1).default('.freshet'),
+  FRESHET_TABLE: z.string().min(3).max(255).default('freshet'),
+  FRESHET_BUCKET: z.string().min(3).max(63).default('freshet'),
+  FRESHET_DYNAMODB_ENDPOINT: z.url().optional(),
+  FRESHET_S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Milliseconds a produce may spend retrying a contended commit before answering 503. */
+  FRESHET_COMMIT_BUDGET_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  port: number;
+  rootKey: string | undefined;
+  dataDir: string;
+  table: string;
+  bucket: string;
+  dynamoEndpoint: string | undefined;
+  s3Endpoint: string | undefined;
+  region: string;
+  commitBudgetMs: number;
+}
+
+export function loadConfig(env: Env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    rootKey: c.FRESHET_ROOT_KEY,
+    dataDir: c.FRESHET_DATA_DIR,
+    table: c.FRESHET_TABLE,
+    bucket: c.FRESHET_BUCKET,
+    dynamoEndpoint: c.FRESHET_DYNAMODB_ENDPOINT,
+    s3Endpoint: c.FRESHET_S3_ENDPOINT,
+    region: c.AWS_REGION,
+    commitBudgetMs: c.FRESHET_COMMIT_BUDGET_MS,
+  };
+}

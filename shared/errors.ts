@@ -1,0 +1,95 @@
+/**
+ * One error hierarchy for the whole service. Each subclass has a stable `code`, an HTTP
+ * status and the data a caller needs to recover; `shared/http/problem.ts` turns any of
+ * them into RFC 9457 problem+json in one place, so no handler picks a status by hand.
+ */
+export class FreshetError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** Extra members of the problem document (e.g. `logStartOffset`, `highWatermark`). */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: string, status: number, message: string, extensions: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.extensions = extensions;
+  }
+}
+
+/** The request is malformed; `errors` names each offending field. */
+export class InvalidRequestError extends FreshetError {
+  constructor(message: string, errors: { path: string; message: string }[] = []) {
+    super('INVALID_REQUEST', 400, message, errors.length > 0 ? { errors } : {});
+  }
+}
+
+export class UnauthorizedError extends FreshetError {
+  constructor(message = 'a valid API key is required: Authorization: Bearer <key>') {
+    super('UNAUTHORIZED', 401, message);
+  }
+}
+
+export class NotFoundError extends FreshetError {}
+
+export class TopicNotFoundError extends NotFoundError {
+  constructor(topic: string) {
+    super('TOPIC_NOT_FOUND', 404, `topic '${topic}' does not exist`, { topic });
+  }
+}
+
+export class PartitionNotFoundError extends NotFoundError {
+  constructor(topic: string, partition: number, partitions: number) {
+    super('PARTITION_NOT_FOUND', 404, `topic '${topic}' has partitions 0..${partitions - 1}; there is no partition ${partition}`, {
+      topic,
+      partition,
+      partitions,
+    });
+  }
+}
+
+export class TopicExistsError extends FreshetError {
+  constructor(topic: string) {
+    super('TOPIC_EXISTS', 409, `topic '${topic}' already exists`, { topic });
+  }
+}
+
+/** Kafka's OFFSET_OUT_OF_RANGE: carries both bounds so the reader can reset. */
+export class OffsetOutOfRangeError extends FreshetError {
+  constructor(offset: number, logStartOffset: number, highWatermark: number) {
+    super(
+      'OFFSET_OUT_OF_RANGE',
+      416,
+      `offset ${offset} is outside [logStartOffset ${logStartOffset}, highWatermark ${highWatermark}]`,
+      { offset, logStartOffset, highWatermark },
+    );
+  }
+}
+
+export class PayloadTooLargeError extends FreshetError {
+  constructor(code: 'RECORD_TOO_LARGE' | 'REQUEST_TOO_LARGE' | 'TOO_MANY_RECORDS', message: string, extensions: Record<string, unknown> = {}) {
+    super(code, 413, message, extensions);
+  }
+}
+
+/** A semantically invalid request that parsed fine (e.g. shrinking partitions). */
+export class UnprocessableError extends FreshetError {
+  constructor(code: string, message: string, extensions: Record<string, unknown> = {}) {
+    super(code, 422, message, extensions);
+  }
+}
+
+/** Optimistic commit kept losing races; the client should retry after `retryAfterSeconds`. */
+export class CommitContentionError extends FreshetError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('COMMIT_CONTENTION', 503, 'too many concurrent commits to the same partition; retry later', { retryAfterSeconds });
+  }
+}
+
+/** A stored record batch failed its CRC-32C check or could not be parsed. */
+export class CorruptRecordBatchError extends FreshetError {
+  constructor(message: string) {
+    super('CORRUPT_RECORD_BATCH', 500, message);
+  }
+}

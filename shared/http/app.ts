@@ -1,0 +1,40 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { InvalidRequestError, NotFoundError } from '../errors.js';
+import type { LogContext } from '../log/log-context.js';
+import { requireApiKey } from './auth.js';
+import { renderDocsPage } from './docs-page.js';
+import { openApiYaml } from './openapi-document.js';
+import { problemResponse } from './problem.js';
+import { registerRecordRoutes } from './routes/records.js';
+import { registerTopicRoutes } from './routes/topics.js';
+
+export interface AppDeps {
+  log: LogContext;
+  rootKey: string;
+}
+
+/** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || result.target, message: i.message }));
+        throw new InvalidRequestError(`invalid ${result.target}: ${errors[0]?.path} ${errors[0]?.message}`, errors);
+      }
+    },
+  });
+  app.onError(problemResponse);
+  app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
+
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : requireApiKey(deps.rootKey)(c, next)));
+
+  registerTopicRoutes(app, deps.log);
+  registerRecordRoutes(app, deps.log);
+
+  let spec: string | undefined;
+  const specYaml = () => (spec ??= openApiYaml(app));
+  app.get('/openapi.yaml', (c) => c.body(specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
+  app.get('/docs', (c) => c.html(renderDocsPage(specYaml())));
+  return app;
+}

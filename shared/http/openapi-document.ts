@@ -1,0 +1,16 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { stringify } from 'yaml';
+
+export const API_INFO = {
+  title: 'Freshet',
+  version: '1',
+  description:
+    'Serverless, Kafka-style event streaming on S3 and DynamoDB. Every route except /v1/health, /openapi.yaml and /docs needs `Authorization: Bearer <api key>`. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+};
+
+/** The OpenAPI 3.1 document of the routes registered on `app`, as YAML (openapi.yaml). */
+export function openApiYaml(app: OpenAPIHono): string {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: API_INFO, security: [{ bearerAuth: [] }] });
+  return `# Generated from the zod route definitions by \`npm run openapi\`; do not edit.\n${stringify(doc, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { PayloadTooLargeError } from '../../errors.js';
+import { describePartitions } from '../../log/describe-partitions.js';
+import { fetchRecords } from '../../log/fetch.js';
+import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from '../../log/limits.js';
+import { offsetForTimestamp } from '../../log/list-offsets.js';
+import type { LogContext } from '../../log/log-context.js';
+import { produce } from '../../log/produce.js';
+import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
+import { digits, FetchQuery, FetchResponse, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 printable ASCII characters')
+    .optional()
+    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'a retry with the same key returns the first answer (24 h)' }),
+});
+
+const PartitionsResponse = z
+  .object({
+    partitions: z.array(
+      z.object({
+        partition: z.number().int(),
+        logStartOffset: z.number().int(),
+        highWatermark: z.number().int(),
+        bytes: z.number().int(),
+        lastAppendTime: z.number().int().nullable(),
+      }),
+    ),
+  })
+  .openapi('Partitions');
+
+export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/topics/{topic}/records',
+      tags: ['records'],
+      summary: 'Produce records',
+      middleware: [
+        bodyLimit({
+          maxSize: MAX_REQUEST_BYTES,
+          onError: () => {
+            throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a produce request body may be at most ${MAX_REQUEST_BYTES} bytes`);
+          },
+        }),
+      ] as const,
+      request: {
+        params: TopicParams,
+        headers: IdempotencyHeaders,
+        body: { content: { 'application/json': { schema: ProduceBody } }, required: true },
+      },
+      responses: {
+        200: json(ProduceResponse, 'the offset of every record, in request order'),
+        ...problems,
+        ...notFound,
+        413: problem('a record, or the request, is too large'),
+        422: problem('the request touches too many partitions, or reuses an Idempotency-Key'),
+        503: problem('commit contention; retry after Retry-After seconds'),
+      },
+    }),
+    async (c) => {
+      const { topic } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const records = toProduceRecords(body.records, body.encoding ?? 'json');
+      const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+      const result = await produce(ctx, { topic, records, ...(key ? { idempotency: { key, fingerprint } } : {}) });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/topics/{topic}/partitions/{partition}/records',
+      tags: ['records'],
+      summary: 'Fetch records from a partition',
+      request: { params: PartitionParams, query: FetchQuery },
+      responses: {
+        200: json(FetchResponse, 'records from the offset on'),
+        ...problems,
+        ...notFound,
+        416: problem('offset below the log start or above the high watermark'),
+        422: problem('a record cannot be shown in the requested encoding'),
+      },
+    }),
+    async (c) => {
+      const { topic, partition } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const result = await fetchRecords(ctx, {
+        topic,
+        partition,
+        offset: q.offset,
+        limit: Math.max(1, q.limit ?? FETCH_DEFAULT_LIMIT),
+        maxBytes: Math.max(1, q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES),
+        waitMs: q.waitMs ?? 0,
+      });
+      const encoding = q.encoding ?? 'json';
+      return c.json({ ...result, records: result.records.map((r) => toJsonRecord(r, partition, encoding)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/topics/{topic}/partitions',
+      tags: ['records'],
+      summary: 'Partitions with their log start, high watermark and size',
+      request: { params: TopicParams },
+      responses: { 200: json(PartitionsResponse, 'one entry per partition'), ...problems, ...notFound },
+    }),
+    async (c) => c.json({ partitions: await describePartitions(ctx, c.req.valid('param').topic) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/topics/{topic}/partitions/{partition}/offsets',
+      tags: ['records'],
+      summary: 'First offset appended at or after a timestamp (Kafka offsetsForTimes)',
+      request: {
+        params: PartitionParams,
+        query: z.object({ timestamp: digits('timestamp').openapi({ type: 'string', description: 'ms since the epoch' }) }),
+      },
+      responses: {
+        200: json(
+          z.object({ offset: z.number().int(), timestamp: z.number().int().nullable().openapi({ description: 'its append time; null when at the high watermark' }) }),
+          'the offset',
+        ),
+        ...problems,
+        ...notFound,
+      },
+    }),
+    async (c) => {
+      const { topic, partition } = c.req.valid('param');
+      return c.json(await offsetForTimestamp(ctx, topic, partition, c.req.valid('query').timestamp), 200);
+    },
+  );
+}

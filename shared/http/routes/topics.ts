@@ -1,0 +1,88 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { LogContext } from '../../log/log-context.js';
+import { MAX_PARTITIONS } from '../../topics/topic.js';
+import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
+import { notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
+
+const CreateTopicBody = z
+  .strictObject({
+    name: TopicName,
+    partitions: z.number().int().min(1).max(MAX_PARTITIONS),
+    retention: Retention.optional(),
+    compression: z.enum(['none', 'gzip']).optional(),
+    cleanupPolicy: z.enum(['delete']).optional().openapi({ description: "only 'delete' (time/size retention) is supported" }),
+  })
+  .openapi('CreateTopicRequest');
+
+const UpdateTopicBody = z
+  .strictObject({
+    partitions: z.number().int().min(1).max(MAX_PARTITIONS).optional().openapi({ description: 'grow only' }),
+    retention: Retention.optional(),
+  })
+  .openapi('UpdateTopicRequest');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+
+export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/topics',
+      tags: ['topics'],
+      summary: 'Create a topic',
+      request: { body: { content: { 'application/json': { schema: CreateTopicBody } }, required: true } },
+      responses: { 201: json(Topic, 'the topic'), ...problems, 409: problem('a topic with this name exists') },
+    }),
+    async (c) => c.json(await createTopic(ctx, c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/topics',
+      tags: ['topics'],
+      summary: 'List topics',
+      responses: { 200: json(z.object({ topics: z.array(Topic) }), 'all topics'), ...problems },
+    }),
+    async (c) => c.json({ topics: await listTopics(ctx) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/topics/{topic}',
+      tags: ['topics'],
+      summary: 'Describe a topic',
+      request: { params: TopicParams },
+      responses: { 200: json(Topic, 'the topic'), ...problems, ...notFound },
+    }),
+    async (c) => c.json(await getTopic(ctx, c.req.valid('param').topic), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v1/topics/{topic}',
+      tags: ['topics'],
+      summary: 'Change retention or grow partitions',
+      request: { params: TopicParams, body: { content: { 'application/json': { schema: UpdateTopicBody } }, required: true } },
+      responses: { 200: json(Topic, 'the updated topic'), ...problems, ...notFound, 422: problem('partitions cannot shrink') },
+    }),
+    async (c) => c.json(await updateTopic(ctx, c.req.valid('param').topic, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/topics/{topic}',
+      tags: ['topics'],
+      summary: 'Delete a topic (its data is removed in the background)',
+      request: { params: TopicParams },
+      responses: { 204: { description: 'deleted' }, ...problems, ...notFound },
+    }),
+    async (c) => {
+      await deleteTopic(ctx, c.req.valid('param').topic);
+      return c.body(null, 204);
+    },
+  );
+}

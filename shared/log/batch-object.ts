@@ -1,0 +1,41 @@
+import { ulid } from 'ulid';
+import type { CompressionSetting } from '../topics/topic.js';
+import { encodeRecordBatch, type LogRecord } from './record-batch-codec.js';
+
+/** Where one partition's RecordBatch sits inside a batch object. */
+export interface BatchSection {
+  partition: number;
+  recordCount: number;
+  byteOffset: number;
+  byteLength: number;
+  maxTimestamp: number;
+}
+
+/** `batches/{topic}/{yyyy-mm-dd-hh}/{ulid}`: the hour prefix lets GC and lifecycle rules list by age. */
+export function batchObjectKey(topic: string, now: number): string {
+  const hour = new Date(now).toISOString().slice(0, 13).replace('T', '-');
+  return `batches/${topic}/${hour}/${ulid(now)}`;
+}
+
+/**
+ * What one produce request writes: one RecordBatch v2 per touched partition, concatenated
+ * exactly like a Kafka log file. Every batch's stored base offset is 0; the index entry
+ * written by the commit says which offsets it really holds.
+ */
+export function buildBatchObject(
+  byPartition: ReadonlyMap<number, readonly LogRecord[]>,
+  compression: CompressionSetting,
+): { body: Buffer; sections: BatchSection[] } {
+  const parts: Buffer[] = [];
+  const sections: BatchSection[] = [];
+  let byteOffset = 0;
+  for (const [partition, records] of [...byPartition].sort(([a], [b]) => a - b)) {
+    const batch = encodeRecordBatch(records, { baseOffset: 0, compression });
+    let maxTimestamp = -1;
+    for (const r of records) if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+    sections.push({ partition, recordCount: records.length, byteOffset, byteLength: batch.length, maxTimestamp });
+    parts.push(batch);
+    byteOffset += batch.length;
+  }
+  return { body: Buffer.concat(parts), sections };
+}

@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommitContentionError } from '../errors.js';
+import type { IdempotencyRecord } from '../storage/commit-writer.js';
+import type { Topic } from '../topics/topic.js';
+import type { BatchSection } from './batch-object.js';
+import type { LogContext } from './log-context.js';
+
+export type CommitOutcome = { baseOffsets: Map<number, number> } | { idempotencyKeyTaken: true };
+
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 250;
+
+/**
+ * Commits an uploaded batch object: assigns each section the head's offset and moves the
+ * heads, all in one transaction. On a lost race it re-reads only the heads that moved and
+ * tries again with full-jitter backoff; the object itself is offset-free (its batches
+ * store base offset 0, the index holds the real one), so it never has to be re-uploaded.
+ */
+export async function commitBatchObject(
+  ctx: LogContext,
+  args: {
+    topic: Topic;
+    objectKey: string;
+    sections: readonly BatchSection[];
+    /** Recorded in the same transaction, with the base offsets this attempt assigns. */
+    idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'> };
+  },
+): Promise<CommitOutcome> {
+  const { topicId } = args.topic;
+  const lockKeys = args.sections.map((s) => `${topicId}#${s.partition}`);
+  const deadline = performance.now() + ctx.commitBudgetMs;
+
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await ctx.locks.withKeys(lockKeys, async (): Promise<CommitOutcome | undefined> => {
+      const unknown = args.sections.filter((s) => !ctx.heads.get(topicId, s.partition)).map((s) => s.partition);
+      if (unknown.length > 0) {
+        for (const [p, head] of await ctx.store.readHeads(topicId, unknown)) ctx.heads.set(topicId, p, head);
+      }
+      const now = ctx.clock.now();
+      const appends = args.sections.map((s) => {
+        const expected = ctx.heads.get(topicId, s.partition)!;
+        // Append time never goes backwards within a partition, even if clocks do.
+        const appendTime = Math.max(now, expected.lastAppendTime ?? 0);
+        return { ...s, expected, appendTime };
+      });
+      let result: Awaited<ReturnType<typeof ctx.writer.commit>>;
+      try {
+        result = await ctx.writer.commit({
+          topicId,
+          topic: args.topic.name,
+          objectKey: args.objectKey,
+          appends,
+          ...(args.idempotency
+            ? {
+                idempotency: {
+                  key: args.idempotency.key,
+                  record: { ...args.idempotency.record, baseOffsets: Object.fromEntries(appends.map((a) => [a.partition, a.expected.nextOffset])) },
+                  nowSeconds: Math.floor(now / 1000),
+                },
+              }
+            : {}),
+        });
+      } catch (err) {
+        // The transaction may or may not have been applied: forget what we think we know.
+        for (const s of args.sections) ctx.heads.delete(topicId, s.partition);
+        throw err;
+      }
+      if (result.committed) {
+        const baseOffsets = new Map<number, number>();
+        for (const a of appends) {
+          baseOffsets.set(a.partition, a.expected.nextOffset);
+          ctx.heads.set(topicId, a.partition, {
+            exists: true,
+            nextOffset: a.expected.nextOffset + a.recordCount,
+            logStartOffset: a.expected.logStartOffset,
+            bytes: a.expected.bytes + a.byteLength,
+            lastAppendTime: a.appendTime,
+          });
+          ctx.notifier.notify(topicId, a.partition);
+        }
+        return { baseOffsets };
+      }
+      if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
+      for (const p of result.partitions) ctx.heads.delete(topicId, p);
+      return undefined;
+    });
+    if (outcome) return outcome;
+    if (performance.now() >= deadline) throw new CommitContentionError(1);
+    await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+  }
+}

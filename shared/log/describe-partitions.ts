@@ -1,0 +1,21 @@
+import { TopicNotFoundError } from '../errors.js';
+import type { LogContext } from './log-context.js';
+
+export interface PartitionDescription {
+  partition: number;
+  logStartOffset: number;
+  highWatermark: number;
+  bytes: number;
+  lastAppendTime: number | null;
+}
+
+export async function describePartitions(ctx: LogContext, topicName: string): Promise<PartitionDescription[]> {
+  const topic = await ctx.topics.get(topicName);
+  if (!topic) throw new TopicNotFoundError(topicName);
+  const partitions = Array.from({ length: topic.partitions }, (_, p) => p);
+  const heads = await ctx.store.readHeads(topic.topicId, partitions);
+  return partitions.map((partition) => {
+    const h = heads.get(partition)!;
+    return { partition, logStartOffset: h.logStartOffset, highWatermark: h.nextOffset, bytes: h.bytes, lastAppendTime: h.lastAppendTime };
+  });
+}

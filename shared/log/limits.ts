@@ -1,0 +1,19 @@
+/** Produce limits, checked before anything is written. */
+export const MAX_RECORD_BYTES = 1024 * 1024; // one record: key + value + headers
+export const MAX_REQUEST_BYTES = 6 * 1000 * 1000; // Lambda's synchronous payload limit
+export const MAX_RECORDS_PER_REQUEST = 10_000;
+/**
+ * A commit is one TransactWriteItems of at most 100 items: two per partition (head and
+ * index entry) plus the idempotency record. A request touching more partitions than this
+ * could not be committed atomically, so it is refused up front.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 49;
+
+export const FETCH_DEFAULT_LIMIT = 100;
+export const FETCH_MAX_LIMIT = 10_000;
+export const FETCH_DEFAULT_MAX_BYTES = 1024 * 1024;
+export const FETCH_MAX_WAIT_MS = 20_000;
+/** How often a long poll re-reads the head to notice commits from other processes. */
+export const FETCH_POLL_INTERVAL_MS = 250;
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;

@@ -1,0 +1,20 @@
+import type { Clock } from '../clock.js';
+import type { CommitWriter } from '../storage/commit-writer.js';
+import type { LogStore } from '../storage/log-store.js';
+import type { TopicStore } from '../storage/topic-store.js';
+import type { AppendNotifier } from './append-notifier.js';
+import type { HeadCache } from './head-cache.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+
+/** Everything the log's operations need, created once per process. */
+export interface LogContext {
+  topics: TopicStore;
+  store: LogStore;
+  writer: CommitWriter;
+  clock: Clock;
+  heads: HeadCache;
+  locks: KeyedMutex;
+  notifier: AppendNotifier;
+  /** How long a produce keeps retrying a contended commit before answering 503. */
+  commitBudgetMs: number;
+}

@@ -1,0 +1,148 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { StorageClients } from './clients.js';
+import { ENTRY_PREFIX, entrySk, headKey, INDEX_BY_TIME, logPk, pad15 } from './keys.js';
+
+/** The HEAD item of a partition. A partition nobody wrote to has no item yet. */
+export interface PartitionHead {
+  exists: boolean;
+  /** The high watermark: the offset the next committed record gets. */
+  nextOffset: number;
+  logStartOffset: number;
+  bytes: number;
+  lastAppendTime: number | null;
+}
+
+export const EMPTY_HEAD: PartitionHead = { exists: false, nextOffset: 0, logStartOffset: 0, bytes: 0, lastAppendTime: null };
+
+/** One index entry: which bytes of which object hold offsets baseOffset..lastOffset. */
+export interface IndexEntry {
+  baseOffset: number;
+  lastOffset: number;
+  recordCount: number;
+  objectKey: string;
+  byteOffset: number;
+  byteLength: number;
+  appendTime: number;
+  maxTimestamp: number;
+  tier: 'hot' | 'cold';
+}
+
+/** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
+export class LogStore {
+  constructor(
+    readonly clients: StorageClients,
+    readonly table: string,
+    readonly bucket: string,
+  ) {}
+
+  async readHead(topicId: string, partition: number): Promise<PartitionHead> {
+    const out = await this.clients.doc.send(
+      new GetCommand({ TableName: this.table, Key: headKey(topicId, partition), ConsistentRead: true }),
+    );
+    return out.Item ? toHead(out.Item) : EMPTY_HEAD;
+  }
+
+  /** Strongly consistent heads of many partitions, 100 keys per BatchGetItem (its limit). */
+  async readHeads(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
+    const heads = new Map<number, PartitionHead>(partitions.map((p) => [p, EMPTY_HEAD]));
+    const chunks: number[][] = [];
+    for (let i = 0; i < partitions.length; i += 100) chunks.push(partitions.slice(i, i + 100));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let keys: Record<string, unknown>[] | undefined = chunk.map((p) => headKey(topicId, p));
+        while (keys && keys.length > 0) {
+          const out: BatchGetCommandOutput = await this.clients.doc.send(
+            new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[this.table] ?? []) {
+            heads.set(Number((item.pk as string).slice((item.pk as string).lastIndexOf('#') + 1)), toHead(item));
+          }
+          keys = out.UnprocessedKeys?.[this.table]?.Keys;
+        }
+      }),
+    );
+    return heads;
+  }
+
+  /**
+   * Entries whose last offset is ≥ `offset`, in offset order: the first one holds `offset`.
+   * Reads stop once `enough` says the entries cover what the caller wants.
+   */
+  async entriesFrom(topicId: string, partition: number, offset: number, enough: (entries: IndexEntry[]) => boolean): Promise<IndexEntry[]> {
+    const entries: IndexEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':from': entrySk(offset), ':to': `${ENTRY_PREFIX}~` },
+          ConsistentRead: true,
+          Limit: 50,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push(toEntry(item));
+      start = out.LastEvaluatedKey;
+    } while (start && !enough(entries));
+    return entries;
+  }
+
+  /** Kafka's offsetsForTimes: the first entry appended at or after `timestamp`. */
+  async firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<{ baseOffset: number; appendTime: number } | undefined> {
+    const out = await this.clients.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: INDEX_BY_TIME,
+        KeyConditionExpression: 'pk = :pk AND timeKey >= :t',
+        ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':t': pad15(Math.max(0, timestamp)) },
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
+    const timeKey = out.Items?.[0]?.timeKey as string | undefined;
+    if (!timeKey) return undefined;
+    const [appendTime, baseOffset] = timeKey.split('#').map(Number) as [number, number];
+    return { baseOffset, appendTime };
+  }
+
+  async putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void> {
+    await this.clients.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/vnd.kafka.record-batch', Metadata: metadata }),
+    );
+  }
+
+  /** One ranged GET: `length` bytes of `key` starting at `start`. */
+  async getRange(key: string, start: number, length: number): Promise<Uint8Array> {
+    const out = await this.clients.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+    );
+    if (!out.Body) throw new Error(`empty body for ${key} bytes=${start}+${length}`);
+    return out.Body.transformToByteArray();
+  }
+}
+
+function toHead(item: Record<string, unknown>): PartitionHead {
+  return {
+    exists: true,
+    nextOffset: item.nextOffset as number,
+    logStartOffset: (item.logStartOffset as number | undefined) ?? 0,
+    bytes: (item.bytes as number | undefined) ?? 0,
+    lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
+  };
+}
+
+function toEntry(item: Record<string, unknown>): IndexEntry {
+  return {
+    baseOffset: item.baseOffset as number,
+    lastOffset: item.lastOffset as number,
+    recordCount: item.recordCount as number,
+    objectKey: item.objectKey as string,
+    byteOffset: item.byteOffset as number,
+    byteLength: item.byteLength as number,
+    appendTime: item.appendTime as number,
+    maxTimestamp: item.maxTimestamp as number,
+    tier: (item.tier as IndexEntry['tier'] | undefined) ?? 'hot',
+  };
+}

@@ -1,0 +1,77 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { INDEX_BY_TIME, INDEX_LIST } from './keys.js';
+import type { StorageClients } from './clients.js';
+
+/**
+ * The table definition used by local mode and tests. The CDK stack declares the same
+ * attributes and indexes (infra/constructs/storage.ts); keep the two in step.
+ */
+export const TABLE_ATTRIBUTES = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+  { AttributeName: 'timeKey', AttributeType: 'S' },
+  { AttributeName: 'listPk', AttributeType: 'S' },
+  { AttributeName: 'listSk', AttributeType: 'S' },
+] as const;
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export async function ensureTable(clients: StorageClients, table: string): Promise<void> {
+  try {
+    await clients.dynamo.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  await clients.dynamo.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...TABLE_ATTRIBUTES],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: INDEX_BY_TIME,
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'timeKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: INDEX_LIST,
+          KeySchema: [
+            { AttributeName: 'listPk', KeyType: 'HASH' },
+            { AttributeName: 'listSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    }),
+  );
+  await waitUntilTableExists({ client: clients.dynamo, maxWaitTime: 60 }, { TableName: table });
+  await clients.dynamo.send(
+    new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+  );
+}
+
+export async function ensureBucket(clients: StorageClients, bucket: string): Promise<void> {
+  try {
+    await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}

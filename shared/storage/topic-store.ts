@@ -1,0 +1,138 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TopicExistsError, TopicNotFoundError } from '../errors.js';
+import type { RetentionSettings, Topic } from '../topics/topic.js';
+import type { StorageClients } from './clients.js';
+import { DELETED_TOPIC_LIST_PK, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
+
+/** Topic items: one per name, listed through the sparse `list` GSI. */
+export class TopicStore {
+  constructor(
+    private readonly clients: StorageClients,
+    private readonly table: string,
+  ) {}
+
+  async create(topic: Topic): Promise<void> {
+    try {
+      await this.clients.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...topicKey(topic.name), listPk: TOPIC_LIST_PK, listSk: topic.name, ...topic },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new TopicExistsError(topic.name);
+      throw err;
+    }
+  }
+
+  async get(name: string): Promise<Topic | undefined> {
+    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: topicKey(name), ConsistentRead: true }));
+    return out.Item ? toTopic(out.Item) : undefined;
+  }
+
+  async list(): Promise<Topic[]> {
+    const topics: Topic[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX_LIST,
+          KeyConditionExpression: 'listPk = :pk',
+          ExpressionAttributeValues: { ':pk': TOPIC_LIST_PK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) topics.push(toTopic(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return topics;
+  }
+
+  /**
+   * Conditional on the same incarnation (`topicId`) and on never shrinking: two PATCHes
+   * racing each other cannot lower the partition count the other one raised.
+   */
+  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic> {
+    const sets: string[] = [];
+    const values: Record<string, unknown> = { ':id': topic.topicId };
+    if (changes.partitions !== undefined) {
+      sets.push('partitions = :p');
+      values[':p'] = changes.partitions;
+    }
+    if (changes.retention !== undefined) {
+      sets.push('retention = :r');
+      values[':r'] = changes.retention;
+    }
+    if (sets.length === 0) return topic;
+    try {
+      const out = await this.clients.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: topicKey(topic.name),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: changes.partitions !== undefined ? 'topicId = :id AND partitions <= :p' : 'topicId = :id',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTopic(out.Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new TopicNotFoundError(topic.name);
+      throw err;
+    }
+  }
+
+  /**
+   * Removes the name and leaves a tombstone naming the incarnation, from which the
+   * maintenance job deletes the partitions' objects, entries and heads in the background.
+   */
+  async delete(topic: Topic, now: number): Promise<void> {
+    try {
+      await this.clients.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: topicKey(topic.name),
+                ConditionExpression: 'topicId = :id',
+                ExpressionAttributeValues: { ':id': topic.topicId },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: `DELETED_TOPIC#${topic.topicId}`,
+                  sk: 'META',
+                  listPk: DELETED_TOPIC_LIST_PK,
+                  listSk: topic.topicId,
+                  ...topic,
+                  deletedAt: now,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new TopicNotFoundError(topic.name);
+      throw err;
+    }
+  }
+}
+
+function toTopic(item: Record<string, unknown>): Topic {
+  return {
+    name: item.name as string,
+    topicId: item.topicId as string,
+    partitions: item.partitions as number,
+    compression: item.compression as Topic['compression'],
+    retention: item.retention as RetentionSettings,
+    cleanupPolicy: item.cleanupPolicy as Topic['cleanupPolicy'],
+    createdAt: item.createdAt as number,
+  };
+}

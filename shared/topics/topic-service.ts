@@ -1,0 +1,73 @@
+import { ulid } from 'ulid';
+import { InvalidRequestError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import type { LogContext } from '../log/log-context.js';
+import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from './topic.js';
+
+export interface CreateTopicInput {
+  name: string;
+  partitions: number;
+  retention?: Partial<RetentionSettings> | undefined;
+  compression?: CompressionSetting | undefined;
+  cleanupPolicy?: 'delete' | undefined;
+}
+
+export interface UpdateTopicInput {
+  partitions?: number | undefined;
+  retention?: Partial<RetentionSettings> | undefined;
+}
+
+export async function createTopic(ctx: LogContext, input: CreateTopicInput): Promise<Topic> {
+  if (!isValidTopicName(input.name)) {
+    throw new InvalidRequestError(`invalid topic name '${input.name}': use 1-249 of [a-zA-Z0-9._-], not '.' or '..'`);
+  }
+  checkPartitionCount(input.partitions);
+  const topic: Topic = {
+    name: input.name,
+    topicId: ulid(ctx.clock.now()),
+    partitions: input.partitions,
+    compression: input.compression ?? 'none',
+    retention: { ...DEFAULT_RETENTION, ...input.retention },
+    cleanupPolicy: input.cleanupPolicy ?? 'delete',
+    createdAt: ctx.clock.now(),
+  };
+  await ctx.topics.create(topic);
+  return topic;
+}
+
+export async function getTopic(ctx: LogContext, name: string): Promise<Topic> {
+  const topic = await ctx.topics.get(name);
+  if (!topic) throw new TopicNotFoundError(name);
+  return topic;
+}
+
+export const listTopics = (ctx: LogContext): Promise<Topic[]> => ctx.topics.list();
+
+/** Partitions can only grow (as in Kafka: shrinking would move keys and lose data). */
+export async function updateTopic(ctx: LogContext, name: string, input: UpdateTopicInput): Promise<Topic> {
+  const topic = await getTopic(ctx, name);
+  if (input.partitions !== undefined) {
+    checkPartitionCount(input.partitions);
+    if (input.partitions < topic.partitions) {
+      throw new UnprocessableError(
+        'PARTITIONS_CANNOT_SHRINK',
+        `topic '${name}' has ${topic.partitions} partitions; the count can only grow, not shrink to ${input.partitions}`,
+        { partitions: topic.partitions },
+      );
+    }
+  }
+  return ctx.topics.update(topic, {
+    ...(input.partitions !== undefined ? { partitions: input.partitions } : {}),
+    ...(input.retention !== undefined ? { retention: { ...topic.retention, ...input.retention } } : {}),
+  });
+}
+
+export async function deleteTopic(ctx: LogContext, name: string): Promise<void> {
+  const topic = await getTopic(ctx, name);
+  await ctx.topics.delete(topic, ctx.clock.now());
+}
+
+function checkPartitionCount(partitions: number): void {
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+    throw new InvalidRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}; got ${partitions}`);
+  }
+}

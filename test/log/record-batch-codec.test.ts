@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CorruptRecordBatchError } from '../../shared/errors.js';
+import { crc32c } from '../../shared/log/crc32c.js';
+import { type CompressionType, decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const T0 = 1_700_000_000_000;
+
+/** Compares as plain bytes so Buffer views and Uint8Arrays with equal contents match. */
+function plain(records: readonly LogRecord[]): unknown[] {
+  const bytes = (b: Uint8Array | null) => (b === null ? null : Array.from(b));
+  return records.map((r) => ({
+    key: bytes(r.key),
+    value: bytes(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: bytes(h.value) })),
+    timestamp: r.timestamp,
+  }));
+}
+
+const variety: LogRecord[] = [
+  { key: null, value: utf8('null key'), headers: [], timestamp: T0 },
+  { key: utf8('k'), value: null, headers: [], timestamp: T0 + 1 },
+  { key: utf8('k'), value: new Uint8Array(0), headers: [], timestamp: T0 - 5 },
+  {
+    key: utf8('headers'),
+    value: utf8('v'),
+    headers: [
+      { key: 'trace', value: utf8('abc') },
+      { key: 'trace', value: utf8('def') },
+      { key: 'nothing', value: null },
+      { key: '', value: new Uint8Array(0) },
+    ],
+    timestamp: T0 + 2,
+  },
+  { key: utf8('ключ 🔑'), value: utf8('značka — 値 — 🚀'), headers: [{ key: 'ヘッダー', value: utf8('ü') }], timestamp: T0 + 3 },
+];
+
+describe('encodeRecordBatch / decodeRecordBatch', () => {
+  it.each<CompressionType>(['none', 'gzip'])('round-trips null keys, null and empty values, duplicate and null headers, unicode (%s)', (compression) => {
+    const bytes = encodeRecordBatch(variety, { baseOffset: 100, compression });
+    const batch = decodeRecordBatch(bytes);
+    expect(plain(batch.records)).toEqual(plain(variety));
+    expect(batch.records.map((r) => r.offset)).toEqual([100, 101, 102, 103, 104]);
+    expect(batch).toMatchObject({
+      baseOffset: 100,
+      lastOffsetDelta: 4,
+      firstTimestamp: T0,
+      maxTimestamp: T0 + 3,
+      compression,
+      sizeInBytes: bytes.length,
+    });
+  });
+
+  it('keeps null and empty values apart', () => {
+    const [nullValue, emptyValue] = decodeRecordBatch(encodeRecordBatch(variety.slice(1, 3), { compression: 'none' })).records;
+    expect(nullValue!.value).toBeNull();
+    expect(emptyValue!.value).toEqual(Buffer.alloc(0));
+  });
+
+  it.each<CompressionType>(['none', 'gzip'])('round-trips a 1 MiB value (%s)', (compression) => {
+    const value = randomBytes(1 << 20);
+    const batch = decodeRecordBatch(encodeRecordBatch([{ key: utf8('big'), value, headers: [], timestamp: T0 }], { compression }));
+    expect(Buffer.compare(batch.records[0]!.value!, value)).toBe(0);
+  });
+
+  it('round-trips timestamp deltas wider than 32 bits in both directions', () => {
+    const records: LogRecord[] = [
+      { key: null, value: null, headers: [], timestamp: 2 ** 40 },
+      { key: null, value: null, headers: [], timestamp: 0 },
+      { key: null, value: null, headers: [], timestamp: 2 ** 40 + 2 ** 33 + 7 },
+      { key: null, value: null, headers: [], timestamp: 2 ** 50 },
+    ];
+    const batch = decodeRecordBatch(encodeRecordBatch(records, { compression: 'none' }));
+    expect(batch.records.map((r) => r.timestamp)).toEqual(records.map((r) => r.timestamp));
+    expect(batch.firstTimestamp).toBe(2 ** 40);
+    expect(batch.maxTimestamp).toBe(2 ** 50);
+  });
+
+  it('compresses with gzip and marks codec 1 in attributes', () => {
+    const records = Array.from({ length: 100 }, (_, i): LogRecord => ({ key: null, value: utf8('same text again '.repeat(8)), headers: [], timestamp: T0 + i }));
+    const none = encodeRecordBatch(records, { compression: 'none' });
+    const gzip = encodeRecordBatch(records, { compression: 'gzip' });
+    expect(gzip.length).toBeLessThan(none.length / 4);
+    expect(gzip.readInt16BE(21) & 0x07).toBe(1);
+    expect(none.readInt16BE(21) & 0x07).toBe(0);
+  });
+
+  it('writes Kafka`s header fields: magic 2, CreateTime, no producer, a valid CRC-32C', () => {
+    const bytes = encodeRecordBatch(variety, { baseOffset: 7, compression: 'none' });
+    expect(bytes.readBigInt64BE(0)).toBe(7n);
+    expect(bytes.readInt32BE(8)).toBe(bytes.length - 12);
+    expect(bytes.readInt32BE(12)).toBe(-1); // partitionLeaderEpoch
+    expect(bytes.readInt8(16)).toBe(2);
+    expect(bytes.readUInt32BE(17)).toBe(crc32c(bytes.subarray(21)));
+    expect(bytes.readInt16BE(21) & 0x08).toBe(0);
+    expect(bytes.readInt32BE(23)).toBe(4); // lastOffsetDelta
+    expect(bytes.readBigInt64BE(43)).toBe(-1n); // producerId
+    expect(bytes.readInt16BE(51)).toBe(-1); // producerEpoch
+    expect(bytes.readInt32BE(53)).toBe(-1); // baseSequence
+    expect(bytes.readInt32BE(57)).toBe(5); // recordCount
+  });
+
+  it('lets the caller override the stored baseOffset', () => {
+    const bytes = encodeRecordBatch(variety, { compression: 'gzip' });
+    const batch = decodeRecordBatch(bytes, { baseOffset: 5_000_000_000 });
+    expect(batch.baseOffset).toBe(5_000_000_000);
+    expect(batch.records.map((r) => r.offset)).toEqual([5_000_000_000, 5_000_000_001, 5_000_000_002, 5_000_000_003, 5_000_000_004]);
+    expect(decodeRecordBatch(bytes).baseOffset).toBe(0);
+  });
+
+  it('accepts a plain Uint8Array at a non-zero byteOffset and decodes only the first batch', () => {
+    const one = encodeRecordBatch(variety, { baseOffset: 3, compression: 'none' });
+    const backing = new Uint8Array(one.length + 20);
+    backing.set(one, 10);
+    const batch = decodeRecordBatch(backing.subarray(10));
+    expect(batch.sizeInBytes).toBe(one.length);
+    expect(plain(batch.records)).toEqual(plain(variety));
+  });
+
+  it('refuses to encode an empty batch or a negative timestamp', () => {
+    expect(() => encodeRecordBatch([], { compression: 'none' })).toThrow(RangeError);
+    expect(() => encodeRecordBatch([{ key: null, value: null, headers: [], timestamp: -1 }], { compression: 'none' })).toThrow(RangeError);
+  });
+});
+
+describe('decodeRecordBatches', () => {
+  it('decodes a concatenation of batches, mixing compression', () => {
+    const a = encodeRecordBatch(variety.slice(0, 2), { baseOffset: 0, compression: 'none' });
+    const b = encodeRecordBatch(variety.slice(2), { baseOffset: 2, compression: 'gzip' });
+    const c = encodeRecordBatch(variety.slice(0, 1), { baseOffset: 5, compression: 'none' });
+    const batches = decodeRecordBatches(Buffer.concat([a, b, c]));
+    expect(batches.map((x) => x.baseOffset)).toEqual([0, 2, 5]);
+    expect(batches.map((x) => x.sizeInBytes)).toEqual([a.length, b.length, c.length]);
+    expect(batches.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('returns nothing for empty input', () => {
+    expect(decodeRecordBatches(new Uint8Array(0))).toEqual([]);
+  });
+
+  it('throws on a truncated trailing batch', () => {
+    const a = encodeRecordBatch(variety, { compression: 'none' });
+    expect(() => decodeRecordBatches(Buffer.concat([a, a.subarray(0, 30)]))).toThrow(CorruptRecordBatchError);
+  });
+});
+
+describe('decodeRecordBatch corruption', () => {
+  it.each<CompressionType>(['none', 'gzip'])('rejects a flipped byte anywhere after the crc field (%s)', (compression) => {
+    const good = encodeRecordBatch(variety, { baseOffset: 9, compression });
+    for (let i = 21; i < good.length; i++) {
+      const bad = Buffer.from(good);
+      bad[i]! ^= 0x01;
+      expect(() => decodeRecordBatch(bad), `byte ${i}`).toThrow(CorruptRecordBatchError);
+    }
+  });
+
+  it('rejects a changed crc, magic or batchLength', () => {
+    const good = encodeRecordBatch(variety, { compression: 'none' });
+    for (const [position, xor] of [
+      [17, 0x80], // crc
+      [16, 0x01], // magic
+      [11, 0x01], // batchLength
+      [8, 0x80], // batchLength sign
+    ] as const) {
+      const bad = Buffer.from(good);
+      bad[position]! ^= xor;
+      expect(() => decodeRecordBatch(bad), `byte ${position}`).toThrow(CorruptRecordBatchError);
+    }
+  });
+
+  it.each<CompressionType>(['none', 'gzip'])('rejects every truncation (%s)', (compression) => {
+    const good = encodeRecordBatch(variety, { compression });
+    for (let length = 0; length < good.length; length++) {
+      expect(() => decodeRecordBatch(good.subarray(0, length)), `length ${length}`).toThrow(CorruptRecordBatchError);
+    }
+  });
+
+  it('rejects lengths that run past the record, even with a valid CRC', () => {
+    // One record whose keyLength claims more bytes than the record holds; CRC recomputed so only the length check can catch it.
+    const good = encodeRecordBatch([{ key: utf8('abc'), value: utf8('xyz'), headers: [], timestamp: T0 }], { compression: 'none' });
+    const bad = Buffer.from(good);
+    const keyLengthAt = 61 + 1 + 1 + 1 + 1; // record length, attributes, timestampDelta, offsetDelta
+    expect(bad[keyLengthAt]).toBe(6); // zigzag(3)
+    bad[keyLengthAt] = 40; // zigzag(20)
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(CorruptRecordBatchError);
+  });
+
+  it('rejects a recordCount larger than the records present, even with a valid CRC', () => {
+    const bad = Buffer.from(encodeRecordBatch(variety, { compression: 'none' }));
+    bad.writeInt32BE(1_000_000, 57);
+    bad.writeInt32BE(2_000_000, 23); // lastOffsetDelta, so only the count check can fail
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/recordCount/);
+  });
+
+  it('rejects a recordCount smaller than the records present, even with a valid CRC', () => {
+    const bad = Buffer.from(encodeRecordBatch(variety, { compression: 'gzip' }));
+    bad.writeInt32BE(3, 57);
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/bytes left/);
+  });
+});
