@@ -5,6 +5,7 @@ import { requireApiKey } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
 import { problemResponse } from './problem.js';
+import { registerHealthRoute } from './routes/health.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerTopicRoutes } from './routes/topics.js';
 
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.onError(problemResponse);
   app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
 
-  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  registerHealthRoute(app);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : requireApiKey(deps.rootKey)(c, next)));
 
   registerTopicRoutes(app, deps.log);

@@ -54,6 +54,11 @@ const NO_PARTITION_LEADER_EPOCH = -1;
 /** attributes + timestampDelta + offsetDelta + keyLength + valueLength + headersCount, each ≥ 1 byte, plus the length prefix. */
 const MIN_RECORD_SIZE = 7;
 const MAX_INT32 = 0x7fff_ffff;
+/**
+ * A batch holds at most one produce request (a few MB), so anything inflating past this is
+ * corrupt or hostile; without a cap a small gzip bomb could exhaust a Lambda's memory.
+ */
+const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 const sizeOfNullableBytes = (data: Uint8Array | null): number => (data === null ? 1 : sizeOfVarint(data.length) + data.length);
 
@@ -196,7 +201,7 @@ export function decodeRecordBatch(bytes: Uint8Array, options: { baseOffset?: num
   if (codec === CODEC_GZIP) {
     let plain: Buffer;
     try {
-      plain = gunzipSync(buffer.subarray(RECORDS_OFFSET, sizeInBytes));
+      plain = gunzipSync(buffer.subarray(RECORDS_OFFSET, sizeInBytes), { maxOutputLength: MAX_DECOMPRESSED_BYTES });
     } catch (err) {
       throw new CorruptRecordBatchError(`gzip records section does not decompress: ${(err as Error).message}`);
     }

@@ -59,7 +59,7 @@ export class TopicStore {
     const sets: string[] = [];
     const values: Record<string, unknown> = { ':id': topic.topicId };
     if (changes.partitions !== undefined) {
-      sets.push('partitions = :p');
+      sets.push('#partitions = :p');
       values[':p'] = changes.partitions;
     }
     if (changes.retention !== undefined) {
@@ -73,7 +73,8 @@ export class TopicStore {
           TableName: this.table,
           Key: topicKey(topic.name),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: changes.partitions !== undefined ? 'topicId = :id AND partitions <= :p' : 'topicId = :id',
+          ConditionExpression: changes.partitions !== undefined ? 'topicId = :id AND #partitions <= :p' : 'topicId = :id',
+          ...(changes.partitions !== undefined ? { ExpressionAttributeNames: { '#partitions': 'partitions' } } : {}),
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),

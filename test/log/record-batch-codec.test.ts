@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CorruptRecordBatchError } from '../../shared/errors.js';
 import { crc32c } from '../../shared/log/crc32c.js';
@@ -55,7 +56,7 @@ describe('encodeRecordBatch / decodeRecordBatch', () => {
   it('keeps null and empty values apart', () => {
     const [nullValue, emptyValue] = decodeRecordBatch(encodeRecordBatch(variety.slice(1, 3), { compression: 'none' })).records;
     expect(nullValue!.value).toBeNull();
-    expect(emptyValue!.value).toEqual(Buffer.alloc(0));
+    expect(emptyValue!.value).toEqual(new Uint8Array(0));
   });
 
   it.each<CompressionType>(['none', 'gzip'])('round-trips a 1 MiB value (%s)', (compression) => {
@@ -187,12 +188,51 @@ describe('decodeRecordBatch corruption', () => {
     expect(() => decodeRecordBatch(bad)).toThrow(CorruptRecordBatchError);
   });
 
+  it('rejects a record whose length claims more bytes than its fields use, even with a valid CRC', () => {
+    const good = encodeRecordBatch([{ key: utf8('abc'), value: utf8('xyz'), headers: [], timestamp: T0 }], { compression: 'none' });
+    const bad = Buffer.concat([good, Buffer.from([0])]); // one byte of padding inside the only record
+    expect(bad[61]).toBeLessThan(0x80); // a one-byte record length varint
+    bad[61]! += 2; // zigzag: length + 1
+    bad.writeInt32BE(bad.length - 12, 8);
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/its fields use/);
+  });
+
+  it('rejects offsetDeltas that do not increase, even with a valid CRC', () => {
+    const record: LogRecord = { key: utf8('abc'), value: utf8('xyz'), headers: [], timestamp: T0 };
+    const bad = Buffer.from(encodeRecordBatch([record, record], { compression: 'none' }));
+    // Each record is 13 bytes: length, attributes, timestampDelta, then offsetDelta.
+    const secondOffsetDeltaAt = 61 + 13 + 3;
+    expect(bad[secondOffsetDeltaAt]).toBe(2); // zigzag(1)
+    bad[secondOffsetDeltaAt] = 0; // offsetDelta 0 again
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/offsetDelta 0 out of order/);
+  });
+
+  it('rejects a null header key, even with a valid CRC', () => {
+    const bad = Buffer.from(encodeRecordBatch([{ key: utf8('abc'), value: utf8('xyz'), headers: [{ key: 'h', value: null }], timestamp: T0 }], { compression: 'none' }));
+    // length, attributes, timestampDelta, offsetDelta, key (1 + 3), value (1 + 3), headersCount, then the header key length.
+    const headerKeyLengthAt = 61 + 4 + 4 + 4 + 1;
+    expect(bad[headerKeyLengthAt]).toBe(2); // zigzag(1)
+    bad[headerKeyLengthAt] = 1; // zigzag(-1)
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/header keys cannot be null/);
+  });
+
   it('rejects a recordCount larger than the records present, even with a valid CRC', () => {
     const bad = Buffer.from(encodeRecordBatch(variety, { compression: 'none' }));
     bad.writeInt32BE(1_000_000, 57);
     bad.writeInt32BE(2_000_000, 23); // lastOffsetDelta, so only the count check can fail
     bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
     expect(() => decodeRecordBatch(bad)).toThrow(/recordCount/);
+  });
+
+  it('refuses to inflate a gzip section past 64 MiB, even with a valid CRC', () => {
+    const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024));
+    const bad = Buffer.concat([encodeRecordBatch(variety.slice(0, 1), { compression: 'gzip' }).subarray(0, 61), bomb]);
+    bad.writeInt32BE(bad.length - 12, 8);
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    expect(() => decodeRecordBatch(bad)).toThrow(/does not decompress/);
   });
 
   it('rejects a recordCount smaller than the records present, even with a valid CRC', () => {

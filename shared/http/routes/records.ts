@@ -18,7 +18,7 @@ const IdempotencyHeaders = z.object({
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 printable ASCII characters')
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'a retry with the same key returns the first answer (24 h)' }),
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'a retry with the same key returns the first answer (24 h)' }),
 });
 
 const PartitionsResponse = z
