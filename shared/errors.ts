@@ -93,3 +93,47 @@ export class CorruptRecordBatchError extends FreshetError {
     super('CORRUPT_RECORD_BATCH', 500, message);
   }
 }
+
+export class GroupNotFoundError extends NotFoundError {
+  constructor(group: string) {
+    super('GROUP_NOT_FOUND', 404, `consumer group '${group}' does not exist`, { group });
+  }
+}
+
+/** Kafka's UNKNOWN_MEMBER_ID: the member left, was never here, or its lease expired. Rejoin. */
+export class UnknownMemberError extends FreshetError {
+  constructor(group: string, memberId: string, generation: number) {
+    super('UNKNOWN_MEMBER_ID', 409, `'${memberId}' is not a member of group '${group}' (left, or its session timed out); join again`, {
+      group,
+      memberId,
+      generation,
+    });
+  }
+}
+
+/** Kafka's ILLEGAL_GENERATION: the group rebalanced; heartbeat or rejoin for the new assignment. */
+export class IllegalGenerationError extends FreshetError {
+  constructor(group: string, given: number, generation: number) {
+    super('ILLEGAL_GENERATION', 409, `group '${group}' is at generation ${generation}, not ${given}; heartbeat to get the current assignment`, {
+      group,
+      generation,
+    });
+  }
+}
+
+export class PartitionNotAssignedError extends FreshetError {
+  constructor(group: string, memberId: string, topic: string, partition: number, generation: number) {
+    super('PARTITION_NOT_ASSIGNED', 409, `member '${memberId}' does not own ${topic}/${partition} in generation ${generation} of group '${group}'`, {
+      group,
+      topic,
+      partition,
+      generation,
+    });
+  }
+}
+
+export class GroupNotEmptyError extends FreshetError {
+  constructor(group: string, members: number) {
+    super('GROUP_NOT_EMPTY', 409, `consumer group '${group}' still has ${members} live member(s)`, { group, members });
+  }
+}

@@ -1,10 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
+import { GroupStore } from '../storage/group-store.js';
 import { requireApiKey } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
 import { problemResponse } from './problem.js';
+import { registerGroupRoutes } from './routes/groups.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerTopicRoutes } from './routes/topics.js';
@@ -12,6 +14,8 @@ import { registerTopicRoutes } from './routes/topics.js';
 export interface AppDeps {
   log: LogContext;
   rootKey: string;
+  /** Consumer group state; by default in the log's table. */
+  groupStore?: GroupStore;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -32,6 +36,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   registerTopicRoutes(app, deps.log);
   registerRecordRoutes(app, deps.log);
+  registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(deps.log.store.clients, deps.log.store.table) });
 
   let spec: string | undefined;
   const specYaml = () => (spec ??= openApiYaml(app));

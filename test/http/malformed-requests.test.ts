@@ -76,6 +76,13 @@ const cases: Case[] = [
   ['a timestamp that is not a number', 400, 'INVALID_REQUEST', ['GET', '/v1/topics/orders/partitions/0/offsets?timestamp=yesterday']],
   ['a missing timestamp', 400, 'INVALID_REQUEST', ['GET', '/v1/topics/orders/partitions/0/offsets']],
   ['an unknown route', 404, 'NOT_FOUND', ['GET', '/v1/nothing-here']],
+  ['joining with an unknown topic', 404, 'TOPIC_NOT_FOUND', ['POST', '/v1/groups/g/members', { topics: ['nope'] }]],
+  ['a session timeout under 6 s', 400, 'INVALID_REQUEST', ['POST', '/v1/groups/g/members', { topics: ['orders'], sessionTimeoutMs: 1000 }]],
+  ['a member id with a slash', 400, 'INVALID_REQUEST', ['POST', '/v1/groups/g/members/a%2Fb/heartbeat']],
+  ['a heartbeat to an unknown group', 404, 'GROUP_NOT_FOUND', ['POST', '/v1/groups/nogroup/members/m1/heartbeat']],
+  ['a commit without offsets', 400, 'INVALID_REQUEST', ['POST', '/v1/groups/g/offsets', { memberId: 'm1', generation: 1, offsets: [] }]],
+  ['a seek to nowhere', 400, 'INVALID_REQUEST', ['POST', '/v1/groups/g/seek', { topic: 'orders', to: 'middle' }]],
+  ['a group fetch without memberId', 400, 'INVALID_REQUEST', ['GET', '/v1/groups/g/records']],
 ];
 
 describe('malformed requests', () => {

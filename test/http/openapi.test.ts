@@ -33,6 +33,15 @@ describe('openapi.yaml', () => {
         'POST /v1/topics/{topic}/records',
         'GET /v1/topics/{topic}/partitions/{partition}/records',
         'GET /v1/topics/{topic}/partitions/{partition}/offsets',
+        'POST /v1/groups/{group}/members',
+        'POST /v1/groups/{group}/members/{memberId}/heartbeat',
+        'DELETE /v1/groups/{group}/members/{memberId}',
+        'GET /v1/groups/{group}/records',
+        'POST /v1/groups/{group}/offsets',
+        'GET /v1/groups',
+        'GET /v1/groups/{group}',
+        'DELETE /v1/groups/{group}',
+        'POST /v1/groups/{group}/seek',
       ].sort(),
     );
   });

@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommitContentionError, IllegalGenerationError, OffsetOutOfRangeError, PartitionNotAssignedError } from '../errors.js';
+import { tpKey } from '../storage/group-store.js';
+import { topicWithPartition } from '../log/partition-lookup.js';
+import type { TopicPartition } from './assignor.js';
+import { loadGroup } from './group-state.js';
+import type { GroupsContext } from './groups-context.js';
+import { requireMember } from './membership.js';
+
+export interface CommitRequest {
+  memberId: string;
+  generation: number;
+  offsets: (TopicPartition & { offset: number })[];
+}
+
+/**
+ * Commits offsets for partitions the member owns in the given generation (invariant 6).
+ * The ownership check reads META; the write is a transaction conditional on META still
+ * being at that generation, so a rebalance in between fences it and nothing changes.
+ */
+export async function commitOffsets(ctx: GroupsContext, group: string, req: CommitRequest): Promise<{ generation: number }> {
+  const state = await loadGroup(ctx, group);
+  const member = requireMember(state, group, req.memberId);
+  const { generation } = state.meta!;
+  if (req.generation !== generation) throw new IllegalGenerationError(group, req.generation, generation);
+  const owned = new Set((state.meta!.assignment[req.memberId] ?? []).map(tpKey));
+  for (const o of req.offsets) {
+    if (!owned.has(tpKey(o))) throw new PartitionNotAssignedError(group, req.memberId, o.topic, o.partition, generation);
+  }
+  await Promise.all(
+    req.offsets.map(async (o) => {
+      const topic = await topicWithPartition(ctx.log, o.topic, o.partition);
+      const head = await ctx.log.store.readHead(topic.topicId, o.partition);
+      if (o.offset < head.logStartOffset || o.offset > head.nextOffset) throw new OffsetOutOfRangeError(o.offset, head.logStartOffset, head.nextOffset);
+    }),
+  );
+
+  const now = ctx.log.clock.now();
+  const stored = req.offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, generation, memberId: req.memberId, at: now }));
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const outcome = await ctx.store.commitOffsets(group, generation, stored, { memberId: req.memberId, expiresAt: now + member.sessionTimeoutMs });
+    if (outcome === 'committed') return { generation };
+    if (outcome === 'fenced') {
+      const current = await ctx.store.load(group);
+      throw new IllegalGenerationError(group, generation, current.meta?.generation ?? generation);
+    }
+    // Another transaction held the META item for a moment: try again shortly.
+    await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+  }
+  throw new CommitContentionError(1);
+}

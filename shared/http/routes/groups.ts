@@ -1,0 +1,235 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { describeGroup, deleteGroup, listGroups } from '../../groups/describe-group.js';
+import { groupFetch } from '../../groups/group-fetch.js';
+import { type GroupsContext, SESSION_TIMEOUT } from '../../groups/groups-context.js';
+import { heartbeat, joinGroup, leaveGroup } from '../../groups/membership.js';
+import { commitOffsets } from '../../groups/offset-commit.js';
+import { seekGroup } from '../../groups/seek.js';
+import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
+import { MAX_PARTITIONS } from '../../topics/topic.js';
+import { toJsonRecord } from '../record-encoding.js';
+import { digits, Encoding, FetchedRecord, notFound, problem, problems, TopicName } from '../schemas.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const conflict = { 409: problem('stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin') } as const;
+
+const GroupName = TopicName.openapi({ example: 'billing' });
+const MemberId = z.string().regex(/^[a-zA-Z0-9._-]{1,255}$/, 'member ids are 1-255 of [a-zA-Z0-9._-]');
+const GroupParams = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
+const MemberParams = GroupParams.extend({ memberId: MemberId.openapi({ param: { name: 'memberId', in: 'path' } }) });
+const TopicPartitionSchema = z.object({ topic: z.string(), partition: z.number().int() });
+
+const JoinBody = z
+  .strictObject({
+    topics: z.array(TopicName).min(1).max(100),
+    sessionTimeoutMs: z.number().int().min(SESSION_TIMEOUT.min).max(SESSION_TIMEOUT.max).optional(),
+    memberId: MemberId.optional().openapi({ description: 'rejoin with a known id within the session timeout to keep the assignment (static membership)' }),
+    autoOffsetReset: z.enum(['earliest', 'latest']).optional().openapi({ description: "where to start a partition with no committed offset (default 'latest')" }),
+  })
+  .openapi('JoinGroupRequest');
+
+const Member = z
+  .object({ memberId: z.string(), generation: z.number().int(), assignments: z.array(TopicPartitionSchema), sessionTimeoutMs: z.number().int() })
+  .openapi('GroupMember');
+
+const Offset = z.strictObject({ topic: TopicName, partition: z.number().int().min(0).max(MAX_PARTITIONS - 1), offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+const CommitBody = z
+  .strictObject({ memberId: MemberId, generation: z.number().int().min(0), offsets: z.array(Offset).min(1).max(98) })
+  .openapi('CommitOffsetsRequest');
+
+const SeekBody = z
+  .strictObject({
+    topic: TopicName,
+    partitions: z.array(z.number().int().min(0).max(MAX_PARTITIONS - 1)).min(1).max(MAX_PARTITIONS).optional(),
+    to: z.union([
+      z.enum(['earliest', 'latest']),
+      z.strictObject({ offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+      z.strictObject({ timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+    ]),
+  })
+  .openapi('SeekGroupRequest');
+
+const GroupRecord = FetchedRecord.extend({ topic: z.string() }).openapi('GroupRecord');
+const OffsetList = z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.number().int() }));
+
+const GroupDescription = z
+  .object({
+    group: z.string(),
+    generation: z.number().int(),
+    members: z.array(z.object({ memberId: z.string(), topics: z.array(z.string()), leaseExpiresAt: z.number().int().nullable(), assignments: z.array(TopicPartitionSchema) })),
+    offsets: z.array(
+      z.object({
+        topic: z.string(),
+        partition: z.number().int(),
+        committedOffset: z.number().int().nullable(),
+        highWatermark: z.number().int(),
+        lag: z.number().int().nullable(),
+        owner: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('GroupDescription');
+
+export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/groups/{group}/members',
+      tags: ['groups'],
+      summary: 'Join a consumer group',
+      request: { params: GroupParams, body: body(JoinBody) },
+      responses: { 200: json(Member, 'the member, its generation and assignment'), ...problems, ...notFound },
+    }),
+    async (c) => c.json(await joinGroup(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/groups/{group}/members/{memberId}/heartbeat',
+      tags: ['groups'],
+      summary: 'Renew the lease; answers the current generation and assignment',
+      request: { params: MemberParams },
+      responses: { 200: json(Member, 'the member, its generation and assignment'), ...problems, ...notFound, ...conflict },
+    }),
+    async (c) => {
+      const { group, memberId } = c.req.valid('param');
+      return c.json(await heartbeat(ctx, group, memberId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/groups/{group}/members/{memberId}',
+      tags: ['groups'],
+      summary: 'Leave the group (rebalances at once)',
+      request: { params: MemberParams },
+      responses: { 204: { description: 'left' }, ...problems, ...notFound, ...conflict },
+    }),
+    async (c) => {
+      const { group, memberId } = c.req.valid('param');
+      await leaveGroup(ctx, group, memberId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/groups/{group}/records',
+      tags: ['groups'],
+      summary: "Fetch records from the member's partitions, from its positions",
+      request: {
+        params: GroupParams,
+        query: z.object({
+          memberId: MemberId,
+          generation: digits('generation').optional().openapi({ type: 'string', description: 'when given, must be the current generation' }),
+          limit: digits('limit', FETCH_MAX_LIMIT).optional().openapi({ type: 'string', description: `default ${FETCH_DEFAULT_LIMIT}` }),
+          maxBytes: digits('maxBytes', 4 * 1024 * 1024).optional().openapi({ type: 'string', description: `default ${FETCH_DEFAULT_MAX_BYTES}` }),
+          waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ type: 'string' }),
+          encoding: Encoding.optional(),
+        }),
+      },
+      responses: {
+        200: json(z.object({ generation: z.number().int(), records: z.array(GroupRecord), positions: OffsetList }).openapi('GroupFetchResponse'), 'records and next positions'),
+        ...problems,
+        ...notFound,
+        ...conflict,
+      },
+    }),
+    async (c) => {
+      const { group } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const result = await groupFetch(ctx, {
+        group,
+        memberId: q.memberId,
+        generation: q.generation,
+        limit: Math.max(1, q.limit ?? FETCH_DEFAULT_LIMIT),
+        maxBytes: Math.max(1, q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES),
+        waitMs: q.waitMs ?? 0,
+      });
+      const encoding = q.encoding ?? 'json';
+      const records = result.records.map((r) => ({ topic: r.topic, ...toJsonRecord(r, r.partition, encoding) }));
+      return c.json({ generation: result.generation, records, positions: result.positions }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/groups/{group}/offsets',
+      tags: ['groups'],
+      summary: 'Commit offsets (fenced by generation and ownership)',
+      request: { params: GroupParams, body: body(CommitBody) },
+      responses: {
+        200: json(z.object({ generation: z.number().int() }), 'committed'),
+        ...problems,
+        ...notFound,
+        ...conflict,
+        416: problem('an offset outside [logStartOffset, highWatermark]'),
+      },
+    }),
+    async (c) => c.json(await commitOffsets(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/groups',
+      tags: ['groups'],
+      summary: 'List consumer groups',
+      responses: {
+        200: json(z.object({ groups: z.array(z.object({ group: z.string(), generation: z.number().int(), members: z.number().int() })) }), 'all groups'),
+        ...problems,
+      },
+    }),
+    async (c) => c.json({ groups: await listGroups(ctx) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/groups/{group}',
+      tags: ['groups'],
+      summary: 'Members, committed offsets, high watermarks and lag',
+      request: { params: GroupParams },
+      responses: { 200: json(GroupDescription, 'the group'), ...problems, ...notFound },
+    }),
+    async (c) => c.json(await describeGroup(ctx, c.req.valid('param').group), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/groups/{group}',
+      tags: ['groups'],
+      summary: 'Delete a group with no live members',
+      request: { params: GroupParams },
+      responses: { 204: { description: 'deleted' }, ...problems, ...notFound, 409: problem('the group still has live members') },
+    }),
+    async (c) => {
+      await deleteGroup(ctx, c.req.valid('param').group);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/groups/{group}/seek',
+      tags: ['groups'],
+      summary: 'Set committed offsets to earliest, latest, an offset or a timestamp (bumps the generation)',
+      request: { params: GroupParams, body: body(SeekBody) },
+      responses: {
+        200: json(z.object({ generation: z.number().int(), offsets: OffsetList }), 'the new committed offsets'),
+        ...problems,
+        ...notFound,
+        416: problem('an offset outside [logStartOffset, highWatermark]'),
+      },
+    }),
+    async (c) => c.json(await seekGroup(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+  );
+}

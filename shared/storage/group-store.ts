@@ -1,0 +1,341 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Assignment, TopicPartition } from '../groups/assignor.js';
+import type { StorageClients } from './clients.js';
+import { INDEX_LIST } from './keys.js';
+
+/** A member as the group remembers it between rebalances. */
+export interface GroupMember {
+  memberId: string;
+  topics: string[];
+  sessionTimeoutMs: number;
+  autoOffsetReset: 'earliest' | 'latest';
+  joinedAt: number;
+}
+
+/** The group's META item: membership and assignment, changed only by a rebalance. */
+export interface GroupMeta {
+  group: string;
+  generation: number;
+  members: Record<string, GroupMember>;
+  assignment: Assignment;
+  /** Partition counts the assignment was computed from; a change triggers a rebalance. */
+  partitionCounts: Record<string, number>;
+  updatedAt: number;
+}
+
+export interface StoredOffset extends TopicPartition {
+  offset: number;
+  generation: number;
+  memberId: string;
+  /** When it was written (commit or seek). */
+  at: number;
+}
+
+const GROUPS_LIST_PK = 'GROUPS';
+const groupPk = (group: string) => `GROUP#${group}`;
+const memberSk = (id: string) => `MEMBER#${id}`;
+const offsetSk = (tp: TopicPartition) => `OFFSET#${tp.topic}#${tp.partition}`;
+const positionSk = (tp: TopicPartition) => `POSITION#${tp.topic}#${tp.partition}`;
+
+/**
+ * Consumer group state in the table, one item collection per group: META (membership,
+ * generation, assignment), MEMBER#{id} (leases, renewed often, so they never contend
+ * with META), OFFSET#{topic}#{p} (committed offsets) and POSITION#{topic}#{p} (fetch
+ * positions, valid only in the generation that wrote them).
+ */
+export class GroupStore {
+  constructor(
+    private readonly clients: StorageClients,
+    private readonly table: string,
+  ) {}
+
+  /** META and every lease in one consistent Query ('MEMBER#…' sorts just before 'META'). */
+  async load(group: string): Promise<{ meta: GroupMeta | undefined; leases: Map<string, number> }> {
+    const leases = new Map<string, number>();
+    let meta: GroupMeta | undefined;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': groupPk(group), ':from': 'MEMBER#', ':to': 'META' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (item.sk === 'META') meta = toMeta(item);
+        else leases.set((item.sk as string).slice('MEMBER#'.length), item.leaseExpiresAt as number);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return { meta, leases };
+  }
+
+  /**
+   * Writes a new generation, conditional on the one it was computed from: of two
+   * rebalances racing each other only one can win, so a generation has one assignment.
+   */
+  async writeMeta(meta: GroupMeta, previousGeneration: number | undefined): Promise<boolean> {
+    try {
+      await this.clients.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: groupPk(meta.group), sk: 'META', listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
+          ...(previousGeneration === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async renewLease(group: string, memberId: string, leaseExpiresAt: number): Promise<void> {
+    await this.clients.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: groupPk(group), sk: memberSk(memberId) },
+        UpdateExpression: 'SET leaseExpiresAt = :t',
+        ExpressionAttributeValues: { ':t': leaseExpiresAt },
+      }),
+    );
+  }
+
+  async deleteLease(group: string, memberId: string): Promise<void> {
+    await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: groupPk(group), sk: memberSk(memberId) } }));
+  }
+
+  readOffsets(group: string, tps: readonly TopicPartition[]): Promise<Map<string, StoredOffset>> {
+    return this.batchGet(group, tps.map(offsetSk));
+  }
+
+  readPositions(group: string, tps: readonly TopicPartition[]): Promise<Map<string, StoredOffset>> {
+    return this.batchGet(group, tps.map(positionSk));
+  }
+
+  async listOffsets(group: string): Promise<StoredOffset[]> {
+    const offsets: StoredOffset[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
+          ExpressionAttributeValues: { ':pk': groupPk(group), ':o': 'OFFSET#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) offsets.push(toOffset(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return offsets;
+  }
+
+  /**
+   * A position only ever moves forward within a generation, and a stale generation can
+   * never overwrite a newer one's.
+   */
+  async writePosition(group: string, position: StoredOffset): Promise<void> {
+    try {
+      await this.clients.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: groupPk(group), sk: positionSk(position), ...position },
+          ConditionExpression: 'attribute_not_exists(pk) OR generation < :g OR (generation = :g AND #offset <= :o)',
+          ExpressionAttributeNames: { '#offset': 'offset' },
+          ExpressionAttributeValues: { ':g': position.generation, ':o': position.offset },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /**
+   * Commits offsets fenced by the generation (invariant 6): one transaction that checks
+   * META is still at `generation` and puts every offset. Returns false when fenced.
+   * Also renews the committing member's lease.
+   */
+  async commitOffsets(group: string, generation: number, offsets: readonly StoredOffset[], lease?: { memberId: string; expiresAt: number }): Promise<'committed' | 'fenced' | 'conflict'> {
+    try {
+      await this.clients.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: { pk: groupPk(group), sk: 'META' },
+                ConditionExpression: 'generation = :g',
+                ExpressionAttributeValues: { ':g': generation },
+              },
+            },
+            ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(group), sk: offsetSk(o), ...o } } })),
+            ...(lease
+              ? [
+                  {
+                    Update: {
+                      TableName: this.table,
+                      Key: { pk: groupPk(group), sk: memberSk(lease.memberId) },
+                      UpdateExpression: 'SET leaseExpiresAt = :t',
+                      ExpressionAttributeValues: { ':t': lease.expiresAt },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'committed';
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      return err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed' ? 'fenced' : 'conflict';
+    }
+  }
+
+  /**
+   * Seek: new committed offsets and the next generation in one transaction, so members
+   * of the old generation are fenced from committing over the new offsets.
+   */
+  async writeMetaWithOffsets(meta: GroupMeta, previousGeneration: number | undefined, offsets: readonly StoredOffset[]): Promise<boolean> {
+    try {
+      await this.clients.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: groupPk(meta.group), sk: 'META', listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
+                ...(previousGeneration === undefined
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
+              },
+            },
+            ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
+  async listGroups(): Promise<GroupMeta[]> {
+    const groups: GroupMeta[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX_LIST,
+          KeyConditionExpression: 'listPk = :pk',
+          ExpressionAttributeValues: { ':pk': GROUPS_LIST_PK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) groups.push(toMeta(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return groups;
+  }
+
+  /** Deletes META first (conditional on the generation checked empty), then the rest. */
+  async deleteGroup(group: string, generation: number): Promise<boolean> {
+    try {
+      await this.clients.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: groupPk(group), sk: 'META' },
+          ConditionExpression: 'generation = :g',
+          ExpressionAttributeValues: { ':g': generation },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': groupPk(group) },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      const keys = (out.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk }));
+      for (let i = 0; i < keys.length; i += 25) {
+        let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+        while (requests && requests.length > 0) {
+          const res = await this.clients.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }));
+          requests = res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return true;
+  }
+
+  private async batchGet(group: string, sks: readonly string[]): Promise<Map<string, StoredOffset>> {
+    const found = new Map<string, StoredOffset>();
+    for (let i = 0; i < sks.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = sks.slice(i, i + 100).map((sk) => ({ pk: groupPk(group), sk }));
+      while (keys && keys.length > 0) {
+        const out: BatchGetCommandOutput = await this.clients.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const o = toOffset(item);
+          found.set(`${o.topic}#${o.partition}`, o);
+        }
+        keys = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
+  }
+}
+
+function toMeta(item: Record<string, unknown>): GroupMeta {
+  return {
+    group: item.group as string,
+    generation: item.generation as number,
+    members: item.members as Record<string, GroupMember>,
+    assignment: item.assignment as Assignment,
+    partitionCounts: item.partitionCounts as Record<string, number>,
+    updatedAt: item.updatedAt as number,
+  };
+}
+
+function toOffset(item: Record<string, unknown>): StoredOffset {
+  return {
+    topic: item.topic as string,
+    partition: item.partition as number,
+    offset: item.offset as number,
+    generation: item.generation as number,
+    memberId: item.memberId as string,
+    at: item.at as number,
+  };
+}
+
+export const tpKey = (tp: TopicPartition): string => `${tp.topic}#${tp.partition}`;
