@@ -137,3 +137,16 @@ export class GroupNotEmptyError extends FreshetError {
     super('GROUP_NOT_EMPTY', 409, `consumer group '${group}' still has ${members} live member(s)`, { group, members });
   }
 }
+
+/** A valid key without the scope the route needs. */
+export class ForbiddenError extends FreshetError {
+  constructor(message: string) {
+    super('FORBIDDEN', 403, message);
+  }
+}
+
+export class KeyNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('KEY_NOT_FOUND', 404, `API key '${id}' does not exist (or was revoked)`, { id });
+  }
+}

@@ -61,3 +61,12 @@ export async function deleteGroup(ctx: GroupsContext, group: string): Promise<vo
   if (live > 0) throw new GroupNotEmptyError(group, live);
   if (!(await ctx.store.deleteGroup(group, meta.generation))) throw new GroupNotEmptyError(group, 1);
 }
+
+/** The topics a member (or, for no known member, the whole group) consumes: what scopes are checked against. */
+export async function topicsOfGroup(ctx: GroupsContext, group: string, memberId?: string): Promise<string[]> {
+  const { meta } = await ctx.store.load(group);
+  if (!meta) return [];
+  const member = memberId === undefined ? undefined : meta.members[memberId];
+  if (member) return member.topics;
+  return [...new Set([...Object.keys(meta.partitionCounts), ...Object.values(meta.members).flatMap((m) => m.topics)])];
+}

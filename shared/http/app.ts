@@ -1,13 +1,16 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
+import { KeyService } from '../keys/key-service.js';
 import { GroupStore } from '../storage/group-store.js';
-import { requireApiKey } from './auth.js';
+import { KeyStore } from '../storage/key-store.js';
+import { authenticate } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
 import { problemResponse } from './problem.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerKeyRoutes } from './routes/keys.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerTopicRoutes } from './routes/topics.js';
 
@@ -16,6 +19,8 @@ export interface AppDeps {
   rootKey: string;
   /** Consumer group state; by default in the log's table. */
   groupStore?: GroupStore;
+  /** API keys; by default in the log's table. */
+  keyStore?: KeyStore;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -32,11 +37,15 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
 
   registerHealthRoute(app);
-  app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : requireApiKey(deps.rootKey)(c, next)));
+  const { clients, table } = deps.log.store;
+  const keys = new KeyService(deps.keyStore ?? new KeyStore(clients, table), deps.log.clock, deps.rootKey);
+  const authenticated = authenticate(keys);
+  app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
 
   registerTopicRoutes(app, deps.log);
   registerRecordRoutes(app, deps.log);
-  registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(deps.log.store.clients, deps.log.store.table) });
+  registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(clients, table) });
+  registerKeyRoutes(app, keys);
 
   let spec: string | undefined;
   const specYaml = () => (spec ??= openApiYaml(app));

@@ -42,6 +42,9 @@ describe('openapi.yaml', () => {
         'GET /v1/groups/{group}',
         'DELETE /v1/groups/{group}',
         'POST /v1/groups/{group}/seek',
+        'POST /v1/keys',
+        'GET /v1/keys',
+        'DELETE /v1/keys/{id}',
       ].sort(),
     );
   });

@@ -1,5 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { describeGroup, deleteGroup, listGroups } from '../../groups/describe-group.js';
+import { describeGroup, deleteGroup, listGroups, topicsOfGroup } from '../../groups/describe-group.js';
+import { allows } from '../../keys/scopes.js';
+import { principalOf, requireAdmin, requireTopics } from '../auth.js';
 import { groupFetch } from '../../groups/group-fetch.js';
 import { type GroupsContext, SESSION_TIMEOUT } from '../../groups/groups-context.js';
 import { heartbeat, joinGroup, leaveGroup } from '../../groups/membership.js';
@@ -82,7 +84,11 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       request: { params: GroupParams, body: body(JoinBody) },
       responses: { 200: json(Member, 'the member, its generation and assignment'), ...problems, ...notFound },
     }),
-    async (c) => c.json(await joinGroup(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+    async (c) => {
+      const req = c.req.valid('json');
+      requireTopics(c, req.topics, 'consume');
+      return c.json(await joinGroup(ctx, c.req.valid('param').group, req), 200);
+    },
   );
 
   app.openapi(
@@ -96,6 +102,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     }),
     async (c) => {
       const { group, memberId } = c.req.valid('param');
+      requireTopics(c, await topicsOfGroup(ctx, group, memberId), 'consume');
       return c.json(await heartbeat(ctx, group, memberId), 200);
     },
   );
@@ -111,6 +118,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     }),
     async (c) => {
       const { group, memberId } = c.req.valid('param');
+      requireTopics(c, await topicsOfGroup(ctx, group, memberId), 'consume');
       await leaveGroup(ctx, group, memberId);
       return c.body(null, 204);
     },
@@ -143,6 +151,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     async (c) => {
       const { group } = c.req.valid('param');
       const q = c.req.valid('query');
+      requireTopics(c, await topicsOfGroup(ctx, group, q.memberId), 'consume');
       const result = await groupFetch(ctx, {
         group,
         memberId: q.memberId,
@@ -172,7 +181,11 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         416: problem('an offset outside [logStartOffset, highWatermark]'),
       },
     }),
-    async (c) => c.json(await commitOffsets(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+    async (c) => {
+      const req = c.req.valid('json');
+      requireTopics(c, req.offsets.map((o) => o.topic), 'consume');
+      return c.json(await commitOffsets(ctx, c.req.valid('param').group, req), 200);
+    },
   );
 
   app.openapi(
@@ -186,7 +199,12 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         ...problems,
       },
     }),
-    async (c) => c.json({ groups: await listGroups(ctx) }, 200),
+    async (c) => {
+      const principal = principalOf(c);
+      const groups = await listGroups(ctx);
+      const visible = await Promise.all(groups.map(async (g) => principal.admin || (await topicsOfGroup(ctx, g.group)).every((t) => allows(principal, t, 'consume'))));
+      return c.json({ groups: groups.filter((_, i) => visible[i]) }, 200);
+    },
   );
 
   app.openapi(
@@ -198,7 +216,11 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       request: { params: GroupParams },
       responses: { 200: json(GroupDescription, 'the group'), ...problems, ...notFound },
     }),
-    async (c) => c.json(await describeGroup(ctx, c.req.valid('param').group), 200),
+    async (c) => {
+      const { group } = c.req.valid('param');
+      requireTopics(c, await topicsOfGroup(ctx, group), 'consume');
+      return c.json(await describeGroup(ctx, group), 200);
+    },
   );
 
   app.openapi(
@@ -211,6 +233,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       responses: { 204: { description: 'deleted' }, ...problems, ...notFound, 409: problem('the group still has live members') },
     }),
     async (c) => {
+      requireAdmin(c);
       await deleteGroup(ctx, c.req.valid('param').group);
       return c.body(null, 204);
     },
@@ -230,6 +253,10 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         416: problem('an offset outside [logStartOffset, highWatermark]'),
       },
     }),
-    async (c) => c.json(await seekGroup(ctx, c.req.valid('param').group, c.req.valid('json')), 200),
+    async (c) => {
+      const req = c.req.valid('json');
+      requireTopics(c, [req.topic], 'consume');
+      return c.json(await seekGroup(ctx, c.req.valid('param').group, req), 200);
+    },
   );
 }

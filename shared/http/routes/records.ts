@@ -8,6 +8,7 @@ import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from 
 import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
+import { requireTopics } from '../auth.js';
 import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
 import { digits, FetchQuery, FetchResponse, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
@@ -66,6 +67,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     }),
     async (c) => {
       const { topic } = c.req.valid('param');
+      requireTopics(c, [topic], 'produce');
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
       const records = toProduceRecords(body.records, body.encoding ?? 'json');
@@ -92,6 +94,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     }),
     async (c) => {
       const { topic, partition } = c.req.valid('param');
+      requireTopics(c, [topic], 'consume');
       const q = c.req.valid('query');
       const result = await fetchRecords(ctx, {
         topic,
@@ -115,7 +118,11 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       request: { params: TopicParams },
       responses: { 200: json(PartitionsResponse, 'one entry per partition'), ...problems, ...notFound },
     }),
-    async (c) => c.json({ partitions: await describePartitions(ctx, c.req.valid('param').topic) }, 200),
+    async (c) => {
+      const { topic } = c.req.valid('param');
+      requireTopics(c, [topic]);
+      return c.json({ partitions: await describePartitions(ctx, topic) }, 200);
+    },
   );
 
   app.openapi(
@@ -139,6 +146,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     }),
     async (c) => {
       const { topic, partition } = c.req.valid('param');
+      requireTopics(c, [topic], 'consume');
       return c.json(await offsetForTimestamp(ctx, topic, partition, c.req.valid('query').timestamp), 200);
     },
   );

@@ -2,6 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LogContext } from '../../log/log-context.js';
 import { MAX_PARTITIONS } from '../../topics/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
+import { allows } from '../../keys/scopes.js';
+import { principalOf, requireAdmin, requireTopics } from '../auth.js';
 import { notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
 
 const CreateTopicBody = z
@@ -33,7 +35,10 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       request: { body: { content: { 'application/json': { schema: CreateTopicBody } }, required: true } },
       responses: { 201: json(Topic, 'the topic'), ...problems, 409: problem('a topic with this name exists') },
     }),
-    async (c) => c.json(await createTopic(ctx, c.req.valid('json')), 201),
+    async (c) => {
+      requireAdmin(c);
+      return c.json(await createTopic(ctx, c.req.valid('json')), 201);
+    },
   );
 
   app.openapi(
@@ -44,7 +49,11 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       summary: 'List topics',
       responses: { 200: json(z.object({ topics: z.array(Topic) }), 'all topics'), ...problems },
     }),
-    async (c) => c.json({ topics: await listTopics(ctx) }, 200),
+    async (c) => {
+      const principal = principalOf(c);
+      // A scoped key sees the topics its scopes match.
+      return c.json({ topics: (await listTopics(ctx)).filter((t) => allows(principal, t.name)) }, 200);
+    },
   );
 
   app.openapi(
@@ -56,7 +65,11 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       request: { params: TopicParams },
       responses: { 200: json(Topic, 'the topic'), ...problems, ...notFound },
     }),
-    async (c) => c.json(await getTopic(ctx, c.req.valid('param').topic), 200),
+    async (c) => {
+      const { topic } = c.req.valid('param');
+      requireTopics(c, [topic]);
+      return c.json(await getTopic(ctx, topic), 200);
+    },
   );
 
   app.openapi(
@@ -68,7 +81,10 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       request: { params: TopicParams, body: { content: { 'application/json': { schema: UpdateTopicBody } }, required: true } },
       responses: { 200: json(Topic, 'the updated topic'), ...problems, ...notFound, 422: problem('partitions cannot shrink') },
     }),
-    async (c) => c.json(await updateTopic(ctx, c.req.valid('param').topic, c.req.valid('json')), 200),
+    async (c) => {
+      requireAdmin(c);
+      return c.json(await updateTopic(ctx, c.req.valid('param').topic, c.req.valid('json')), 200);
+    },
   );
 
   app.openapi(
@@ -81,6 +97,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       responses: { 204: { description: 'deleted' }, ...problems, ...notFound },
     }),
     async (c) => {
+      requireAdmin(c);
       await deleteTopic(ctx, c.req.valid('param').topic);
       return c.body(null, 204);
     },

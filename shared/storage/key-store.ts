@@ -1,0 +1,101 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Scope } from '../keys/scopes.js';
+import type { StorageClients } from './clients.js';
+import { INDEX_LIST } from './keys.js';
+
+/** An API key as stored: never the key itself, only its SHA-256. */
+export interface StoredKey {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  /** Hex SHA-256 of the key. */
+  hash: string;
+  /** The first characters of the key, so a person can tell keys apart. */
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+const KEYS_LIST_PK = 'APIKEYS';
+const keyItemKey = (id: string) => ({ pk: `APIKEY#${id}`, sk: 'APIKEY' });
+
+export class KeyStore {
+  constructor(
+    private readonly clients: StorageClients,
+    private readonly table: string,
+  ) {}
+
+  async create(key: StoredKey): Promise<void> {
+    await this.clients.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keyItemKey(key.id), listPk: KEYS_LIST_PK, listSk: key.id, ...key },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** Consistent, so a revoked key stops working at once. */
+  async get(id: string): Promise<StoredKey | undefined> {
+    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: keyItemKey(id), ConsistentRead: true }));
+    return out.Item ? toKey(out.Item) : undefined;
+  }
+
+  async list(): Promise<StoredKey[]> {
+    const keys: StoredKey[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX_LIST,
+          KeyConditionExpression: 'listPk = :pk',
+          ExpressionAttributeValues: { ':pk': KEYS_LIST_PK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) keys.push(toKey(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    try {
+      await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: keyItemKey(id), ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    try {
+      await this.clients.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keyItemKey(id),
+          UpdateExpression: 'SET lastUsedAt = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': at },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+}
+
+function toKey(item: Record<string, unknown>): StoredKey {
+  return {
+    id: item.id as string,
+    name: item.name as string,
+    scopes: item.scopes as Scope[],
+    hash: item.hash as string,
+    prefix: item.prefix as string,
+    createdAt: item.createdAt as number,
+    lastUsedAt: (item.lastUsedAt as number | null | undefined) ?? null,
+  };
+}

@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestStack, type TestStack } from '../support/test-stack.js';
+
+/**
+ * Every route × {admin, matching scope, other topic, no scope, revoked, missing}: the
+ * route's scope is checked before it does anything, with 401 for a missing or revoked
+ * key and 403 for a valid key without the scope.
+ */
+let stack: TestStack;
+const keys: Record<string, string> = {};
+let memberId: string;
+let generation: number;
+let keyToDelete: string;
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  for (const name of ['orders', 'other']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 1 })).status).toBe(201);
+  await stack.request('POST', '/v1/topics/orders/records', { records: [{ value: 1 }, { value: 2 }] });
+  const make = async (name: string, scopes: unknown[]) => {
+    const res = await stack.request('POST', '/v1/keys', { name, scopes });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { key: string }).key;
+  };
+  keys.admin = await make('admin', ['admin']);
+  keys.matching = await make('orders-all', [{ topics: 'ord*', actions: ['produce', 'consume', 'subscribe'] }]);
+  keys.other = await make('other-only', [{ topics: 'other', actions: ['produce', 'consume', 'subscribe'] }]);
+  keys.none = await make('nothing', [{ topics: 'nothing-matches-this', actions: ['subscribe'] }]);
+  keys.revoked = await make('revoked', ['admin']);
+  const listed = (await (await stack.request('GET', '/v1/keys')).json()) as { keys: { id: string; name: string }[] };
+  const revokedId = listed.keys.find((k) => k.name === 'revoked')!.id;
+  expect((await stack.request('DELETE', `/v1/keys/${revokedId}`)).status).toBe(204);
+  const join = (await (await stack.request('POST', '/v1/groups/billing/members', { topics: ['orders'], autoOffsetReset: 'earliest' })).json()) as { memberId: string; generation: number };
+  memberId = join.memberId;
+  generation = join.generation;
+  keyToDelete = (await (await stack.request('POST', '/v1/keys', { name: 'to-delete', scopes: ['admin'] })).json() as { id: string }).id;
+});
+
+type Kind = 'admin' | 'topic' | 'consume' | 'produce';
+interface RouteCase {
+  route: string;
+  kind: Kind;
+  request: () => [string, string, unknown?];
+}
+
+const routes: RouteCase[] = [
+  { route: 'POST /v1/topics', kind: 'admin', request: () => ['POST', '/v1/topics', { name: 'created-by-matrix', partitions: 1 }] },
+  { route: 'PATCH /v1/topics/{topic}', kind: 'admin', request: () => ['PATCH', '/v1/topics/orders', { retention: { ms: 3_600_000 } }] },
+  { route: 'DELETE /v1/topics/{topic}', kind: 'admin', request: () => ['DELETE', '/v1/topics/no-such-topic'] },
+  { route: 'GET /v1/topics/{topic}', kind: 'topic', request: () => ['GET', '/v1/topics/orders'] },
+  { route: 'GET /v1/topics/{topic}/partitions', kind: 'topic', request: () => ['GET', '/v1/topics/orders/partitions'] },
+  { route: 'POST /v1/topics/{topic}/records', kind: 'produce', request: () => ['POST', '/v1/topics/orders/records', { records: [{ value: 'm' }] }] },
+  { route: 'GET …/records', kind: 'consume', request: () => ['GET', '/v1/topics/orders/partitions/0/records'] },
+  { route: 'GET …/offsets', kind: 'consume', request: () => ['GET', '/v1/topics/orders/partitions/0/offsets?timestamp=0'] },
+  { route: 'POST /v1/groups/{group}/members', kind: 'consume', request: () => ['POST', '/v1/groups/matrix/members', { topics: ['orders'] }] },
+  { route: 'POST …/heartbeat', kind: 'consume', request: () => ['POST', `/v1/groups/billing/members/${memberId}/heartbeat`] },
+  { route: 'GET /v1/groups/{group}/records', kind: 'consume', request: () => ['GET', `/v1/groups/billing/records?memberId=${memberId}`] },
+  { route: 'POST /v1/groups/{group}/offsets', kind: 'consume', request: () => ['POST', '/v1/groups/billing/offsets', { memberId, generation, offsets: [{ topic: 'orders', partition: 0, offset: 0 }] }] },
+  { route: 'GET /v1/groups/{group}', kind: 'consume', request: () => ['GET', '/v1/groups/billing'] },
+  { route: 'POST /v1/groups/{group}/seek', kind: 'consume', request: () => ['POST', '/v1/groups/seek-matrix/seek', { topic: 'orders', to: 'earliest' }] },
+  { route: 'DELETE …/members/{id}', kind: 'consume', request: () => ['DELETE', '/v1/groups/billing/members/not-a-member'] },
+  { route: 'DELETE /v1/groups/{group}', kind: 'admin', request: () => ['DELETE', '/v1/groups/no-such-group'] },
+  { route: 'POST /v1/keys', kind: 'admin', request: () => ['POST', '/v1/keys', { name: 'by-matrix', scopes: ['admin'] }] },
+  { route: 'GET /v1/keys', kind: 'admin', request: () => ['GET', '/v1/keys'] },
+  { route: 'DELETE /v1/keys/{id}', kind: 'admin', request: () => ['DELETE', `/v1/keys/${keyToDelete}`] },
+];
+
+const principals = ['admin', 'matching', 'other', 'none', 'revoked', 'missing'] as const;
+
+function expected(kind: Kind, who: (typeof principals)[number]): 'ok' | 403 | 401 {
+  if (who === 'revoked' || who === 'missing') return 401;
+  if (who === 'admin') return 'ok';
+  if (kind === 'admin') return 403;
+  return who === 'matching' ? 'ok' : 403;
+}
+
+describe('scope matrix', () => {
+  it.each(routes.flatMap((r) => principals.map((who) => [r.route, who, r] as const)))('%s as %s', async (_route, who, r) => {
+    const [method, path, body] = r.request();
+    const auth: Record<string, string> = who === 'missing' ? {} : { authorization: `Bearer ${keys[who]}` };
+    const res = await stack.app.request(path, {
+      method,
+      headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const want = expected(r.kind, who);
+    if (want === 'ok') {
+      // Authorized: whatever the route answers, it is not an auth failure.
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    } else {
+      expect(res.status).toBe(want);
+      expect(((await res.json()) as { code: string }).code).toBe(want === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    }
+  });
+
+  it('lists only the topics a scoped key matches, and never shows a key', async () => {
+    const res = await stack.app.request('/v1/topics', { headers: { authorization: `Bearer ${keys.matching}` } });
+    expect(((await res.json()) as { topics: { name: string }[] }).topics.map((t) => t.name)).toEqual(['orders']);
+    const listed = await (await stack.request('GET', '/v1/keys')).text();
+    for (const key of Object.values(keys)) expect(listed).not.toContain(key);
+    expect(listed).not.toMatch(/"hash"/);
+  });
+
+  it('stores keys only as SHA-256 hashes', async () => {
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const items = JSON.stringify((await stack.clients.doc.send(new ScanCommand({ TableName: stack.table }))).Items);
+    for (const key of Object.values(keys)) expect(items).not.toContain(key);
+  });
+});
