@@ -1,12 +1,17 @@
 import { z } from 'zod';
 
+/** The root API key, whether it comes from the environment or from Secrets Manager. */
+export const RootKeySchema = z.string().min(16, 'the root key must be at least 16 characters');
+
 /**
  * All configuration is environment variables, parsed once here. Nothing else reads
  * `process.env`: entry points call `loadConfig(process.env)` and pass the result down.
  */
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  FRESHET_ROOT_KEY: z.string().min(16, 'FRESHET_ROOT_KEY must be at least 16 characters').optional(),
+  FRESHET_ROOT_KEY: RootKeySchema.optional(),
+  /** Set by the CDK stack instead of FRESHET_ROOT_KEY, so the key never sits in the function's configuration. */
+  FRESHET_ROOT_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN').optional(),
   FRESHET_DATA_DIR: z.string().min(1).default('.freshet'),
   FRESHET_TABLE: z.string().min(3).max(255).default('freshet'),
   FRESHET_BUCKET: z.string().min(3).max(63).default('freshet'),
@@ -22,6 +27,7 @@ export type Env = Record<string, string | undefined>;
 export interface Config {
   port: number;
   rootKey: string | undefined;
+  rootKeySecretArn: string | undefined;
   dataDir: string;
   table: string;
   bucket: string;
@@ -41,6 +47,7 @@ export function loadConfig(env: Env): Config {
   return {
     port: c.PORT,
     rootKey: c.FRESHET_ROOT_KEY,
+    rootKeySecretArn: c.FRESHET_ROOT_KEY_SECRET_ARN,
     dataDir: c.FRESHET_DATA_DIR,
     table: c.FRESHET_TABLE,
     bucket: c.FRESHET_BUCKET,

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
 import { startS3Server } from '../shared/local/s3-server.js';
+import { findSecretsInLogs } from './support/secret-scan.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Endpoints of the emulators every test file shares; read with `inject('emulators')`. */
     emulators: { dynamoEndpoint: string; s3Endpoint: string };
+    /** Where test/support/capture-logs.ts copies every worker's log output. */
+    logDir: string;
   }
 }
 
@@ -19,6 +22,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const s3Directory = await mkdtemp(join(tmpdir(), 'freshet-test-s3-'));
+  const logDir = await mkdtemp(join(tmpdir(), 'freshet-test-logs-'));
   const started = await Promise.allSettled([startDynamoDbLocal({}), startS3Server({ directory: s3Directory })]);
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const teardown = async () => {
@@ -34,5 +38,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   project.provide('emulators', { dynamoEndpoint: dynamo.value.endpoint, s3Endpoint: s3.value.endpoint });
-  return teardown;
+  project.provide('logDir', logDir);
+  return async () => {
+    await teardown();
+    // Issue 7: no API key or webhook secret may appear in anything logged during the run.
+    const leaks = await findSecretsInLogs(logDir);
+    await rm(logDir, { recursive: true, force: true });
+    // vitest reports an error thrown here but still exits 0; the exit code makes CI fail.
+    if (leaks.length > 0) process.exitCode = 1;
+    if (leaks.length > 0) throw new Error(`secrets found in logs captured during the run:\n${leaks.join('\n')}`);
+  };
 }

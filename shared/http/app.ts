@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { bodyLimit } from 'hono/body-limit';
+import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
 import { KeyService } from '../keys/key-service.js';
 import { GroupStore } from '../storage/group-store.js';
@@ -13,6 +14,8 @@ import { registerHealthRoute } from './routes/health.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerTopicRoutes } from './routes/topics.js';
+
+const MAX_OTHER_BODY_BYTES = 256 * 1024;
 
 export interface AppDeps {
   log: LogContext;
@@ -41,6 +44,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const keys = new KeyService(deps.keyStore ?? new KeyStore(clients, table), deps.log.clock, deps.rootKey);
   const authenticated = authenticate(keys);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
+  // Produce has its own 6 MB limit; every other body is small.
+  const smallBodies = bodyLimit({
+    maxSize: MAX_OTHER_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a request body may be at most ${MAX_OTHER_BODY_BYTES} bytes here`);
+    },
+  });
+  app.use('/v1/*', async (c, next) => (c.req.method === 'POST' && /^\/v1\/topics\/[^/]+\/records$/.test(c.req.path) ? next() : smallBodies(c, next)));
 
   registerTopicRoutes(app, deps.log);
   registerRecordRoutes(app, deps.log);

@@ -17,6 +17,23 @@ export interface JsonProduceRecord {
   timestamp?: number | undefined;
 }
 
+/** JSON values nest at most this deep: deeper ones are refused before anything recurses on them. */
+const MAX_VALUE_DEPTH = 64;
+
+function depthOf(value: unknown): number {
+  let depth = 0;
+  let level: unknown[] = [value];
+  while (level.length > 0) {
+    const next: unknown[] = [];
+    for (const v of level) if (typeof v === 'object' && v !== null) next.push(...Object.values(v));
+    if (next.length === 0 && !level.some((v) => typeof v === 'object' && v !== null)) break;
+    depth++;
+    if (depth > MAX_VALUE_DEPTH) return depth;
+    level = next;
+  }
+  return depth;
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -38,6 +55,7 @@ export function toProduceRecords(records: readonly JsonProduceRecord[], encoding
   };
   const converted = records.map((r, i) => {
     const at = `records.${i}`;
+    if (depthOf(r.value) > MAX_VALUE_DEPTH) errors.push({ path: `${at}.value`, message: `nests deeper than ${MAX_VALUE_DEPTH} levels` });
     if (!('value' in r)) errors.push({ path: `${at}.value`, message: 'is required (null for a tombstone)' });
     const value =
       encoding === 'json' ? (r.value === null || r.value === undefined ? null : utf8.encode(JSON.stringify(r.value))) : bytes(r.value, `${at}.value`);

@@ -47,16 +47,30 @@ export const Encoding = z
   .enum(['json', 'string', 'base64'])
   .openapi({ description: 'json: value is any JSON, key and headers UTF-8 strings; string: all UTF-8 strings; base64: all base64 bytes' });
 
+/**
+ * Record headers: name → value. Checked by hand rather than with z.record, which copies
+ * into a fresh object where a `__proto__` name would set the prototype instead of
+ * staying a header; this keeps the parsed object, whose keys are all own data.
+ */
+const HeaderMap = z
+  .custom<Record<string, string | null>>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.keys(v).length <= 100 &&
+      Object.entries(v).every(([k, x]) => k.length >= 1 && k.length <= 255 && (x === null || typeof x === 'string')),
+    { message: 'headers must be an object of at most 100 names (1-255 characters) to string or null values' },
+  )
+  .openapi({ type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'header name → value (null allowed)' });
+
 const SafeTimestamp = z.number().int().min(0).max(8_640_000_000_000_000);
 
 export const ProduceRecord = z
   .strictObject({
     key: z.string().nullable().optional(),
     value: z.unknown().openapi({ description: 'any JSON (encoding json), or a string (string / base64); null is a tombstone' }),
-    headers: z
-      .record(z.string().min(1).max(255), z.string().nullable())
-      .optional()
-      .openapi({ description: 'header name → value (null allowed)' }),
+    headers: HeaderMap.optional(),
     partition: z.number().int().min(0).max(MAX_PARTITIONS - 1).optional(),
     timestamp: SafeTimestamp.optional().openapi({ description: 'CreateTime in ms since the epoch; the append time when absent' }),
   })
