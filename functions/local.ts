@@ -8,6 +8,8 @@ import { findJava, JavaMissingError } from '../shared/local/java.js';
 import { loadOrCreateRootKey } from '../shared/local/root-key.js';
 import { startS3Server } from '../shared/local/s3-server.js';
 import { createLogContext } from '../shared/log/create-log-context.js';
+import { createMaintenanceContext } from '../shared/maintenance/create-maintenance-context.js';
+import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
 
@@ -35,7 +37,13 @@ async function main(): Promise<void> {
     await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
     const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
     const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
-    const app = createApp({ log, rootKey });
+    const app = createApp({ log, rootKey, maintenance: config.maintenance });
+    // The maintenance pass the Lambda runs on a schedule, here on a timer (one at a time).
+    const maintenance = createMaintenanceContext(log, config.maintenance);
+    let maintaining: Promise<unknown> = Promise.resolve();
+    const maintenanceTimer = setInterval(() => {
+      maintaining = maintaining.then(() => runMaintenance(maintenance)).catch((err: unknown) => console.error('maintenance failed:', err instanceof Error ? err.message : err));
+    }, config.maintenance.intervalMs);
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
       const url = `http://localhost:${info.port}`;
       console.log(`Freshet is running at ${url}  (data in ${dataDir})`);
@@ -49,7 +57,8 @@ async function main(): Promise<void> {
       stopping = true;
       console.log(`${signal}: stopping`);
       server.close();
-      void stopEmulators().then(() => process.exit(0));
+      clearInterval(maintenanceTimer);
+      void maintaining.then(stopEmulators).then(() => process.exit(0));
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));

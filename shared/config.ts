@@ -20,6 +20,13 @@ const ConfigSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Milliseconds a produce may spend retrying a contended commit before answering 503. */
   FRESHET_COMMIT_BUDGET_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  /** Local mode: how often the maintenance pass runs. */
+  FRESHET_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  FRESHET_COMPACT_AFTER_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  FRESHET_SEGMENT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 ** 3).default(64 * 1024 * 1024),
+  FRESHET_ORPHAN_GRACE_MS: z.coerce.number().int().min(60_000).default(60 * 60_000),
+  /** Never a class that needs a restore before reading (GLACIER, DEEP_ARCHIVE). */
+  FRESHET_COLD_STORAGE_CLASS: z.enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).default('STANDARD_IA'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -35,6 +42,13 @@ export interface Config {
   s3Endpoint: string | undefined;
   region: string;
   commitBudgetMs: number;
+  maintenance: {
+    intervalMs: number;
+    compactAfterMs: number;
+    segmentBytes: number;
+    orphanGraceMs: number;
+    coldStorageClass: string;
+  };
 }
 
 export function loadConfig(env: Env): Config {
@@ -55,5 +69,12 @@ export function loadConfig(env: Env): Config {
     s3Endpoint: c.FRESHET_S3_ENDPOINT,
     region: c.AWS_REGION,
     commitBudgetMs: c.FRESHET_COMMIT_BUDGET_MS,
+    maintenance: {
+      intervalMs: c.FRESHET_MAINTENANCE_INTERVAL_MS,
+      compactAfterMs: c.FRESHET_COMPACT_AFTER_MS,
+      segmentBytes: c.FRESHET_SEGMENT_BYTES,
+      orphanGraceMs: c.FRESHET_ORPHAN_GRACE_MS,
+      coldStorageClass: c.FRESHET_COLD_STORAGE_CLASS,
+    },
   };
 }

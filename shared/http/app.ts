@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
 import { KeyService } from '../keys/key-service.js';
+import { createMaintenanceContext } from '../maintenance/create-maintenance-context.js';
+import type { MaintenanceSettings } from '../maintenance/maintenance-context.js';
 import { GroupStore } from '../storage/group-store.js';
 import { KeyStore } from '../storage/key-store.js';
 import { authenticate } from './auth.js';
@@ -12,6 +14,7 @@ import { problemResponse } from './problem.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerMaintenanceRoutes } from './routes/maintenance.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerTopicRoutes } from './routes/topics.js';
 
@@ -24,6 +27,8 @@ export interface AppDeps {
   groupStore?: GroupStore;
   /** API keys; by default in the log's table. */
   keyStore?: KeyStore;
+  /** Maintenance settings (thresholds, storage class); defaults otherwise. */
+  maintenance?: Partial<MaintenanceSettings>;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -57,6 +62,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerRecordRoutes(app, deps.log);
   registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(clients, table) });
   registerKeyRoutes(app, keys);
+  registerMaintenanceRoutes(app, createMaintenanceContext(deps.log, deps.maintenance));
 
   let spec: string | undefined;
   const specYaml = () => (spec ??= openApiYaml(app));

@@ -42,12 +42,12 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
   if (offset >= head.nextOffset) return { records: [], nextOffset: offset, ...bounds };
 
   const entries = await entriesToRead(ctx, topic.topicId, req, offset, head);
-  const chunks = await mapWithConcurrency(entries, GET_CONCURRENCY, async (e) => {
-    const bytes = await ctx.store.getRange(e.objectKey, e.byteOffset, e.byteLength);
+  const chunks = await mapWithConcurrency(coalesce(entries), GET_CONCURRENCY, async (range) => {
+    const bytes = await ctx.store.getRange(range.objectKey, range.byteOffset, range.byteLength);
     // Objects under batches/ store base offset 0 and segments their real one: the shift
     // from what is stored to what the index says covers both.
     const batches = decodeRecordBatches(bytes);
-    const shift = e.baseOffset - (batches[0]?.baseOffset ?? 0);
+    const shift = range.baseOffset - (batches[0]?.baseOffset ?? 0);
     return batches.flatMap((b) => b.records.map((r) => ({ ...r, offset: r.offset + shift })));
   });
 
@@ -79,6 +79,17 @@ async function entriesToRead(ctx: LogContext, topicId: string, req: FetchRequest
   };
   const entries = await ctx.store.entriesFrom(topicId, req.partition, offset, (es) => wanted(es) < es.length);
   return entries.slice(0, wanted(entries));
+}
+
+/** Adjacent entries in one object (a segment's) are read with one ranged GET. */
+function coalesce(entries: readonly IndexEntry[]): { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number }[] {
+  const ranges: { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number }[] = [];
+  for (const e of entries) {
+    const last = ranges.at(-1);
+    if (last && last.objectKey === e.objectKey && last.byteOffset + last.byteLength === e.byteOffset) last.byteLength += e.byteLength;
+    else ranges.push({ objectKey: e.objectKey, byteOffset: e.byteOffset, byteLength: e.byteLength, baseOffset: e.baseOffset });
+  }
+  return ranges;
 }
 
 async function waitForRecords(ctx: LogContext, topicId: string, partition: number, offset: number, waitMs: number, head: PartitionHead) {

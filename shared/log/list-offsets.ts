@@ -17,5 +17,15 @@ export async function offsetForTimestamp(
     ctx.store.readHead(topic.topicId, partition),
   ]);
   if (!found || found.baseOffset >= head.nextOffset) return { offset: head.nextOffset, timestamp: null };
-  return { offset: Math.max(found.baseOffset, head.logStartOffset), timestamp: found.appendTime };
+  let { baseOffset, appendTime } = found;
+  // A segment holds many appends: its time index says which batch is the first at or after.
+  const index = found.timeIndex ?? [];
+  for (let i = 0; i < index.length; i += 2) {
+    if (index[i + 1]! >= timestamp) {
+      baseOffset = index[i]!;
+      appendTime = index[i + 1]!;
+      break;
+    }
+  }
+  return { offset: Math.max(baseOffset, head.logStartOffset), timestamp: appendTime };
 }

@@ -239,6 +239,21 @@ export class GroupStore {
     }
   }
 
+  /** Forgets committed offsets and positions of a deleted topic. */
+  async deleteTopicOffsets(group: string, topic: string): Promise<void> {
+    for (const prefix of [`OFFSET#${topic}#`, `POSITION#${topic}#`]) {
+      const out = await this.clients.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': groupPk(group), ':p': prefix },
+          ProjectionExpression: 'pk, sk',
+        }),
+      );
+      for (const item of out.Items ?? []) await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
+    }
+  }
+
   async listGroups(): Promise<GroupMeta[]> {
     const groups: GroupMeta[] = [];
     let start: Record<string, unknown> | undefined;

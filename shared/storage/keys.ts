@@ -24,7 +24,7 @@ export const headKey = (topicId: string, partition: number) => ({ pk: logPk(topi
 export const ENTRY_PREFIX = 'O#';
 export const entrySk = (lastOffset: number): string => `${ENTRY_PREFIX}${pad20(lastOffset)}`;
 
-/** LSI sort key: append time first, then offset, so ties resolve to the lowest offset. */
+/** LSI sort key: the entry's last append time, then its base offset, so ties resolve to the lowest offset. */
 export const timeKey = (appendTime: number, baseOffset: number): string => `${pad15(appendTime)}#${pad20(baseOffset)}`;
 
 export const idempotencyKey = (topic: string, key: string) => ({ pk: `IDEMPOTENCY#${topic}#${key}`, sk: 'IDEMPOTENCY' });

@@ -23,9 +23,15 @@ export interface IndexEntry {
   objectKey: string;
   byteOffset: number;
   byteLength: number;
+  /** The (last) append time of the records it holds. */
   appendTime: number;
   maxTimestamp: number;
   tier: 'hot' | 'cold';
+  /**
+   * Segment entries only: `[baseOffset, appendTime]` of every original batch they hold,
+   * flattened (Kafka's time index), so offsets-for-time stays exact after compaction.
+   */
+  timeIndex?: number[] | undefined;
 }
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
@@ -89,8 +95,11 @@ export class LogStore {
     return entries;
   }
 
-  /** Kafka's offsetsForTimes: the first entry appended at or after `timestamp`. */
-  async firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<{ baseOffset: number; appendTime: number } | undefined> {
+  /**
+   * Kafka's offsetsForTimes: the first entry whose (last) append time is at or after
+   * `timestamp`; the LSI holds keys only, so the entry itself is read after.
+   */
+  async firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined> {
     const out = await this.clients.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -101,10 +110,10 @@ export class LogStore {
         Limit: 1,
       }),
     );
-    const timeKey = out.Items?.[0]?.timeKey as string | undefined;
-    if (!timeKey) return undefined;
-    const [appendTime, baseOffset] = timeKey.split('#').map(Number) as [number, number];
-    return { baseOffset, appendTime };
+    const key = out.Items?.[0];
+    if (!key) return undefined;
+    const entry = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+    return entry.Item ? toEntry(entry.Item) : undefined;
   }
 
   async putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void> {
@@ -133,7 +142,7 @@ function toHead(item: Record<string, unknown>): PartitionHead {
   };
 }
 
-function toEntry(item: Record<string, unknown>): IndexEntry {
+export function toEntry(item: Record<string, unknown>): IndexEntry {
   return {
     baseOffset: item.baseOffset as number,
     lastOffset: item.lastOffset as number,
@@ -144,5 +153,6 @@ function toEntry(item: Record<string, unknown>): IndexEntry {
     appendTime: item.appendTime as number,
     maxTimestamp: item.maxTimestamp as number,
     tier: (item.tier as IndexEntry['tier'] | undefined) ?? 'hot',
+    timeIndex: item.timeIndex as number[] | undefined,
   };
 }

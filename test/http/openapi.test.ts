@@ -45,6 +45,7 @@ describe('openapi.yaml', () => {
         'POST /v1/keys',
         'GET /v1/keys',
         'DELETE /v1/keys/{id}',
+        'POST /v1/maintenance/run',
       ].sort(),
     );
   });

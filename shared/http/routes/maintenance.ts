@@ -1,0 +1,42 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MaintenanceContext } from '../../maintenance/maintenance-context.js';
+import { runMaintenance } from '../../maintenance/run-maintenance.js';
+import { requireAdmin } from '../auth.js';
+import { problem, problems } from '../schemas.js';
+
+const Report = z
+  .object({
+    startedAt: z.number().int(),
+    durationMs: z.number().int(),
+    complete: z.boolean(),
+    skipped: z.string().optional(),
+    partitions: z.array(
+      z.object({
+        topic: z.string(),
+        partition: z.number().int(),
+        retention: z.object({ removedEntries: z.number().int(), logStartOffset: z.number().int().nullable() }),
+        compaction: z.object({ entriesBefore: z.number().int(), entriesAfter: z.number().int(), segments: z.number().int() }),
+        tieredSegments: z.number().int(),
+      }),
+    ),
+    objectsDeleted: z.number().int(),
+    topicsPurged: z.array(z.string()),
+    groupsChecked: z.number().int(),
+  })
+  .openapi('MaintenanceReport');
+
+export function registerMaintenanceRoutes(app: OpenAPIHono, ctx: MaintenanceContext): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/maintenance/run',
+      tags: ['maintenance'],
+      summary: 'Run one maintenance pass now (admin); answers what it did',
+      responses: { 200: { content: { 'application/json': { schema: Report } }, description: 'what the pass did' }, ...problems, 403: problem('the key lacks the admin scope') },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json(await runMaintenance(ctx), 200);
+    },
+  );
+}

@@ -1,0 +1,94 @@
+import { ulid } from 'ulid';
+import { loadGroup } from '../groups/group-state.js';
+import { compactPartition } from './compaction.js';
+import type { MaintenanceContext } from './maintenance-context.js';
+import { sweepTopicObjects } from './object-sweep.js';
+import { enforceRetention } from './retention.js';
+import { tierPartition } from './tiering.js';
+import { purgeDeletedTopics } from './topic-cleanup.js';
+
+export interface PartitionReport {
+  topic: string;
+  partition: number;
+  retention: { removedEntries: number; logStartOffset: number | null };
+  compaction: { entriesBefore: number; entriesAfter: number; segments: number };
+  tieredSegments: number;
+}
+
+export interface MaintenanceReport {
+  startedAt: number;
+  durationMs: number;
+  /** False when the run hit its budget or lease; the next run picks up the rest. */
+  complete: boolean;
+  skipped?: string;
+  partitions: PartitionReport[];
+  objectsDeleted: number;
+  topicsPurged: string[];
+  groupsChecked: number;
+}
+
+/**
+ * One maintenance pass: per partition retention, then compaction, then tiering; then the
+ * object sweep per topic, the background part of topic deletions, and a look at every
+ * consumer group (which rebalances away expired members). Every step is idempotent and
+ * conditional, so a run that dies half-way is finished by the next one.
+ */
+export async function runMaintenance(ctx: MaintenanceContext): Promise<MaintenanceReport> {
+  const started = performance.now();
+  const now = ctx.log.clock.now();
+  const deadline = started + ctx.settings.runBudgetMs;
+  const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0 };
+  const owner = ulid();
+  if (!(await ctx.store.acquireLease(owner, now, ctx.settings.runBudgetMs * 2 + 60_000))) {
+    return { ...report, complete: false, skipped: 'another maintenance run holds the lease' };
+  }
+  try {
+    for (const topic of await ctx.log.topics.list()) {
+      if (performance.now() > deadline) {
+        report.complete = false;
+        break;
+      }
+      const all = Array.from({ length: topic.partitions }, (_, p) => p);
+      const heads = await ctx.log.store.readHeads(topic.topicId, all);
+      const written = all.filter((p) => heads.get(p)?.exists);
+      const released = new Set<string>();
+      for (const partition of written) {
+        let entries = await ctx.store.entries(topic.topicId, partition);
+        const retention = await enforceRetention(ctx, topic, partition, entries, now);
+        entries = entries.slice(retention.removed);
+        const compaction = await compactPartition(ctx, topic, partition, entries, now);
+        if (compaction.segments.length > 0) entries = await ctx.store.entries(topic.topicId, partition);
+        const tiered = await tierPartition(ctx, topic, partition, entries, now);
+        for (const key of [...retention.released, ...compaction.released]) released.add(key);
+        const line: PartitionReport = {
+          topic: topic.name,
+          partition,
+          retention: { removedEntries: retention.removed, logStartOffset: retention.logStartOffset },
+          compaction: { entriesBefore: compaction.entriesBefore, entriesAfter: compaction.entriesAfter, segments: compaction.segments.length },
+          tieredSegments: tiered,
+        };
+        if (retention.removed + compaction.segments.length + tiered > 0) {
+          report.partitions.push(line);
+          log('partition maintained', line);
+        }
+      }
+      const deleted = await sweepTopicObjects(ctx, topic, written, released, now);
+      report.objectsDeleted += deleted.length;
+      if (deleted.length > 0) log('objects deleted', { topic: topic.name, count: deleted.length, why: 'no index entry refers to them' });
+    }
+    report.topicsPurged = await purgeDeletedTopics(ctx, deadline);
+    for (const purged of report.topicsPurged) log('deleted topic purged', { topic: purged });
+    for (const group of await ctx.groups.listGroups()) {
+      await loadGroup({ log: ctx.log, store: ctx.groups }, group.group);
+      report.groupsChecked++;
+    }
+  } finally {
+    await ctx.store.releaseLease(owner);
+  }
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+function log(msg: string, data: object): void {
+  console.log(JSON.stringify({ level: 'info', component: 'maintenance', msg, ...data }));
+}

@@ -1,0 +1,25 @@
+import type { MaintenanceContext } from './maintenance-context.js';
+
+/**
+ * Finishes topic deletions in the background: every partition's head and entries, the
+ * objects they named and the incarnation's segments, and consumer groups' offsets for the
+ * topic (unless a new topic already took the name). The DELETED_TOPIC marker goes last,
+ * so an interrupted cleanup is simply redone by the next run.
+ */
+export async function purgeDeletedTopics(ctx: MaintenanceContext, deadline: number): Promise<string[]> {
+  const purged: string[] = [];
+  for (const topic of await ctx.store.deletedTopics()) {
+    if (performance.now() > deadline) break;
+    const objects = new Set<string>();
+    for (let p = 0; p < topic.partitions; p++) for (const key of await ctx.store.purgePartition(topic.topicId, p)) objects.add(key);
+    for (const o of await ctx.store.listObjects(`segments/${topic.name}-${topic.topicId}/`)) objects.add(o.key);
+    await ctx.store.deleteObjects([...objects]);
+    const current = await ctx.log.topics.get(topic.name);
+    if (!current) {
+      for (const group of await ctx.groups.listGroups()) await ctx.groups.deleteTopicOffsets(group.group, topic.name);
+    }
+    await ctx.store.forgetDeletedTopic(topic.topicId);
+    purged.push(`${topic.name} (${topic.topicId})`);
+  }
+  return purged;
+}
