@@ -21,6 +21,7 @@ describe('concurrent produce to one partition', () => {
       createApp({ log: createLogContext({ clients: stack.clients, table: stack.table, bucket: stack.bucket }), rootKey: ROOT_KEY }),
     );
     const acknowledged: { producer: number; seq: number; offset: number }[] = [];
+    let contended = 0;
     await Promise.all(
       Array.from({ length: PRODUCERS }, async (_, producer) => {
         const app = instances[producer % instances.length]!;
@@ -29,11 +30,19 @@ describe('concurrent produce to one partition', () => {
             const seq = request * RECORDS + i;
             return { key: `producer-${producer}`, value: { producer, seq }, headers: { seq: String(seq) } };
           });
-          const res = await app.request('/v1/topics/contended/records', {
-            method: 'POST',
-            headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ records }),
-          });
+          // As a client should: a 503 (commit contention) is retried after Retry-After with
+          // the same Idempotency-Key, so a retry can never write the records twice.
+          let res: Response;
+          for (let attempt = 0; ; attempt++) {
+            res = await app.request('/v1/topics/contended/records', {
+              method: 'POST',
+              headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': 'application/json', 'idempotency-key': `p${producer}-r${request}` },
+              body: JSON.stringify({ records }),
+            });
+            if (res.status !== 503 || attempt >= 5) break;
+            contended++;
+            await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+          }
           expect(res.status).toBe(200);
           const { offsets } = (await res.json()) as { offsets: { partition: number; offset: number }[] };
           for (const [i, o] of offsets.entries()) acknowledged.push({ producer, seq: request * RECORDS + i, offset: o.offset });
@@ -41,6 +50,7 @@ describe('concurrent produce to one partition', () => {
       }),
     );
 
+    console.log(`concurrent produce: ${PRODUCERS * REQUESTS} requests, ${contended} answered 503 and were retried`);
     const total = PRODUCERS * REQUESTS * RECORDS;
     expect(acknowledged.map((a) => a.offset).sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i));
 
