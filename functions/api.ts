@@ -1,13 +1,36 @@
-import { handle } from 'hono/aws-lambda';
-import { loadConfig } from '../shared/config.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
+import { loadConfig, RootKeySchema } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
 import { createLogContext } from '../shared/log/create-log-context.js';
 import { createStorageClients } from '../shared/storage/clients.js';
+import { readSecretString } from '../shared/storage/secrets.js';
+
+const logger = new Logger({ serviceName: 'freshet-api' });
 
 // Module scope: created once per Lambda instance and reused by every invocation.
 const config = loadConfig(process.env);
-if (!config.rootKey) throw new Error('FRESHET_ROOT_KEY is not set');
+
+// The stack passes the secret's ARN, not the key. It is read here, once per instance, with
+// top-level await (the bundle is ESM) during Lambda's init phase: a missing or unreadable
+// key shows as an init error (and Lambda retries init on the next invoke) rather than as
+// failures inside request handling, and no handler ever waits on Secrets Manager.
+const rootKey = config.rootKey ?? (config.rootKeySecretArn ? await readSecretString(config.rootKeySecretArn, { region: config.region }) : undefined);
+if (!rootKey) throw new Error('set FRESHET_ROOT_KEY or FRESHET_ROOT_KEY_SECRET_ARN');
+
 const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
 const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
+const app = handle(createApp({ log, rootKey: RootKeySchema.parse(rootKey) }));
+logger.info('api ready', { table: config.table, bucket: config.bucket, rootKeyFrom: config.rootKey ? 'environment' : 'secret' });
 
-export const handler = handle(createApp({ log, rootKey: config.rootKey }));
+export const handler = async (event: LambdaEvent, context: LambdaContext) => {
+  logger.addContext(context);
+  const response = await app(event, context);
+  // shared/http logs the cause of an unexpected error; this line ties it to the API
+  // Gateway request id that the access log carries.
+  if (response.statusCode >= 500) {
+    const requestId = 'requestId' in event.requestContext ? event.requestContext.requestId : undefined;
+    logger.warn('answered with a server error', { status: response.statusCode, apiRequestId: requestId });
+  }
+  return response;
+};

@@ -12,6 +12,8 @@ import { createMaintenanceContext } from '../shared/maintenance/create-maintenan
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
+import { startDispatcherLoop } from '../shared/subscriptions/dispatcher-loop.js';
+import { createSubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 
 /** `npm start`: DynamoDB Local + s3rver + the API on one machine, data under FRESHET_DATA_DIR. */
 async function main(): Promise<void> {
@@ -37,13 +39,19 @@ async function main(): Promise<void> {
     await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
     const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
     const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
-    const app = createApp({ log, rootKey, maintenance: config.maintenance });
+    // Local mode may push to receivers on this machine over http (FRESHET_WEBHOOK_ALLOW_LOOPBACK=false turns that off).
+    const subscriptions = { policy: { allowLoopback: config.webhookAllowLoopback ?? true } };
+    const app = createApp({ log, rootKey, subscriptions, maintenance: config.maintenance });
     // The maintenance pass the Lambda runs on a schedule, here on a timer (one at a time).
-    const maintenance = createMaintenanceContext(log, config.maintenance);
+    const subscriptionsContext = createSubscriptionsContext(log, subscriptions);
+    const maintenance = createMaintenanceContext(log, config.maintenance, subscriptionsContext);
     let maintaining: Promise<unknown> = Promise.resolve();
     const maintenanceTimer = setInterval(() => {
       maintaining = maintaining.then(() => runMaintenance(maintenance)).catch((err: unknown) => console.error('maintenance failed:', err instanceof Error ? err.message : err));
     }, config.maintenance.intervalMs);
+    // The same dispatcher as the Lambda: woken right after each commit, and every second for due retries.
+    const dispatcher = startDispatcherLoop(subscriptionsContext, { intervalMs: 1_000 });
+    const stopWaking = log.notifier.onAnyAppend(() => dispatcher.wake());
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
       const url = `http://localhost:${info.port}`;
       console.log(`Freshet is running at ${url}  (data in ${dataDir})`);
@@ -57,8 +65,12 @@ async function main(): Promise<void> {
       stopping = true;
       console.log(`${signal}: stopping`);
       server.close();
+      stopWaking();
       clearInterval(maintenanceTimer);
-      void maintaining.then(stopEmulators).then(() => process.exit(0));
+      void maintaining
+        .then(() => dispatcher.stop())
+        .then(stopEmulators)
+        .then(() => process.exit(0));
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));

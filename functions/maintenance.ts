@@ -3,15 +3,22 @@ import { createLogContext } from '../shared/log/create-log-context.js';
 import { createMaintenanceContext } from '../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
 import { createStorageClients } from '../shared/storage/clients.js';
+import { createSubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 
 // Module scope: created once per Lambda instance. EventBridge Scheduler invokes this every few minutes.
 const config = loadConfig(process.env);
 const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
 const log = createLogContext({ clients, table: config.table, bucket: config.bucket });
-const maintenance = createMaintenanceContext(log, {
-  ...config.maintenance,
-  // Leave a margin inside the function's own timeout for the steps already started.
-  runBudgetMs: 4 * 60_000,
-});
+// Replays into subscriptions deliver through the same signed path (and SSRF guard) as the dispatcher.
+const subscriptions = createSubscriptionsContext(log, { policy: { allowLoopback: config.webhookAllowLoopback ?? false } });
+const maintenance = createMaintenanceContext(
+  log,
+  {
+    ...config.maintenance,
+    // Leave a margin inside the function's own timeout for the steps already started.
+    runBudgetMs: 4 * 60_000,
+  },
+  subscriptions,
+);
 
 export const handler = async () => runMaintenance(maintenance);

@@ -27,6 +27,11 @@ const ConfigSchema = z.object({
   FRESHET_ORPHAN_GRACE_MS: z.coerce.number().int().min(60_000).default(60 * 60_000),
   /** Never a class that needs a restore before reading (GLACIER, DEEP_ARCHIVE). */
   FRESHET_COLD_STORAGE_CLASS: z.enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).default('STANDARD_IA'),
+  /**
+   * Lets webhooks reach loopback receivers over plain http (development only). Unset:
+   * local mode allows it, the deployed functions do not.
+   */
+  FRESHET_WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -49,6 +54,8 @@ export interface Config {
     orphanGraceMs: number;
     coldStorageClass: string;
   };
+  /** undefined: the entry point's default (local mode true, Lambda false). */
+  webhookAllowLoopback: boolean | undefined;
 }
 
 export function loadConfig(env: Env): Config {
@@ -76,5 +83,6 @@ export function loadConfig(env: Env): Config {
       orphanGraceMs: c.FRESHET_ORPHAN_GRACE_MS,
       coldStorageClass: c.FRESHET_COLD_STORAGE_CLASS,
     },
+    webhookAllowLoopback: c.FRESHET_WEBHOOK_ALLOW_LOOPBACK === undefined ? undefined : c.FRESHET_WEBHOOK_ALLOW_LOOPBACK === 'true',
   };
 }

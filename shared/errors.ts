@@ -150,3 +150,25 @@ export class KeyNotFoundError extends NotFoundError {
     super('KEY_NOT_FOUND', 404, `API key '${id}' does not exist (or was revoked)`, { id });
   }
 }
+
+export class SubscriptionNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('SUBSCRIPTION_NOT_FOUND', 404, `subscription '${id}' does not exist`, { id });
+  }
+}
+
+/**
+ * A webhook URL the SSRF guard refuses: not https, or a host that is (or resolves to) a
+ * loopback, private, link-local or otherwise internal address. `reason` says which.
+ */
+export class ForbiddenWebhookUrlError extends FreshetError {
+  constructor(reason: string) {
+    super('WEBHOOK_URL_FORBIDDEN', 422, `the webhook URL is not allowed: ${reason}`, { reason });
+  }
+}
+
+export class ReplayNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('REPLAY_NOT_FOUND', 404, `replay '${id}' does not exist`, { id });
+  }
+}

@@ -7,6 +7,7 @@ import { createMaintenanceContext } from '../maintenance/create-maintenance-cont
 import type { MaintenanceSettings } from '../maintenance/maintenance-context.js';
 import { GroupStore } from '../storage/group-store.js';
 import { KeyStore } from '../storage/key-store.js';
+import { createSubscriptionsContext, type SubscriptionOptions } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
@@ -15,7 +16,9 @@ import { registerGroupRoutes } from './routes/groups.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerMaintenanceRoutes } from './routes/maintenance.js';
+import { registerReplayRoutes } from './routes/replays.js';
 import { registerRecordRoutes } from './routes/records.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerTopicRoutes } from './routes/topics.js';
 
 const MAX_OTHER_BODY_BYTES = 256 * 1024;
@@ -29,6 +32,8 @@ export interface AppDeps {
   keyStore?: KeyStore;
   /** Maintenance settings (thresholds, storage class); defaults otherwise. */
   maintenance?: Partial<MaintenanceSettings>;
+  /** Webhook subscriptions: the SSRF policy (local mode allows loopback receivers). */
+  subscriptions?: SubscriptionOptions;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -62,7 +67,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerRecordRoutes(app, deps.log);
   registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(clients, table) });
   registerKeyRoutes(app, keys);
-  registerMaintenanceRoutes(app, createMaintenanceContext(deps.log, deps.maintenance));
+  const subscriptions = createSubscriptionsContext(deps.log, deps.subscriptions);
+  const maintenance = createMaintenanceContext(deps.log, deps.maintenance, subscriptions);
+  registerSubscriptionRoutes(app, subscriptions);
+  registerMaintenanceRoutes(app, maintenance);
+  registerReplayRoutes(app, maintenance.replays);
 
   let spec: string | undefined;
   const specYaml = () => (spec ??= openApiYaml(app));

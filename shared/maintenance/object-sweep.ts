@@ -1,5 +1,21 @@
+import type { PartitionHead } from '../storage/log-store.js';
 import type { Topic } from '../topics/topic.js';
 import type { MaintenanceContext } from './maintenance-context.js';
+
+/** An idle topic's objects are listed at most this often: LIST requests are what idling would cost. */
+const IDLE_SWEEP_INTERVAL_MS = 24 * 3600_000;
+
+/**
+ * Whether this run must list the topic's objects: it released some, something was
+ * appended since the last listing (an orphan may be ripening), or the daily listing is
+ * due (what a failed produce leaves without moving any head).
+ */
+export async function sweepDue(ctx: MaintenanceContext, topic: Topic, heads: ReadonlyMap<number, PartitionHead>, released: ReadonlySet<string>, now: number): Promise<boolean> {
+  if (released.size > 0) return true;
+  const last = await ctx.store.lastSweep(topic.topicId);
+  const lastAppend = Math.max(0, ...[...heads.values()].map((h) => h.lastAppendTime ?? 0));
+  return lastAppend >= last - ctx.settings.orphanGraceMs || now - last >= IDLE_SWEEP_INTERVAL_MS;
+}
 
 /**
  * Deletes a topic's objects that no index entry refers to (invariant 9): those released
@@ -18,5 +34,6 @@ export async function sweepTopicObjects(ctx: MaintenanceContext, topic: Topic, p
   const graceEnd = now - ctx.settings.orphanGraceMs;
   const doomed = objects.filter((o) => !referenced.has(o.key) && (released.has(o.key) || o.lastModified < graceEnd)).map((o) => o.key);
   await ctx.store.deleteObjects(doomed);
+  await ctx.store.recordSweep(topic.topicId, now);
   return doomed;
 }

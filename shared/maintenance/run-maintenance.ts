@@ -1,8 +1,9 @@
 import { ulid } from 'ulid';
 import { loadGroup } from '../groups/group-state.js';
+import { advanceReplays } from '../replays/replay-runner.js';
 import { compactPartition } from './compaction.js';
 import type { MaintenanceContext } from './maintenance-context.js';
-import { sweepTopicObjects } from './object-sweep.js';
+import { sweepDue, sweepTopicObjects } from './object-sweep.js';
 import { enforceRetention } from './retention.js';
 import { tierPartition } from './tiering.js';
 import { purgeDeletedTopics } from './topic-cleanup.js';
@@ -25,19 +26,20 @@ export interface MaintenanceReport {
   objectsDeleted: number;
   topicsPurged: string[];
   groupsChecked: number;
+  replays: { id: string; status: string; copied: number; error: string | null }[];
 }
 
 /**
  * One maintenance pass: per partition retention, then compaction, then tiering; then the
  * object sweep per topic, the background part of topic deletions, and a look at every
- * consumer group (which rebalances away expired members). Every step is idempotent and
+ * consumer group (which rebalances away expired members), and the replay jobs. Every step is idempotent and
  * conditional, so a run that dies half-way is finished by the next one.
  */
 export async function runMaintenance(ctx: MaintenanceContext): Promise<MaintenanceReport> {
   const started = performance.now();
   const now = ctx.log.clock.now();
   const deadline = started + ctx.settings.runBudgetMs;
-  const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0 };
+  const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0, replays: [] };
   const owner = ulid();
   if (!(await ctx.store.acquireLease(owner, now, ctx.settings.runBudgetMs * 2 + 60_000))) {
     return { ...report, complete: false, skipped: 'another maintenance run holds the lease' };
@@ -72,6 +74,7 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
           log('partition maintained', line);
         }
       }
+      if (!(await sweepDue(ctx, topic, heads, released, now))) continue;
       const deleted = await sweepTopicObjects(ctx, topic, written, released, now);
       report.objectsDeleted += deleted.length;
       if (deleted.length > 0) log('objects deleted', { topic: topic.name, count: deleted.length, why: 'no index entry refers to them' });
@@ -81,6 +84,11 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
     for (const group of await ctx.groups.listGroups()) {
       await loadGroup({ log: ctx.log, store: ctx.groups }, group.group);
       report.groupsChecked++;
+    }
+    for (const replay of await advanceReplays(ctx.replays, deadline, ctx.replayer)) {
+      const line = { id: replay.id, status: replay.status, copied: replay.copied, error: replay.error };
+      report.replays.push(line);
+      log('replay advanced', line);
     }
   } finally {
     await ctx.store.releaseLease(owner);

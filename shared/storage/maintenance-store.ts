@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Topic } from '../topics/topic.js';
 import type { StorageClients } from './clients.js';
 import { DELETED_TOPIC_LIST_PK, ENTRY_PREFIX, entrySk, headKey, INDEX_LIST, logPk, timeKey } from './keys.js';
@@ -177,6 +177,16 @@ export class MaintenanceStore {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  /** When the topic's objects were last listed in full (orphan GC). */
+  async lastSweep(topicId: string): Promise<number> {
+    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `SWEEP#${topicId}`, sk: 'SWEEP' }, ConsistentRead: true }));
+    return (out.Item?.at as number | undefined) ?? 0;
+  }
+
+  async recordSweep(topicId: string, at: number): Promise<void> {
+    await this.clients.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `SWEEP#${topicId}`, sk: 'SWEEP', at } }));
   }
 
   async releaseLease(owner: string): Promise<void> {

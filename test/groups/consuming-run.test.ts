@@ -92,5 +92,5 @@ describe('a consuming run with members joining and leaving', () => {
     expect([...firstSeen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: RECORDS }, (_, i) => i));
     expect(await lagLeft()).toBe(0);
     expect(duplicateWithinGeneration).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -17,8 +17,9 @@ let port: number;
 let local: ChildProcess | undefined;
 
 async function startLocal(): Promise<{ key: string; process: ChildProcess }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'functions/local.ts')], {
-    cwd: workDir,
+  // What `npm start` runs (node itself, so Ctrl-C reaches our handler with no relay in between).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local.ts'], {
+    cwd: root,
     env: { ...withoutRootKey(process.env), PORT: String(port), FRESHET_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -91,8 +92,12 @@ describe('README on a fresh start', () => {
     const [exports, ...examples] = blocks;
     expect(exports).toContain('export FRESHET_KEY');
     const setup = exports!.replace('http://localhost:8080', `http://localhost:${port}`);
+    // Blocks build on each other's shell variables (MEMBER, SUB, …), as in one terminal.
+    const names = [...new Set(examples.flatMap((b) => [...b.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!)))];
+    const state = join(workDir, 'shell-state');
     for (const block of examples) {
-      const output = runBash(`${setup}\n${block}`);
+      const carry = names.length > 0 ? `\ndeclare -p ${names.join(' ')} 2>/dev/null > ${state} || true` : '';
+      const output = runBash(`${setup}\n[ -f ${state} ] && source ${state}\n${block}${carry}`);
       const codes = [...output.matchAll(/"code":"([A-Z_]+)"/g)].map((m) => m[1]!);
       // An error answer is fine only where the README says it is expected.
       for (const code of codes) expect(block, `unexpected ${code} from:\n${block}\n${output}`).toContain(code);

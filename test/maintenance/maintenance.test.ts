@@ -144,6 +144,32 @@ describe('orphan GC and topic deletion', () => {
     expect(read.records).toHaveLength(1);
   });
 
+  it('lists an idle topic’s objects once a day, not on every run (LIST requests are the idle cost)', async () => {
+    const clients = emulatorClients();
+    const counted = countCalls(clients);
+    const ownClock = new ManualClock(Date.now());
+    const own = await createTestStack({ clients, clock: ownClock });
+    const ownMaintenance = createMaintenanceContext(own.log);
+    await own.request('POST', '/v1/topics', { name: 'idle', partitions: 1 });
+    await own.request('POST', '/v1/topics/idle/records', { records: [{ value: 1 }] });
+    ownClock.advance(2 * 60 * MINUTE);
+    const lists = async () => {
+      counted.reset();
+      await runMaintenance(ownMaintenance);
+      return counted.get('ListObjectsV2Command');
+    };
+    expect(await lists()).toBe(2); // batches/ and segments/ prefixes: compaction released an object
+    ownClock.advance(5 * MINUTE);
+    expect(await lists()).toBe(0); // idle: nothing appended within the grace period, nothing released
+    await own.request('POST', '/v1/topics/idle/records', { records: [{ value: 2 }] });
+    expect(await lists()).toBe(2); // an append: an orphan may be ripening, so keep looking
+    ownClock.advance(2 * 60 * MINUTE);
+    await runMaintenance(ownMaintenance); // compacts the new batch (released: listed)
+    expect(await lists()).toBe(0);
+    ownClock.advance(24 * 60 * MINUTE);
+    expect(await lists()).toBe(2); // the daily sweep
+  });
+
   it('finishes a topic deletion: entries, heads, objects and group offsets are gone', async () => {
     await call('POST', '/v1/topics', { name: 'doomed', partitions: 2 });
     await call('POST', '/v1/topics/doomed/records', { records: [{ partition: 0, value: 1 }, { partition: 1, value: 2 }] });

@@ -64,6 +64,27 @@ const body = fc.oneof(
   ),
 );
 
+const subscriptionBody = fc
+  .record(
+    {
+      name: fc.oneof(fc.string(), weird),
+      topic: fc.oneof(fc.constant('orders'), segment, weird),
+      url: fc.oneof(fc.constantFrom('http://127.0.0.1/x', 'https://169.254.169.254/latest', 'file:///etc/passwd', 'https://[::1]/', 'javascript:alert(1)'), fc.webUrl(), weird),
+      batchSize: weird,
+      maxAttempts: weird,
+      backoff: weird,
+      filter: weird,
+      format: weird,
+      state: weird,
+      startAt: weird,
+    },
+    { requiredKeys: [] },
+  )
+  .map((b) => JSON.stringify(b));
+const replayBody = fc
+  .record({ topic: fc.oneof(fc.constant('orders'), weird), from: weird, to: weird, target: fc.oneof(weird, fc.record({ topic: weird }), fc.record({ subscription: weird })) }, { requiredKeys: [] })
+  .map((b) => JSON.stringify(b));
+
 type Req = { method: string; path: string; body?: string; headers?: Record<string, string> };
 const requests: fc.Arbitrary<Req> = fc.oneof(
   fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/topics'), body }),
@@ -85,6 +106,12 @@ const requests: fc.Arbitrary<Req> = fc.oneof(
   fc.record({ method: fc.constantFrom('GET', 'DELETE'), path: segment.map((g) => `/v1/groups/${g}`) }),
   fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/keys'), body }),
   fc.record({ method: fc.constant('DELETE'), path: segment.map((id) => `/v1/keys/${id}`) }),
+  fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/subscriptions'), body: fc.oneof(body, subscriptionBody) }),
+  fc.record({ method: fc.constantFrom('GET', 'PATCH', 'DELETE'), path: segment.map((id) => `/v1/subscriptions/${id}`), body: fc.oneof(body, subscriptionBody) }),
+  fc.record({ method: fc.constant('POST'), path: fc.tuple(segment, fc.constantFrom('seek', 'rotate-secret')).map(([id, what]) => `/v1/subscriptions/${id}/${what}`), body }),
+  fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/replays'), body: fc.oneof(body, replayBody) }),
+  fc.record({ method: fc.constantFrom('GET', 'DELETE'), path: segment.map((id) => `/v1/replays/${id}`) }),
+  fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/maintenance/run'), body }),
 );
 
 describe('fuzzing every route', () => {

@@ -11,10 +11,12 @@ const keys: Record<string, string> = {};
 let memberId: string;
 let generation: number;
 let keyToDelete: string;
+let subscriptionId: string;
+let replayId: string;
 
 beforeAll(async () => {
-  stack = await createTestStack();
-  for (const name of ['orders', 'other']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 1 })).status).toBe(201);
+  stack = await createTestStack({ subscriptions: { policy: { allowLoopback: true } } });
+  for (const name of ['orders', 'other', 'orders-copy']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 1 })).status).toBe(201);
   await stack.request('POST', '/v1/topics/orders/records', { records: [{ value: 1 }, { value: 2 }] });
   const make = async (name: string, scopes: unknown[]) => {
     const res = await stack.request('POST', '/v1/keys', { name, scopes });
@@ -33,9 +35,15 @@ beforeAll(async () => {
   memberId = join.memberId;
   generation = join.generation;
   keyToDelete = (await (await stack.request('POST', '/v1/keys', { name: 'to-delete', scopes: ['admin'] })).json() as { id: string }).id;
+  const created = await stack.request('POST', '/v1/subscriptions', { name: 'matrix', topic: 'orders', url: 'http://127.0.0.1:9/hook' });
+  expect(created.status).toBe(201);
+  subscriptionId = ((await created.json()) as { id: string }).id;
+  const replay = await stack.request('POST', '/v1/replays', { topic: 'orders', from: { timestamp: 0 }, target: { topic: 'orders-copy' } });
+  expect(replay.status).toBe(202);
+  replayId = ((await replay.json()) as { id: string }).id;
 });
 
-type Kind = 'admin' | 'topic' | 'consume' | 'produce';
+type Kind = 'admin' | 'topic' | 'consume' | 'produce' | 'subscribe';
 interface RouteCase {
   route: string;
   kind: Kind;
@@ -62,9 +70,21 @@ const routes: RouteCase[] = [
   { route: 'POST /v1/keys', kind: 'admin', request: () => ['POST', '/v1/keys', { name: 'by-matrix', scopes: ['admin'] }] },
   { route: 'GET /v1/keys', kind: 'admin', request: () => ['GET', '/v1/keys'] },
   { route: 'DELETE /v1/keys/{id}', kind: 'admin', request: () => ['DELETE', `/v1/keys/${keyToDelete}`] },
+  { route: 'POST /v1/subscriptions', kind: 'subscribe', request: () => ['POST', '/v1/subscriptions', { name: 'm', topic: 'orders', url: 'http://127.0.0.1:9/other' }] },
+  { route: 'GET /v1/subscriptions/{id}', kind: 'subscribe', request: () => ['GET', `/v1/subscriptions/${subscriptionId}`] },
+  { route: 'PATCH /v1/subscriptions/{id}', kind: 'subscribe', request: () => ['PATCH', `/v1/subscriptions/${subscriptionId}`, { batchSize: 10 }] },
+  { route: 'POST …/seek (subscription)', kind: 'subscribe', request: () => ['POST', `/v1/subscriptions/${subscriptionId}/seek`, { to: 'earliest' }] },
+  { route: 'POST …/rotate-secret', kind: 'subscribe', request: () => ['POST', `/v1/subscriptions/${subscriptionId}/rotate-secret`] },
+  { route: 'DELETE /v1/subscriptions/{id}', kind: 'subscribe', request: () => ['DELETE', `/v1/subscriptions/${subscriptionId}`] },
+  { route: 'POST /v1/replays', kind: 'consume', request: () => ['POST', '/v1/replays', { topic: 'orders', from: { timestamp: 0 }, target: { topic: 'orders-copy' } }] },
+  { route: 'GET /v1/replays/{id}', kind: 'consume', request: () => ['GET', `/v1/replays/${replayId}`] },
+  { route: 'DELETE /v1/replays/{id}', kind: 'consume', request: () => ['DELETE', `/v1/replays/${replayId}`] },
+  { route: 'POST /v1/maintenance/run', kind: 'admin', request: () => ['POST', '/v1/maintenance/run'] },
 ];
 
-const principals = ['admin', 'matching', 'other', 'none', 'revoked', 'missing'] as const;
+// Callers that must be refused go first, so a route that deletes something is refused
+// before it is allowed to succeed (after which it would answer 404 instead).
+const principals = ['other', 'none', 'revoked', 'missing', 'matching', 'admin'] as const;
 
 function expected(kind: Kind, who: (typeof principals)[number]): 'ok' | 403 | 401 {
   if (who === 'revoked' || who === 'missing') return 401;
@@ -95,7 +115,7 @@ describe('scope matrix', () => {
 
   it('lists only the topics a scoped key matches, and never shows a key', async () => {
     const res = await stack.app.request('/v1/topics', { headers: { authorization: `Bearer ${keys.matching}` } });
-    expect(((await res.json()) as { topics: { name: string }[] }).topics.map((t) => t.name)).toEqual(['orders']);
+    expect(((await res.json()) as { topics: { name: string }[] }).topics.map((t) => t.name)).toEqual(['orders', 'orders-copy']);
     const listed = await (await stack.request('GET', '/v1/keys')).text();
     for (const key of Object.values(keys)) expect(listed).not.toContain(key);
     expect(listed).not.toMatch(/"hash"/);

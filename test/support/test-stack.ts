@@ -6,6 +6,7 @@ import { createLogContext } from '../../shared/log/create-log-context.js';
 import type { LogContext } from '../../shared/log/log-context.js';
 import { createStorageClients, type StorageClients } from '../../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
+import type { SubscriptionOptions } from '../../shared/subscriptions/subscriptions-context.js';
 
 export const ROOT_KEY = 'test-root-key-0123456789';
 
@@ -23,7 +24,9 @@ export interface TestStack {
  * A fresh table and bucket on the shared emulators, so test files never see each
  * other's data. Extra clients (e.g. with a counting or failing middleware) may be passed.
  */
-export async function createTestStack(options: { clients?: StorageClients; clock?: Clock; commitBudgetMs?: number } = {}): Promise<TestStack> {
+export async function createTestStack(
+  options: { clients?: StorageClients; clock?: Clock; commitBudgetMs?: number; subscriptions?: SubscriptionOptions } = {},
+): Promise<TestStack> {
   const { dynamoEndpoint, s3Endpoint } = inject('emulators');
   const clients = options.clients ?? createStorageClients({ region: 'us-east-1', dynamoEndpoint, s3Endpoint });
   const suffix = randomUUID().slice(0, 8);
@@ -37,7 +40,7 @@ export async function createTestStack(options: { clients?: StorageClients; clock
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.commitBudgetMs ? { commitBudgetMs: options.commitBudgetMs } : {}),
   });
-  const app = createApp({ log, rootKey: ROOT_KEY });
+  const app = createApp({ log, rootKey: ROOT_KEY, ...(options.subscriptions ? { subscriptions: options.subscriptions } : {}) });
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     Promise.resolve(
       app.request(path, {

@@ -22,6 +22,7 @@ const Report = z
     objectsDeleted: z.number().int(),
     topicsPurged: z.array(z.string()),
     groupsChecked: z.number().int(),
+    replays: z.array(z.object({ id: z.string(), status: z.string(), copied: z.number().int(), error: z.string().nullable() })),
   })
   .openapi('MaintenanceReport');
 

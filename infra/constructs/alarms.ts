@@ -1,0 +1,70 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface FreshetAlarmsProps {
+  /** Where alarm notifications go (an SNS topic with this email subscribed). @default none: alarms show in the CloudWatch console only */
+  readonly email?: string;
+  /** API 5xx responses in five minutes that raise the alarm. @default 5 (a single 503 under commit contention is backpressure, not an outage) */
+  readonly serverErrorThreshold?: number;
+}
+
+/**
+ * CloudWatch alarms on what needs a human: API 5xx responses, function errors (crashes,
+ * timeouts, init failures — the app itself answers errors as problem+json) and throttles.
+ * Missing data is "not breaching": an idle stack has no datapoints and must stay OK.
+ */
+export class FreshetAlarms extends Construct {
+  /** The notification topic, when an email was given. */
+  readonly topic: Topic | undefined;
+  readonly alarms: Alarm[] = [];
+  private readonly serverErrorThreshold: number;
+
+  constructor(scope: Construct, id: string, props: FreshetAlarmsProps = {}) {
+    super(scope, id);
+    this.serverErrorThreshold = props.serverErrorThreshold ?? 5;
+    if (props.email) {
+      this.topic = new Topic(this, 'Topic', { displayName: 'Freshet alarms', enforceSSL: true });
+      this.topic.addSubscription(new EmailSubscription(props.email));
+      Validations.of(this.topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'CloudWatch alarms can publish to an encrypted topic only with a customer managed KMS key whose policy admits CloudWatch (the aws/sns key policy cannot be changed), and such a key costs $1/month while idle. The messages carry alarm names and states, nothing from the records.',
+      });
+    }
+  }
+
+  /** Alarms on the API's 5xx responses. */
+  watchHttpApi(name: string, api: HttpApi): void {
+    this.add(`${name}ServerErrors`, api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), this.serverErrorThreshold, `${name}: 5xx responses`);
+  }
+
+  /** Alarms on a function's errors and throttles; every function of the stack is watched through this. */
+  watchFunction(name: string, fn: IFunction): void {
+    this.add(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name}: invocations that failed (crash, timeout, init error)`);
+    this.add(`${name}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name}: invocations throttled by Lambda concurrency`);
+  }
+
+  /** Any alarm, e.g. the dispatcher's dead-letter writes later; it notifies the topic like the others. */
+  add(id: string, metric: Metric, threshold: number, description: string): Alarm {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    if (this.topic) {
+      alarm.addAlarmAction(new SnsAction(this.topic));
+      alarm.addOkAction(new SnsAction(this.topic));
+    }
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

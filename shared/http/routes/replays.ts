@@ -1,0 +1,103 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Replay } from '../../replays/replay.js';
+import { cancelReplay, createReplay, getReplay, type ReplaysContext } from '../../replays/replay-service.js';
+import { requireTopics } from '../auth.js';
+import { notFound, problem, problems, TopicName } from '../schemas.js';
+
+const Timestamp = z.strictObject({ timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+const CreateReplayBody = z
+  .strictObject({
+    topic: TopicName,
+    from: Timestamp.openapi({ description: 'append time, inclusive' }),
+    to: Timestamp.optional().openapi({ description: 'append time, exclusive; the high watermark at start when absent' }),
+    target: z.union([z.strictObject({ topic: TopicName }), z.strictObject({ subscription: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/) })]),
+  })
+  .openapi('CreateReplayRequest');
+
+const ReplaySchema = z
+  .object({
+    id: z.string(),
+    topic: z.string(),
+    from: z.number().int(),
+    to: z.number().int().nullable(),
+    target: z.union([z.object({ topic: z.string() }), z.object({ subscription: z.string() })]),
+    status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+    partitions: z.array(
+      z.object({
+        partition: z.number().int(),
+        startOffset: z.number().int(),
+        endOffset: z.number().int(),
+        nextOffset: z.number().int(),
+        copied: z.number().int(),
+        skipped: z.number().int(),
+      }),
+    ),
+    copied: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .openapi('Replay');
+
+const IdParams = z.object({ id: z.string().regex(/^[0-9a-z]{26}$/, 'a replay id').openapi({ param: { name: 'id', in: 'path' } }) });
+const view = ({ version: _v, ...replay }: Replay) => replay;
+
+export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/replays',
+      tags: ['replays'],
+      summary: 'Replay a time window of a topic into another topic or a subscription (run by the maintenance schedule)',
+      request: { body: { content: { 'application/json': { schema: CreateReplayBody } }, required: true } },
+      responses: {
+        202: { content: { 'application/json': { schema: ReplaySchema } }, description: 'accepted: the replay, pending' },
+        ...problems,
+        ...notFound,
+        403: problem('the key may not read the source or write the target'),
+        422: problem('an empty window, or the source as target'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      requireTopics(c, [body.topic], 'consume');
+      if ('topic' in body.target) requireTopics(c, [body.target.topic], 'produce');
+      else requireTopics(c, [body.topic], 'subscribe');
+      return c.json(view(await createReplay(ctx, body)), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/replays/{id}',
+      tags: ['replays'],
+      summary: 'A replay: status, per-partition progress and counts',
+      request: { params: IdParams },
+      responses: { 200: { content: { 'application/json': { schema: ReplaySchema } }, description: 'the replay' }, ...problems, 404: problem('no such replay') },
+    }),
+    async (c) => {
+      const replay = await getReplay(ctx, c.req.valid('param').id);
+      requireTopics(c, [replay.topic], 'consume');
+      return c.json(view(replay), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/replays/{id}',
+      tags: ['replays'],
+      summary: 'Cancel a pending or running replay (what it copied stays)',
+      request: { params: IdParams },
+      responses: { 204: { description: 'cancelled' }, ...problems, 404: problem('no such replay'), 409: problem('the replay already finished') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      requireTopics(c, [(await getReplay(ctx, id)).topic], 'consume');
+      await cancelReplay(ctx, id);
+      return c.body(null, 204);
+    },
+  );
+}

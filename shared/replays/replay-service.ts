@@ -1,0 +1,67 @@
+import { ulid } from 'ulid';
+import { FreshetError, ReplayNotFoundError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import type { LogContext } from '../log/log-context.js';
+import type { ReplayStore } from '../storage/replay-store.js';
+import type { Replay } from './replay.js';
+
+export interface ReplaysContext {
+  log: LogContext;
+  store: ReplayStore;
+  /** Whether a subscription exists (the subscriptions capability answers; absent: none do). */
+  subscriptionExists?: (id: string) => Promise<boolean>;
+}
+
+export interface CreateReplayInput {
+  topic: string;
+  from: { timestamp: number };
+  to?: { timestamp: number } | undefined;
+  target: { topic: string } | { subscription: string };
+}
+
+export async function createReplay(ctx: ReplaysContext, input: CreateReplayInput): Promise<Replay> {
+  if (!(await ctx.log.topics.get(input.topic))) throw new TopicNotFoundError(input.topic);
+  if (input.to && input.to.timestamp <= input.from.timestamp) {
+    throw new UnprocessableError('EMPTY_WINDOW', `the window [${input.from.timestamp}, ${input.to.timestamp}) is empty: 'to' must be after 'from'`);
+  }
+  if ('topic' in input.target) {
+    if (input.target.topic === input.topic) throw new UnprocessableError('REPLAY_INTO_SOURCE', 'a replay cannot target its own source topic');
+    if (!(await ctx.log.topics.get(input.target.topic))) throw new TopicNotFoundError(input.target.topic);
+  } else if (!(await ctx.subscriptionExists?.(input.target.subscription))) {
+    throw new FreshetError('SUBSCRIPTION_NOT_FOUND', 404, `subscription '${input.target.subscription}' does not exist`, { id: input.target.subscription });
+  }
+  const now = ctx.log.clock.now();
+  const replay: Replay = {
+    id: ulid(now).toLowerCase(),
+    topic: input.topic,
+    from: input.from.timestamp,
+    to: input.to?.timestamp ?? null,
+    target: input.target,
+    status: 'pending',
+    createdAt: now,
+    updatedAt: now,
+    partitions: [],
+    copied: 0,
+    error: null,
+    version: 1,
+  };
+  await ctx.store.save(replay, undefined);
+  return replay;
+}
+
+export async function getReplay(ctx: ReplaysContext, id: string): Promise<Replay> {
+  const replay = await ctx.store.get(id);
+  if (!replay) throw new ReplayNotFoundError(id);
+  return replay;
+}
+
+/** Cancels a pending or running replay; what it already copied stays. */
+export async function cancelReplay(ctx: ReplaysContext, id: string): Promise<Replay> {
+  for (;;) {
+    const replay = await getReplay(ctx, id);
+    if (replay.status !== 'pending' && replay.status !== 'running') {
+      throw new FreshetError('REPLAY_FINISHED', 409, `replay '${id}' is already ${replay.status}`, { status: replay.status });
+    }
+    const cancelled: Replay = { ...replay, status: 'cancelled', updatedAt: ctx.log.clock.now(), version: replay.version + 1 };
+    if (await ctx.store.save(cancelled, replay.version)) return cancelled;
+  }
+}

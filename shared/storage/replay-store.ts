@@ -1,0 +1,57 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Replay } from '../replays/replay.js';
+import type { StorageClients } from './clients.js';
+import { INDEX_LIST } from './keys.js';
+
+const ACTIVE = 'REPLAYS#active';
+const FINISHED = 'REPLAYS#finished';
+const replayKey = (id: string) => ({ pk: `REPLAY#${id}`, sk: 'META' });
+
+/** Replay jobs; active ones are listed through the `list` GSI, so a maintenance run finds its work with one Query. */
+export class ReplayStore {
+  constructor(
+    private readonly clients: StorageClients,
+    private readonly table: string,
+  ) {}
+
+  async get(id: string): Promise<Replay | undefined> {
+    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: replayKey(id), ConsistentRead: true }));
+    return out.Item ? strip(out.Item) : undefined;
+  }
+
+  async active(): Promise<Replay[]> {
+    const out = await this.clients.doc.send(
+      new QueryCommand({ TableName: this.table, IndexName: INDEX_LIST, KeyConditionExpression: 'listPk = :pk', ExpressionAttributeValues: { ':pk': ACTIVE } }),
+    );
+    return (out.Items ?? []).map(strip);
+  }
+
+  /**
+   * Writes the replay's next state, conditional on the version read: a cancel racing a
+   * maintenance run cannot be overwritten by the run's progress, nor the other way round.
+   */
+  async save(replay: Replay, expectedVersion: number | undefined): Promise<boolean> {
+    const finished = replay.status === 'done' || replay.status === 'failed' || replay.status === 'cancelled';
+    try {
+      await this.clients.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...replayKey(replay.id), listPk: finished ? FINISHED : ACTIVE, listSk: replay.id, ...replay },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+}
+
+function strip(item: Record<string, unknown>): Replay {
+  const { pk: _pk, sk: _sk, listPk: _l, listSk: _s, ...replay } = item;
+  return replay as unknown as Replay;
+}

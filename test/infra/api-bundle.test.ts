@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
+import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { esbuildOptions } from '../../infra/bundling.js';
+import { REPO_ROOT } from '../../infra/constructs/function.js';
+import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
+import { emulatorClients } from '../support/test-stack.js';
+
+const ROOT_KEY = `bundle-${randomUUID()}`;
+const SECRET_KEY = `secret-${randomUUID()}`;
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:FreshetRootKey-AbCdEf';
+
+/** An API Gateway HTTP API (payload format 2.0) event, shaped like the ones Lambda receives. */
+function httpEvent(method: string, path: string, options: { body?: unknown; key?: string; query?: string; base64?: boolean } = {}): LambdaEvent {
+  const text = options.body === undefined ? null : JSON.stringify(options.body);
+  const query = options.query ?? '';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: query,
+    headers: {
+      accept: '*/*',
+      host: 'abc123.execute-api.us-east-1.amazonaws.com',
+      'user-agent': 'curl/8.5.0',
+      'x-amzn-trace-id': 'Root=1-6740c3a1-0a1b2c3d4e5f60718293a4b5',
+      'x-forwarded-for': '203.0.113.7',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...(text !== null ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {}),
+    },
+    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      authentication: null,
+      authorizer: {},
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      requestId: `${randomUUID().slice(0, 14)}=`,
+      routeKey: '$default',
+      stage: '$default',
+      time: '21/Nov/2026:22:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    // API Gateway base64-encodes bodies it considers binary; the adapter must decode both forms.
+    body: text === null ? null : options.base64 ? Buffer.from(text).toString('base64') : text,
+    isBase64Encoded: text !== null && options.base64 === true,
+  };
+}
+
+
+const json = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<string, unknown>;
+
+/**
+ * Runs in a worker thread, which stands for one Lambda instance: Node's own ESM loader
+ * imports the bundle (vitest's module transform never touches it), with the worker's own
+ * environment, and invokes `handler` with the events it is sent, as the runtime would.
+ */
+const INSTANCE = `
+import { parentPort, workerData } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+const { handler } = await import(workerData.bundle);
+parentPort.on('message', async ({ id, event }) => {
+  const name = 'Freshet-ApiHandlerFunction426EBE6D-x1y2z3';
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + name,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/' + name,
+    logStreamName: '2026/11/21/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 29000,
+  };
+  try {
+    parentPort.postMessage({ id, result: await handler(event, context) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err && err.stack || err) });
+  }
+});
+parentPort.postMessage({ ready: true });
+`;
+
+interface Instance {
+  invoke(event: LambdaEvent): Promise<APIGatewayProxyResult>;
+  /** What the instance wrote to stdout and stderr so far (its CloudWatch log stream). */
+  output(): string;
+  stop(): Promise<number>;
+}
+
+let dir: string;
+let bundle: string;
+const instances: Instance[] = [];
+
+/** A cold start: a fresh instance that imports the bundle with exactly `env` as its environment. */
+async function coldStart(env: Record<string, string>): Promise<Instance> {
+  const worker = new Worker(join(dir, 'instance.mjs'), { env, workerData: { bundle: pathToFileURL(bundle).href }, stdout: true, stderr: true });
+  let output = '';
+  for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const pending = new Map<number, { resolve: (r: APIGatewayProxyResult) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { ready?: true; id?: number; result?: APIGatewayProxyResult; error?: string }) => {
+      if (m.ready) return resolve();
+      const call = pending.get(m.id!)!;
+      pending.delete(m.id!);
+      if (m.error) call.reject(new Error(m.error));
+      else call.resolve(m.result!);
+    });
+  });
+  const instance: Instance = {
+    invoke: (event) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, event });
+      }),
+    output: () => output,
+    stop: () => worker.terminate(),
+  };
+  instances.push(instance);
+  return instance;
+}
+
+let storageEnv: Record<string, string>;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'freshet-bundle-'));
+  bundle = join(dir, 'index.mjs');
+  // Exactly the options the stack's NodejsFunction passes to esbuild (infra/bundling.ts).
+  await build(esbuildOptions(join(REPO_ROOT, 'functions/api.ts'), bundle));
+  await writeFile(join(dir, 'instance.mjs'), INSTANCE);
+  const { dynamoEndpoint, s3Endpoint } = inject('emulators');
+  const name = `freshet-bundle-${randomUUID().slice(0, 8)}`;
+  await Promise.all([ensureTable(emulatorClients(), name), ensureBucket(emulatorClients(), name)]);
+  storageEnv = {
+    FRESHET_TABLE: name,
+    FRESHET_BUCKET: name,
+    FRESHET_DYNAMODB_ENDPOINT: dynamoEndpoint,
+    FRESHET_S3_ENDPOINT: s3Endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+});
+
+afterAll(async () => {
+  await Promise.all(instances.map((i) => i.stop()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the api bundle', () => {
+  it('is an ES module with its source map, small enough for a quick cold start', async () => {
+    const size = (await stat(bundle)).size;
+    expect(size).toBeGreaterThan(100_000);
+    expect(size).toBeLessThan(3_000_000);
+    expect((await stat(`${bundle}.map`)).size).toBeGreaterThan(0);
+  });
+
+  it('creates a topic, produces and fetches records through API Gateway events, and refuses a wrong key', async () => {
+    const instance = await coldStart({ ...storageEnv, FRESHET_ROOT_KEY: ROOT_KEY });
+    const call = (event: LambdaEvent) => instance.invoke(event);
+
+    const created = await call(httpEvent('POST', '/v1/topics', { key: ROOT_KEY, body: { name: 'orders', partitions: 2 } }));
+    expect(created.statusCode).toBe(201);
+    expect(json(created)).toMatchObject({ name: 'orders', partitions: 2 });
+
+    const produced = await call(
+      httpEvent('POST', '/v1/topics/orders/records', { key: ROOT_KEY, body: { records: [{ value: { n: 1 }, partition: 1 }, { value: { n: 2 }, partition: 1 }] } }),
+    );
+    expect(produced.statusCode).toBe(200);
+    expect(json(produced)).toEqual({ topic: 'orders', offsets: [{ partition: 1, offset: 0 }, { partition: 1, offset: 1 }] });
+
+    const base64 = await call(httpEvent('POST', '/v1/topics/orders/records', { key: ROOT_KEY, base64: true, body: { records: [{ value: 'third', partition: 1 }] } }));
+    expect(json(base64)).toEqual({ topic: 'orders', offsets: [{ partition: 1, offset: 2 }] });
+
+    const fetched = await call(httpEvent('GET', '/v1/topics/orders/partitions/1/records', { key: ROOT_KEY, query: 'offset=0&limit=10' }));
+    expect(fetched.statusCode).toBe(200);
+    const body = json(fetched) as { records: { offset: number; value: unknown }[]; highWatermark: number };
+    expect(body.records.map((r) => [r.offset, r.value])).toEqual([
+      [0, { n: 1 }],
+      [1, { n: 2 }],
+      [2, 'third'],
+    ]);
+    expect(body.highWatermark).toBe(3);
+
+    const refused = await call(httpEvent('GET', '/v1/topics', { key: 'not-the-root-key-at-all' }));
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers).toMatchObject({ 'content-type': 'application/problem+json' });
+    expect(json(refused)).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await call(httpEvent('GET', '/v1/topics'))).statusCode).toBe(401);
+  });
+
+  it('logs a 5xx as structured JSON with the API Gateway request id, to match the access log', async () => {
+    // A table that does not exist: every storage call fails, and the app answers 500.
+    const instance = await coldStart({ ...storageEnv, FRESHET_TABLE: 'freshet-no-such-table', FRESHET_ROOT_KEY: ROOT_KEY });
+    const event = httpEvent('GET', '/v1/topics', { key: ROOT_KEY });
+    const res = await instance.invoke(event);
+    expect(res.statusCode).toBe(500);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = instance
+      .output()
+      .split('\n')
+      .find((l) => l.includes('answered with a server error'));
+    const requestId = 'requestId' in event.requestContext ? event.requestContext.requestId : '';
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'WARN', service: 'freshet-api', status: 500, apiRequestId: requestId });
+  });
+
+  it('reads the root key from Secrets Manager once, at cold start, when only the secret ARN is set', async () => {
+    const secrets = await fakeSecretsManager(SECRET_ARN, SECRET_KEY);
+    try {
+      const instance = await coldStart({
+        ...storageEnv,
+        FRESHET_ROOT_KEY_SECRET_ARN: SECRET_ARN,
+        // The SDK's own per-service endpoint setting; the credentials only need to sign.
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      });
+      expect(secrets.calls).toBe(1);
+      const call = (key: string) => instance.invoke(httpEvent('GET', '/v1/topics', { key }));
+      expect((await call(SECRET_KEY)).statusCode).toBe(200);
+      expect((await call(ROOT_KEY)).statusCode).toBe(401);
+      expect(secrets.calls).toBe(1);
+    } finally {
+      await secrets.close();
+    }
+  });
+});
+
+/**
+ * Secrets Manager has no local emulator; this answers GetSecretValue over the real wire
+ * protocol (JSON 1.1, signed by the bundled SDK) for one secret, and counts the calls.
+ */
+async function fakeSecretsManager(arn: string, value: string) {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      const target = req.headers['x-amz-target'];
+      const signed = String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256');
+      const secretId = (JSON.parse(body || '{}') as { SecretId?: string }).SecretId;
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target !== 'secretsmanager.GetSecretValue' || !signed || secretId !== arn) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: `no secret ${secretId}` }));
+        return;
+      }
+      calls += 1;
+      res.end(JSON.stringify({ ARN: arn, Name: 'FreshetRootKey', SecretString: value, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get calls() {
+      return calls;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
