@@ -76,5 +76,5 @@ describe('concurrent produce to one partition', () => {
       expect(r.value.seq).toBeGreaterThan(lastSeq.get(ack.producer) ?? -1);
       lastSeq.set(ack.producer, r.value.seq);
     }
-  });
+  }, 180_000);
 });
