@@ -2,17 +2,16 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  BatchWriteCommand,
   DeleteCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Assignment, TopicPartition } from '../groups/assignor.js';
 import type { StorageClients } from './clients.js';
+import { deleteAll, queryAll } from './paginate.js';
 import { INDEX_LIST } from './keys.js';
 
 /** A member as the group remembers it between rebalances. */
@@ -65,23 +64,16 @@ export class GroupStore {
   async load(group: string): Promise<{ meta: GroupMeta | undefined; leases: Map<string, number> }> {
     const leases = new Map<string, number>();
     let meta: GroupMeta | undefined;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': groupPk(group), ':from': 'MEMBER#', ':to': 'META' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (item.sk === 'META') meta = toMeta(item);
-        else leases.set((item.sk as string).slice('MEMBER#'.length), item.leaseExpiresAt as number);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': groupPk(group), ':from': 'MEMBER#', ':to': 'META' },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.sk === 'META') meta = toMeta(item);
+      else leases.set((item.sk as string).slice('MEMBER#'.length), item.leaseExpiresAt as number);
+    }
     return { meta, leases };
   }
 
@@ -132,20 +124,13 @@ export class GroupStore {
 
   async listOffsets(group: string): Promise<StoredOffset[]> {
     const offsets: StoredOffset[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
-          ExpressionAttributeValues: { ':pk': groupPk(group), ':o': 'OFFSET#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) offsets.push(toOffset(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
+      ExpressionAttributeValues: { ':pk': groupPk(group), ':o': 'OFFSET#' },
+      ConsistentRead: true,
+    });
+    for (const item of items) offsets.push(toOffset(item));
     return offsets;
   }
 
@@ -256,20 +241,13 @@ export class GroupStore {
 
   async listGroups(): Promise<GroupMeta[]> {
     const groups: GroupMeta[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX_LIST,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': GROUPS_LIST_PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) groups.push(toMeta(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      IndexName: INDEX_LIST,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': GROUPS_LIST_PK },
+    });
+    for (const item of items) groups.push(toMeta(item));
     return groups;
   }
 
@@ -288,27 +266,13 @@ export class GroupStore {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': groupPk(group) },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      const keys = (out.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk }));
-      for (let i = 0; i < keys.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-        while (requests && requests.length > 0) {
-          const res = await this.clients.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }));
-          requests = res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
-        }
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': groupPk(group) },
+      ProjectionExpression: 'pk, sk',
+    });
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
     return true;
   }
 

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../keys/scopes.js';
 import type { StorageClients } from './clients.js';
+import { queryAll } from './paginate.js';
 import { INDEX_LIST } from './keys.js';
 
 /** An API key as stored: never the key itself, only its SHA-256. */
@@ -44,20 +45,13 @@ export class KeyStore {
 
   async list(): Promise<StoredKey[]> {
     const keys: StoredKey[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX_LIST,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': KEYS_LIST_PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) keys.push(toKey(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      IndexName: INDEX_LIST,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': KEYS_LIST_PK },
+    });
+    for (const item of items) keys.push(toKey(item));
     return keys;
   }
 

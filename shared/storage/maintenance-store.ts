@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Topic } from '../topics/topic.js';
 import type { StorageClients } from './clients.js';
+import { deleteAll, queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, ENTRY_PREFIX, entrySk, headKey, INDEX_LIST, logPk, timeKey } from './keys.js';
 import { type IndexEntry, toEntry } from './log-store.js';
 
@@ -27,20 +28,13 @@ export class MaintenanceStore {
 
   async entries(topicId: string, partition: number): Promise<IndexEntry[]> {
     const entries: IndexEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
-          ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':o': ENTRY_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) entries.push(toEntry(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
+      ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':o': ENTRY_PREFIX },
+      ConsistentRead: true,
+    });
+    for (const item of items) entries.push(toEntry(item));
     return entries;
   }
 
@@ -143,16 +137,9 @@ export class MaintenanceStore {
   /** Deletes every item of a partition's log (head and entries); answers the objects they named. */
   async purgePartition(topicId: string, partition: number): Promise<Set<string>> {
     const objects = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': logPk(topicId, partition) }, ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      const items = out.Items ?? [];
-      for (const item of items) if (typeof item.objectKey === 'string') objects.add(item.objectKey);
-      await this.deleteItems(items.map((i) => ({ pk: i.pk, sk: i.sk })));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': logPk(topicId, partition) }, ConsistentRead: true });
+    for (const item of items) if (typeof item.objectKey === 'string') objects.add(item.objectKey);
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
     return objects;
   }
 
@@ -243,15 +230,6 @@ export class MaintenanceStore {
     }
   }
 
-  private async deleteItems(keys: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      while (requests && requests.length > 0) {
-        const res = await this.clients.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }));
-        requests = res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
-      }
-    }
-  }
 }
 
 function stripUndefined<T extends object>(o: T): T {

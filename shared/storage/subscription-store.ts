@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SubscriptionNotFoundError } from '../errors.js';
 import type { DeliveryCursor, Subscription } from '../subscriptions/subscription.js';
 import type { StorageClients } from './clients.js';
+import { queryAll } from './paginate.js';
 import { INDEX_LIST } from './keys.js';
 
 const LIST_PK = 'SUBSCRIPTIONS';
@@ -43,43 +44,29 @@ export class SubscriptionStore {
   async load(id: string): Promise<{ subscription: Subscription; cursors: Map<number, DeliveryCursor> }> {
     const cursors = new Map<number, DeliveryCursor>();
     let subscription: Subscription | undefined;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': subscriptionPk(id) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (item.sk === 'META') subscription = toSubscription(item);
-        else if ((item.sk as string).startsWith(CURSOR_PREFIX)) cursors.set(item.partition as number, toCursor(item));
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': subscriptionPk(id) },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.sk === 'META') subscription = toSubscription(item);
+      else if ((item.sk as string).startsWith(CURSOR_PREFIX)) cursors.set(item.partition as number, toCursor(item));
+    }
     if (!subscription) throw new SubscriptionNotFoundError(id);
     return { subscription, cursors };
   }
 
   async list(): Promise<Subscription[]> {
     const subs: Subscription[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX_LIST,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': LIST_PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) subs.push(toSubscription(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      IndexName: INDEX_LIST,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': LIST_PK },
+    });
+    for (const item of items) subs.push(toSubscription(item));
     return subs;
   }
 

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TopicExistsError, TopicNotFoundError } from '../errors.js';
 import type { RetentionSettings, Topic } from '../topics/topic.js';
 import type { StorageClients } from './clients.js';
+import { queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
 
 /** Topic items: one per name, listed through the sparse `list` GSI. */
@@ -34,20 +35,13 @@ export class TopicStore {
 
   async list(): Promise<Topic[]> {
     const topics: Topic[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX_LIST,
-          KeyConditionExpression: 'listPk = :pk',
-          ExpressionAttributeValues: { ':pk': TOPIC_LIST_PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) topics.push(toTopic(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      IndexName: INDEX_LIST,
+      KeyConditionExpression: 'listPk = :pk',
+      ExpressionAttributeValues: { ':pk': TOPIC_LIST_PK },
+    });
+    for (const item of items) topics.push(toTopic(item));
     return topics;
   }
 

@@ -1,0 +1,24 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+
+/** Every item a Query matches, following LastEvaluatedKey page by page. */
+export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Deletes items by key, 25 per BatchWriteItem (its limit), resending what DynamoDB left unprocessed. */
+export async function deleteAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 25) {
+    let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    while (requests && requests.length > 0) {
+      const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests as never } }));
+      requests = res.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+    }
+  }
+}
