@@ -3,10 +3,13 @@ import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig, RootKeySchema } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
 import { createLogContext } from '../shared/log/create-log-context.js';
+import { SERVICE_NAMES } from '../shared/metrics.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 import { readSecretString } from '../shared/storage/secrets.js';
+import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
-const logger = new Logger({ serviceName: 'freshet-api' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.api });
+const metrics = powertoolsMetricsSink(SERVICE_NAMES.api);
 
 // Module scope: created once per Lambda instance and reused by every invocation.
 const config = loadConfig(process.env);
@@ -19,13 +22,14 @@ const rootKey = config.rootKey ?? (config.rootKeySecretArn ? await readSecretStr
 if (!rootKey) throw new Error('set FRESHET_ROOT_KEY or FRESHET_ROOT_KEY_SECRET_ARN');
 
 const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
-const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
+const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs, metrics });
 const app = handle(createApp({ log, rootKey: RootKeySchema.parse(rootKey) }));
 logger.info('api ready', { table: config.table, bucket: config.bucket, rootKeyFrom: config.rootKey ? 'environment' : 'secret' });
 
 export const handler = async (event: LambdaEvent, context: LambdaContext) => {
   logger.addContext(context);
-  const response = await app(event, context);
+  // Lambda runs one invocation per instance at a time, so what was added since the last flush is this request's.
+  const response = await app(event, context).finally(() => metrics.flush());
   // shared/http logs the cause of an unexpected error; this line ties it to the API
   // Gateway request id that the access log carries.
   if (response.statusCode >= 500) {

@@ -1,16 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../shared/config.js';
 import { createLogContext } from '../shared/log/create-log-context.js';
+import { SERVICE_NAMES } from '../shared/metrics.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 import { dispatchOnce } from '../shared/subscriptions/dispatcher.js';
 import { createSubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
+import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
-const logger = new Logger({ serviceName: 'freshet-dispatcher' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.dispatcher });
+const metrics = powertoolsMetricsSink(SERVICE_NAMES.dispatcher);
 
 // Module scope: created once per Lambda instance and reused by every invocation.
 const config = loadConfig(process.env);
 const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
-const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
+const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs, metrics });
 const ctx = createSubscriptionsContext(log, { policy: { allowLoopback: config.webhookAllowLoopback ?? false } });
 
 /** The part of a DynamoDB stream record we read: the new item's keys. */
@@ -42,6 +45,14 @@ export function topicIdsOf(records: readonly StreamRecord[]): Set<string> {
 }
 
 export const handler = async (event: DispatcherEvent, context: Context) => {
+  try {
+    return await dispatch(event, context);
+  } finally {
+    metrics.flush();
+  }
+};
+
+async function dispatch(event: DispatcherEvent, context: Context) {
   const budgetMs = Math.max(1_000, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS);
   const records = Array.isArray(event.Records) ? (event.Records as StreamRecord[]) : undefined;
   if (records) {
@@ -55,4 +66,4 @@ export const handler = async (event: DispatcherEvent, context: Context) => {
   const pass = await dispatchOnce(ctx, { budgetMs });
   logger.info('dispatched due retries', { ...pass });
   return pass;
-};
+}

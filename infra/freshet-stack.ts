@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { Construct } from 'constructs';
 import { FreshetAlarms } from './constructs/alarms.js';
 import { FreshetApi } from './constructs/api.js';
+import { FreshetDispatcher } from './constructs/dispatcher.js';
 import { FreshetMaintenance } from './constructs/maintenance.js';
 import { FreshetRootKey } from './constructs/root-key.js';
 import { FreshetStorage } from './constructs/storage.js';
@@ -20,6 +21,7 @@ export class FreshetStack extends Stack {
   readonly storage: FreshetStorage;
   readonly rootKey: FreshetRootKey;
   readonly api: FreshetApi;
+  readonly dispatcher: FreshetDispatcher;
   readonly maintenance: FreshetMaintenance;
   readonly alarms: FreshetAlarms;
 
@@ -31,6 +33,7 @@ export class FreshetStack extends Stack {
     this.rootKey = new FreshetRootKey(this, 'RootKey');
     const logRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.api = new FreshetApi(this, 'Api', { storage: this.storage, rootKey: this.rootKey, logRemovalPolicy });
+    this.dispatcher = new FreshetDispatcher(this, 'Dispatcher', { storage: this.storage, logRemovalPolicy });
     this.maintenance = new FreshetMaintenance(this, 'Maintenance', {
       storage: this.storage,
       every: Duration.minutes(props.maintenanceEveryMinutes ?? 5),
@@ -40,6 +43,9 @@ export class FreshetStack extends Stack {
     this.alarms.watchHttpApi('Api', this.api.httpApi);
     this.alarms.watchFunction('ApiFunction', this.api.handler.function);
     this.alarms.watchFunction('MaintenanceFunction', this.maintenance.handler.function);
+    this.alarms.watchFunction('DispatcherFunction', this.dispatcher.handler.function);
+    this.alarms.watchQueue('DispatcherFailures', this.dispatcher.failures);
+    this.alarms.add('DispatcherDeadLetters', this.dispatcher.metricDeadLetteredRecords(), 1, 'Dispatcher: records written to a dead-letter topic after their last delivery attempt');
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'RootKeySecretArn', {

@@ -4,6 +4,7 @@ import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cd
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
@@ -16,7 +17,8 @@ export interface FreshetAlarmsProps {
 
 /**
  * CloudWatch alarms on what needs a human: API 5xx responses, function errors (crashes,
- * timeouts, init failures — the app itself answers errors as problem+json) and throttles.
+ * timeouts, init failures — the app itself answers errors as problem+json) and throttles,
+ * stream batches the dispatcher gave up on, and records it dead-lettered.
  * Missing data is "not breaching": an idle stack has no datapoints and must stay OK.
  */
 export class FreshetAlarms extends Construct {
@@ -50,7 +52,12 @@ export class FreshetAlarms extends Construct {
     this.add(`${name}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name}: invocations throttled by Lambda concurrency`);
   }
 
-  /** Any alarm, e.g. the dispatcher's dead-letter writes later; it notifies the topic like the others. */
+  /** Alarms when a queue holds any message: used for failure queues, where every message needs a look. */
+  watchQueue(name: string, queue: IQueue): void {
+    this.add(`${name}Visible`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, `${name}: messages waiting in the queue`);
+  }
+
+  /** Any alarm, e.g. on the dispatcher's dead-letter writes; it notifies the topic like the others. */
   add(id: string, metric: Metric, threshold: number, description: string): Alarm {
     const alarm = new Alarm(this, id, {
       metric,

@@ -1,11 +1,9 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { FreshetFunction } from './function.js';
+import { InvokeUnqualified } from './invoke-unqualified.js';
 import type { FreshetStorage } from './storage.js';
 
 export interface FreshetMaintenanceProps {
@@ -47,22 +45,5 @@ export class FreshetMaintenance extends Construct {
       // A failed or late pass is not retried: the next one starts within `every` anyway.
       target: new InvokeUnqualified(this.handler.function, { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, every.toMinutes())) }),
     });
-  }
-}
-
-/**
- * LambdaInvoke, but the schedule's role may invoke the function's unqualified ARN only:
- * the stock target grants `arn:*` too (every version and alias), which this schedule never calls.
- */
-class InvokeUnqualified extends LambdaInvoke {
-  constructor(
-    private readonly fn: IFunction,
-    props: ConstructorParameters<typeof LambdaInvoke>[1],
-  ) {
-    super(fn, props);
-  }
-
-  protected override addTargetActionToRole(role: IRole): void {
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
   }
 }

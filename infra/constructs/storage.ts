@@ -19,7 +19,8 @@ export interface FreshetStorageProps {
   readonly abortIncompleteUploadsAfterDays?: number;
 }
 
-const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem'];
+const ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem'] as const;
+export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
 type AttributeName = (typeof TABLE_ATTRIBUTES)[number]['AttributeName'];
 
@@ -141,9 +142,14 @@ export class FreshetStorage extends Construct {
    * DeleteItem or ConditionCheckItem. No Scan, no stream, no table management.
    */
   grantItemsReadWrite(grantee: IGrantable): Grant {
+    return this.grantItems(grantee, ITEM_ACTIONS);
+  }
+
+  /** Some of the item operations, for a grantee whose code sends fewer (the dispatcher never sends a ConditionCheck). */
+  grantItems(grantee: IGrantable, actions: readonly ItemAction[]): Grant {
     const item = Grant.addToPrincipal({
       grantee,
-      actions: ITEM_ACTIONS.map((a) => `dynamodb:${a}`),
+      actions: actions.map((a) => `dynamodb:${a}`),
       resourceArns: [this.table.tableArn],
     });
     const indexes = Grant.addToPrincipal({

@@ -41,6 +41,8 @@ export async function describeGroup(ctx: GroupsContext, group: string): Promise<
       const highWatermark = highWatermarks.get(tpKey(tp)) ?? 0;
       return { ...tp, committedOffset, highWatermark, lag: committedOffset === null ? null : highWatermark - committedOffset, owner: owners.get(tpKey(tp)) ?? null };
     });
+  const lags = offsets.flatMap((o) => (o.lag === null ? [] : [o.lag]));
+  if (lags.length > 0) ctx.log.metrics.add('GroupLag', 'Count', lags.reduce((a, b) => a + b, 0), { group });
   return {
     group,
     generation: meta.generation,

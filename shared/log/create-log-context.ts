@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { type MetricsSink, noMetrics } from '../metrics.js';
 import type { StorageClients } from '../storage/clients.js';
 import { CommitWriter } from '../storage/commit-writer.js';
 import { LogStore } from '../storage/log-store.js';
@@ -15,6 +16,7 @@ export function createLogContext(options: {
   bucket: string;
   clock?: Clock;
   commitBudgetMs?: number;
+  metrics?: MetricsSink;
 }): LogContext {
   return {
     topics: new TopicStore(options.clients, options.table),
@@ -25,5 +27,6 @@ export function createLogContext(options: {
     locks: new KeyedMutex(),
     notifier: new AppendNotifier(),
     commitBudgetMs: options.commitBudgetMs ?? 10_000,
+    metrics: options.metrics ?? noMetrics,
   };
 }

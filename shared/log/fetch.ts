@@ -60,6 +60,8 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
     records.push(r);
     bytes += size;
   }
+  ctx.metrics.add('RecordsFetched', 'Count', records.length);
+  ctx.metrics.add('BytesFetched', 'Bytes', bytes);
   const last = records.at(-1);
   return { records, nextOffset: last ? last.offset + 1 : offset, ...bounds };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { MetricsSink } from '../metrics.js';
 import type { CommitWriter } from '../storage/commit-writer.js';
 import type { LogStore } from '../storage/log-store.js';
 import type { TopicStore } from '../storage/topic-store.js';
@@ -17,4 +18,6 @@ export interface LogContext {
   notifier: AppendNotifier;
   /** How long a produce keeps retrying a contended commit before answering 503. */
   commitBudgetMs: number;
+  /** Records and bytes produced and fetched, and what the dispatcher and groups count. */
+  metrics: MetricsSink;
 }

@@ -33,7 +33,7 @@ export interface ProduceResult {
  * partition in ONE transaction. Nothing is written unless every record is acceptable.
  */
 export async function produce(ctx: LogContext, req: ProduceRequest): Promise<ProduceResult> {
-  checkLimits(req.records);
+  const bytes = checkLimits(req.records);
   const topic = await ctx.topics.get(req.topic);
   if (!topic) throw new TopicNotFoundError(req.topic);
 
@@ -75,10 +75,15 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
     if (!earlier) throw new Error('idempotency record vanished right after it won a commit');
     return replay(req, earlier);
   }
+  // Counted only here, after our own commit: a replayed retry produced nothing new.
+  ctx.metrics.add('RecordsProduced', 'Count', req.records.length);
+  ctx.metrics.add('BytesProduced', 'Bytes', bytes);
   return { topic: req.topic, offsets: offsetsInRequestOrder(recordPartitions, outcome.baseOffsets) };
 }
 
-function checkLimits(records: readonly ProduceRecord[]): void {
+/** Throws when a limit is exceeded; returns the records' bytes (keys, values, headers). */
+function checkLimits(records: readonly ProduceRecord[]): number {
+  let total = 0;
   if (records.length > MAX_RECORDS_PER_REQUEST) {
     throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${records.length}`);
   }
@@ -92,7 +97,9 @@ function checkLimits(records: readonly ProduceRecord[]): void {
         max: MAX_RECORD_BYTES,
       });
     }
+    total += size;
   });
+  return total;
 }
 
 /**

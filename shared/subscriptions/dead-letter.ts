@@ -63,4 +63,6 @@ export async function deadLetter(ctx: SubscriptionsContext, sub: Subscription, p
     records: records.map((r) => ({ key: r.key, value: r.value, headers: [...r.headers, ...extra(r)], partition: target, timestamp: r.timestamp })),
     idempotency: { key: `dlq-${info.webhookId}`, fingerprint },
   });
+  // Alarmed on (infra/constructs/alarms.ts): records a receiver never got need a human.
+  ctx.log.metrics.add('DeadLetteredRecords', 'Count', records.length);
 }

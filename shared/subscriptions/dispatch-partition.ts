@@ -77,17 +77,21 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
     const advance = { nextOffset: batchEnd, webhookId: null, batchEnd: null, attempts: 0, nextAttemptAt: 0, leaseUntil: now + leaseMs };
 
     if (status !== null && status >= 200 && status < 300) {
+      log.metrics.add('Deliveries', 'Count', 1, { outcome: 'delivered' });
       if (!(await write({ ...seen, ...advance, addDelivered: records.length }))) return { attempts, nextDueAt: null };
     } else if (status === 410) {
       // Gone: the receiver asks us to stop. Pause; the batch stays in flight for a resume.
+      log.metrics.add('Deliveries', 'Count', 1, { outcome: 'gone' });
       await store.update(sub.id, { state: 'paused', pausedReason: `the receiver answered 410 Gone (${result.error ?? ''})`.slice(0, 500), updatedAt: now });
       await write({ ...seen, leaseUntil: 0 });
       return { attempts, nextDueAt: null };
     } else if (c.attempts + 1 >= sub.maxAttempts) {
       // Invariant 7: skipped only after its last attempt, and then it is in the dead-letter topic.
+      log.metrics.add('Deliveries', 'Count', 1, { outcome: 'dead_lettered' });
       await deadLetter(ctx, sub, p, records, { webhookId, attempts: c.attempts + 1, lastStatus: status, lastError: result.error });
       if (!(await write({ ...seen, ...advance, addDeadLettered: records.length }))) return { attempts, nextDueAt: null };
     } else {
+      log.metrics.add('Deliveries', 'Count', 1, { outcome: 'retry' });
       const nextAttemptAt = now + retryDelayMs(sub.backoff, c.attempts + 1, result.retryAfterMs, ctx.random);
       await write({ ...seen, attempts: c.attempts + 1, nextAttemptAt, leaseUntil: 0 });
       return { attempts, nextDueAt: nextAttemptAt };

@@ -43,12 +43,14 @@ describe('cdk-nag AwsSolutions', () => {
     // A new acknowledgement is a decision to review: add it here with its reason in the code.
     expect([...acks.keys()].map((k) => k.replace(/<[^>]+>/, '<Bucket>')).sort()).toEqual([
       'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<Bucket>/batches/*]',
       'AwsSolutions-IAM5[Resource::<Bucket>/segments/*]',
       'AwsSolutions-L1',
       'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
+      'AwsSolutions-SQS3',
     ]);
     for (const reason of acks.values()) expect(reason.length).toBeGreaterThan(80);
   });

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { type FreshetStack, propsFromContext } from '../../infra/freshet-stack.js';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../shared/metrics.js';
 import { INDEX_BY_TIME, INDEX_LIST } from '../../shared/storage/keys.js';
 import { TTL_ATTRIBUTE } from '../../shared/storage/provision.js';
 import { synthFreshet } from './synth-stack.js';
@@ -22,6 +23,11 @@ interface PolicyResource {
 }
 const policies = () => Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[];
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+/** Every statement that lets a role invoke a function: the schedules' roles. */
+const invokeStatements = () =>
+  policies()
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
 
 describe('FreshetStack: the api function', () => {
   it('runs on Node 22, arm64, 1024 MB, 29 s, with source maps and its own log group', () => {
@@ -44,8 +50,8 @@ describe('FreshetStack: the api function', () => {
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    // The api and maintenance functions, nothing else (no log-retention or other helper functions).
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // The api, dispatcher and maintenance functions, nothing else (no log-retention or other helper functions).
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it('has a role with no AWS managed policy', () => {
@@ -116,10 +122,10 @@ describe('FreshetStack: storage', () => {
     destroyed.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     destroyed.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
     destroyed.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
-    expect(Object.values(destroyed.findResources('AWS::Logs::LogGroup')).map((r) => r.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete']);
+    expect(Object.values(destroyed.findResources('AWS::Logs::LogGroup')).map((r) => r.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete', 'Delete']);
 
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
-    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => r.DeletionPolicy)).toEqual(['Retain', 'Retain', 'Retain']);
+    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => r.DeletionPolicy)).toEqual(['Retain', 'Retain', 'Retain', 'Retain']);
   });
 });
 
@@ -142,18 +148,20 @@ describe('FreshetStack: the root key', () => {
 });
 
 describe('FreshetStack: least privilege', () => {
-  it('grants no action and no resource with a wildcard, except the two object prefixes', () => {
+  it('grants no action and no resource with a wildcard, except the two object prefixes and ListStreams', () => {
     const wildcards: string[] = [];
     for (const policy of policies()) {
       for (const s of policy.Properties.PolicyDocument.Statement) {
         for (const action of list(s.Action)) if (action.includes('*')) wildcards.push(action);
         for (const resource of list(s.Resource)) {
           const text = JSON.stringify(resource);
-          if (text.includes('*')) wildcards.push(text.replaceAll(id(stack, stack.storage.bucket), 'Bucket'));
+          if (text.includes('*')) wildcards.push(text === '"*"' ? `* for ${list(s.Action).join(',')}` : text.replaceAll(id(stack, stack.storage.bucket), 'Bucket'));
         }
       }
     }
     expect([...new Set(wildcards)].sort()).toEqual([
+      // IAM has no resource-level permission for ListStreams; the stream's records are read by ARN (see the dispatcher tests).
+      '* for dynamodb:ListStreams',
       '{"Fn::Join":["",[{"Fn::GetAtt":["Bucket","Arn"]},"/batches/*"]]}',
       '{"Fn::Join":["",[{"Fn::GetAtt":["Bucket","Arn"]},"/segments/*"]]}',
     ]);
@@ -168,6 +176,75 @@ describe('FreshetStack: least privilege', () => {
     for (const s of listing) expect(s).toMatchObject({ Resource: arnOf(stack.storage.bucket), Condition: { StringLike: { 's3:prefix': ['batches/*', 'segments/*'] } } });
     const actions = statements.flatMap((s) => list(s.Action));
     expect(actions.filter((a) => /^s3:(DeleteBucket|PutBucket|PutLifecycle)|^dynamodb:(Scan|CreateTable|DeleteTable|UpdateTable)$/.test(a))).toEqual([]);
+  });
+});
+
+describe('FreshetStack: the dispatcher', () => {
+  const fn = stack.dispatcher.handler.function;
+
+  it('runs on Node 22, arm64, 512 MB, with a 2-minute timeout that leaves room for a 30 s attempt after its budget', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 120,
+      LoggingConfig: { LogGroup: ref(stack.dispatcher.handler.logGroup) },
+      Environment: { Variables: { FRESHET_TABLE: ref(stack.storage.table), FRESHET_BUCKET: ref(stack.storage.bucket), FRESHET_ROOT_KEY_SECRET_ARN: Match.absent() } },
+    });
+  });
+
+  it('is fed by the table stream with only INSERTs of log entries, bisecting failed batches into an encrypted failure queue', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(fn),
+      EventSourceArn: { 'Fn::GetAtt': [id(stack, stack.storage.table), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BatchSize: 10,
+      ParallelizationFactor: 4,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.dispatcher.failures) } },
+    });
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0] as { Properties: { FilterCriteria: { Filters: { Pattern: string }[] } } };
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((f) => JSON.parse(f.Pattern) as unknown);
+    // The keys functions/dispatcher.ts topicIdsOf() accepts: pk LOG#{topicId}#{partition}, sk O#{offset}.
+    expect(patterns).toEqual([{ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'LOG#' }] }, sk: { S: [{ prefix: 'O#' }] } } } }]);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(stack.dispatcher.failures)],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('reads only this table\'s stream, and sends only to its failure queue', () => {
+    const statements = policies()
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(stack.dispatcher.handler.role)]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [id(stack, stack.storage.table), 'StreamArn'] },
+    });
+    expect(statements).toContainEqual({ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: arnOf(stack.dispatcher.failures) });
+    // Only the api function handles the root key.
+    expect(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it('is also invoked every minute for due retries, without retries of its own, through a role that can invoke only it', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: { Arn: arnOf(fn), RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } },
+    });
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    // One statement per schedule role, each naming one function's unqualified ARN (no `:*` for versions).
+    expect(invokeStatements()).toEqual(
+      expect.arrayContaining([
+        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: arnOf(fn) },
+        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: arnOf(stack.maintenance.handler.function) },
+      ]),
+    );
+    expect(invokeStatements()).toHaveLength(2);
   });
 });
 
@@ -188,10 +265,7 @@ describe('FreshetStack: maintenance', () => {
       State: 'ENABLED',
       Target: { Arn: arnOf(stack.maintenance.handler.function), RetryPolicy: { MaximumRetryAttempts: 0 } },
     });
-    const invokers = policies().filter((p) => p.Properties.PolicyDocument.Statement.some((s) => list(s.Action).includes('lambda:InvokeFunction')));
-    expect(invokers.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
-      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: arnOf(stack.maintenance.handler.function) },
-    ]);
+    expect(invokeStatements()).toContainEqual({ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: arnOf(stack.maintenance.handler.function) });
   });
 
   it('takes its interval from freshet:maintenanceEveryMinutes', () => {
@@ -204,14 +278,33 @@ describe('FreshetStack: alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Threshold: 5, TreatMissingData: 'notBreaching' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
-    for (const fn of [stack.api.handler.function, stack.maintenance.handler.function]) {
+    for (const fn of [stack.api.handler.function, stack.dispatcher.handler.function, stack.maintenance.handler.function]) {
       for (const metric of ['Errors', 'Throttles']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }] });
       }
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+  });
+
+  it('watches the dispatcher: a stream batch it gave up on, and any record it dead-lettered', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(stack, stack.dispatcher.failures), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // The EMF metric shared/subscriptions/dead-letter.ts emits through the dispatcher's Powertools sink.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'DeadLetteredRecords',
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAMES.dispatcher }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('notifies an email through a TLS-only SNS topic when freshet:alarmEmail is set', () => {
@@ -222,7 +315,7 @@ describe('FreshetStack: alarms', () => {
     });
     const topic = { Ref: id(withEmail.stack, withEmail.stack.alarms.topic!) };
     const alarms = Object.values(withEmail.template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[] } }[];
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
   });
 });
