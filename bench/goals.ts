@@ -1,0 +1,96 @@
+import type { BenchResults, Goal } from './results.js';
+import { round } from './stats.js';
+
+const FLOOR_TARGET = 0.8;
+const CODEC_TARGET = 3;
+
+/** The issue's goals, each with its measured value; `met` is null when its section did not run. */
+export function evaluateGoals(r: Omit<BenchResults, 'goals'>): Goal[] {
+  return [floorGoal(r), codecGoal(r), commitGoal(r), costGoal(r)];
+}
+
+function floorGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'Produce throughput ≥ 0.8 × the storage floor';
+  const target = `floorRatio ≥ ${FLOOR_TARGET} in every produce scenario`;
+  if (!r.produce?.length) return { goal, target, measured: 'not run', met: null, detail: '' };
+  const missed = r.produce.filter((p) => p.floorRatio < FLOOR_TARGET);
+  const ratios = r.produce.map((p) => p.floorRatio);
+  const worst = r.produce.reduce((a, b) => (b.floorRatio < a.floorRatio ? b : a));
+  return {
+    goal,
+    target,
+    measured: `floorRatio ${round(Math.min(...ratios))}–${round(Math.max(...ratios))} (worst: ${worst.id}); ${r.produce.length - missed.length} of ${r.produce.length} scenarios meet it`,
+    met: missed.length === 0,
+    detail: missed.length ? `missed in: ${missed.map((p) => `${p.id} (${p.floorRatio}, noise ${p.floorRatioNoise.min}–${p.floorRatioNoise.max})`).join('; ')}` : '',
+  };
+}
+
+function codecGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'Codec encode+decode ≥ 3 × kafkajs';
+  const target = `codecRatio ≥ ${CODEC_TARGET} in every codec scenario`;
+  if (!r.codec?.length) return { goal, target, measured: 'not run', met: null, detail: '' };
+  const missed = r.codec.filter((c) => c.codecRatio < CODEC_TARGET);
+  return {
+    goal,
+    target,
+    measured: r.codec.map((c) => `${c.compression} ${c.recordsPerBatch} rec: ${c.codecRatio}× (${c.codecRatioNoise.min}–${c.codecRatioNoise.max})`).join('; '),
+    met: missed.length === 0,
+    detail: missed.length ? `missed in: ${missed.map((c) => c.id).join('; ')}` : '',
+  };
+}
+
+function commitGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'Exactly 1 PUT and 1 transaction per produce request, whatever the partitions';
+  const target = 'PutObject / requests = 1 and TransactWriteItems / requests = 1 in every produce scenario';
+  if (!r.produce?.length) return { goal, target, measured: 'not run', met: null, detail: '' };
+  const off = r.produce.filter((p) => p.putsPerRequest !== 1 || p.transactionsPerRequest !== 1);
+  const extra = new Map<string, number>();
+  for (const p of r.produce) {
+    for (const [name, n] of Object.entries(p.callsPerRequest)) {
+      if (name !== 'PutObject' && name !== 'TransactWriteItems') extra.set(name, Math.max(extra.get(name) ?? 0, n));
+    }
+  }
+  const puts = r.produce.map((p) => p.putsPerRequest);
+  const txs = r.produce.map((p) => p.transactionsPerRequest);
+  return {
+    goal,
+    target,
+    measured: `PUT/request ${Math.min(...puts)}–${Math.max(...puts)}, transactions/request ${Math.min(...txs)}–${Math.max(...txs)} over ${r.produce.length} scenarios (1 to 12 partitions per request)`,
+    met: off.length === 0,
+    detail: [
+      off.length ? `off in: ${off.map((p) => `${p.id} (${p.putsPerRequest} PUT, ${p.transactionsPerRequest} tx)`).join('; ')}` : '',
+      extra.size ? `other calls per request (max over scenarios): ${[...extra].map(([n, v]) => `${n} ${v}`).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('. '),
+  };
+}
+
+function costGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'Cost per GiB at 100 KiB requests versus Kinesis on-demand, MSK Serverless and Pub/Sub';
+  const target = 'below every anchor, for writing 1 GiB and for writing + reading it once (variable part; fixed monthly parts compared separately)';
+  const f = r.cost.freshet;
+  if (!f) return { goal, target, measured: 'not run', met: null, detail: '' };
+  const read = f.readUsdPerGiB;
+  const comparisons = r.cost.anchors.map((a) => {
+    const writeRead = read === null ? null : f.writeUsdPerGiB + read;
+    const anchorWriteRead = a.writeUsdPerGiB + a.readUsdPerGiB;
+    return {
+      name: a.name,
+      cheaperWrite: f.writeUsdPerGiB < a.writeUsdPerGiB,
+      cheaperWriteRead: writeRead === null ? null : writeRead < anchorWriteRead,
+      text: `${a.name}: write $${a.writeUsdPerGiB}, write+read $${round(anchorWriteRead)}`,
+    };
+  });
+  const met = comparisons.every((c) => c.cheaperWrite && c.cheaperWriteRead !== false);
+  return {
+    goal,
+    target,
+    measured: `Freshet write $${f.writeUsdPerGiB}/GiB${read === null ? '' : `, write+read $${round(f.writeUsdPerGiB + read)}/GiB`} (one partition per request${r.cost.freshetSpread ? `; keyed over ${r.cost.freshetSpread.partitionsPerRequest} partitions per request: write $${r.cost.freshetSpread.writeUsdPerGiB}/GiB` : ''}); ${comparisons.map((c) => c.text).join('; ')}`,
+    met,
+    detail: comparisons
+      .filter((c) => !c.cheaperWrite || c.cheaperWriteRead === false)
+      .map((c) => `dearer than ${c.name}${c.cheaperWrite ? ' (write + read)' : ''}`)
+      .join('; '),
+  };
+}

@@ -1,0 +1,119 @@
+import type { ProduceShape } from '../workload.js';
+
+/**
+ * Messages between the bench and its load driver (a child process, so that the clients'
+ * work — serialising request bodies, parsing 4 MiB fetch answers — does not run on the
+ * event loop of the server being measured, as it would not in production).
+ */
+export interface ApiTarget {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface ProduceCommand {
+  kind: 'produce';
+  target: ApiTarget;
+  topic: string;
+  shape: ProduceShape;
+  clients: number;
+  durationMs: number;
+}
+
+/** Pages through one partition with the fetch API, from `fromOffset` up to `toOffset`. */
+export interface ReadBackCommand {
+  kind: 'read-back';
+  target: ApiTarget;
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  toOffset: number;
+  limit: number;
+  maxBytes: number;
+}
+
+/** On a fresh one-partition topic, one producer stamping send times into values, one long-polling consumer reading them back. */
+export interface EndToEndCommand {
+  kind: 'end-to-end';
+  target: ApiTarget;
+  topic: string;
+  durationMs: number;
+  /** Pause between one produce answer and the next request. */
+  pauseMs: number;
+  valueBytes: number;
+  waitMs: number;
+}
+
+/** One long poll on a fresh partition nobody writes to: what a waiting consumer costs. */
+export interface IdlePollCommand {
+  kind: 'idle-poll';
+  target: ApiTarget;
+  topic: string;
+  partition: number;
+  waitMs: number;
+}
+
+export type DriverCommand = ProduceCommand | ReadBackCommand | EndToEndCommand | IdlePollCommand;
+
+/** What API Gateway and the network see of a phase. */
+export interface HttpTally {
+  requests: number;
+  requestBytes: number;
+  responseBytes: number;
+  /** HTTP API requests are metered in 512 KB increments; this is the metered count. */
+  apiGatewayUnits: number;
+}
+
+export interface ProduceOutcome extends HttpTally {
+  operations: number;
+  failures: number;
+  records: number;
+  elapsedMs: number;
+  /** Request latency, as an encoded HdrHistogram. */
+  latency: string;
+  firstError?: string;
+}
+
+export interface ReadBackOutcome extends HttpTally {
+  records: number;
+  valueBytes: number;
+  pages: number;
+  elapsedMs: number;
+  /** Per-page latency. */
+  latency: string;
+}
+
+export interface EndToEndOutcome extends HttpTally {
+  produced: number;
+  consumed: number;
+  polls: number;
+  elapsedMs: number;
+  /** Send (stamped in the value) → seen by the consumer. */
+  latency: string;
+  produceLatency: string;
+}
+
+export interface IdlePollOutcome extends HttpTally {
+  elapsedMs: number;
+  records: number;
+}
+
+export interface OutcomeOf {
+  produce: ProduceOutcome;
+  'read-back': ReadBackOutcome;
+  'end-to-end': EndToEndOutcome;
+  'idle-poll': IdlePollOutcome;
+}
+
+export interface DriverRequest {
+  id: number;
+  command: DriverCommand;
+}
+
+export type DriverResponse = { id: number; ok: true; outcome: OutcomeOf[DriverCommand['kind']] } | { id: number; ok: false; error: string };
+
+const API_GATEWAY_INCREMENT = 512 * 1024;
+
+/** Metered HTTP API requests for one exchange; request and response bytes counted together (the conservative reading). */
+export function apiGatewayUnits(requestBytes: number, responseBytes: number): number {
+  return Math.max(1, Math.ceil((requestBytes + responseBytes) / API_GATEWAY_INCREMENT));
+}

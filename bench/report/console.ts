@@ -1,0 +1,44 @@
+import { usd } from '../cost.js';
+import type { BenchResults } from '../results.js';
+import { textTable } from './table.js';
+
+/** The table `npm run bench` prints at the end. */
+export function renderConsole(r: BenchResults): string {
+  const parts: string[] = [];
+  if (r.produce?.length) {
+    parts.push(
+      textTable(
+        ['produce scenario', 'rec/s', 'MiB/s', 'p50 ms', 'p99 ms', 'floor rec/s', 'floorRatio', 'noise', 'PUT/req', 'tx/req', '$/GiB'],
+        r.produce.map((p) => [
+          p.id,
+          p.recordsPerSecond,
+          p.mibPerSecond,
+          p.latencyMs.p50Ms,
+          p.latencyMs.p99Ms,
+          p.floor.recordsPerSecond,
+          p.floorRatio,
+          `${p.floorRatioNoise.min}–${p.floorRatioNoise.max}`,
+          p.putsPerRequest,
+          p.transactionsPerRequest,
+          usd(p.cost.usdPerGiB),
+        ]),
+      ),
+    );
+  }
+  if (r.fetch?.length) {
+    parts.push(textTable(['fetch scenario', 'rec/s', 'MiB/s', 'pages', 'page p50 ms', '$/GiB'], r.fetch.map((f) => [f.id, f.recordsPerSecond, f.mibPerSecond, f.pagesPerPass, f.pageLatencyMs.p50Ms, usd(f.cost.usdPerGiB)])));
+  }
+  if (r.endToEnd?.length) {
+    parts.push(textTable(['end to end', 'p50 ms', 'p99 ms', 'records'], r.endToEnd.map((e) => [e.id, e.latencyMs.p50Ms, e.latencyMs.p99Ms, e.consumed])));
+  }
+  if (r.codec?.length) {
+    parts.push(
+      textTable(
+        ['codec scenario', 'ours MiB/s', 'kafkajs MiB/s', 'codecRatio', 'noise'],
+        r.codec.map((c) => [c.id, c.ours.mibPerSecond, c.kafkajs.mibPerSecond, c.codecRatio, `${c.codecRatioNoise.min}–${c.codecRatioNoise.max}`]),
+      ),
+    );
+  }
+  parts.push(textTable(['goal', 'verdict', 'measured'], r.goals.map((g) => [g.goal, g.met === null ? 'not run' : g.met ? 'met' : 'MISSED', g.measured])));
+  return parts.join('\n\n');
+}

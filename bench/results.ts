@@ -1,0 +1,177 @@
+/**
+ * The shape of bench/results.json. Goals are checked mechanically from it: every produce
+ * scenario has a numeric `floorRatio`, every codec scenario a numeric `codecRatio`.
+ */
+import type { AnchorCost, IdleLine } from './anchors.js';
+import type { PhaseCost } from './cost.js';
+import type { CapacityProbe } from './instrument/capacity-probe.js';
+import type { LatencySummary } from './latency.js';
+import type { PriceTable } from './prices.js';
+import type { Spread } from './stats.js';
+
+export interface RunInfo {
+  date: string;
+  durationSeconds: number;
+  command: string;
+  quick: boolean;
+  phases: { warmupMs: number; measureMs: number; repeats: number; fetchPasses: number; fetchBudgetMs: number; endToEndMs: number; codecRoundMs: number };
+  git: { commit: string; dirty: boolean } | null;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    os: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+  };
+  versions: Record<string, string>;
+  process: string;
+  /** DynamoDB Local's reported capacity for produce-shaped transactions, next to the model used for cost. */
+  transactionCapacityProbe: CapacityProbe[];
+}
+
+export interface ThroughputFigures {
+  recordsPerSecond: number;
+  mibPerSecond: number;
+  /** records/s of each repeated run. */
+  runs: number[];
+  latencyMs: LatencySummary;
+  requests: number;
+  failures: number;
+}
+
+export interface ProduceScenarioResult extends ThroughputFigures {
+  id: string;
+  records: number;
+  clients: number;
+  partitions: number;
+  valueBytes: number;
+  requestBodyBytes: number;
+  /** Partitions one request touched, on average. */
+  partitionsPerRequest: number;
+  floor: ThroughputFigures & { callsPerRequest: Record<string, number>; cost: PhaseCost };
+  /** Median of the paired runs' produce/floor throughput ratios. */
+  floorRatio: number;
+  floorRatioNoise: Spread;
+  callsPerRequest: Record<string, number>;
+  putsPerRequest: number;
+  transactionsPerRequest: number;
+  writeUnitsPerRequest: number;
+  readUnitsPerRequest: number;
+  serverMsPerRequest: number;
+  cost: PhaseCost;
+}
+
+export interface FetchScenarioResult {
+  id: string;
+  compaction: 'before compaction' | 'after compaction';
+  /** Index entries covering the 100,000 records when they were read. */
+  indexEntries: number;
+  /** The 100,000 records were written by produce requests of this many records (one index entry each). */
+  writtenInRequestsOf: number;
+  records: number;
+  limit: number;
+  maxBytes: number;
+  recordsPerSecond: number;
+  mibPerSecond: number;
+  runs: number[];
+  pagesPerPass: number;
+  pageLatencyMs: LatencySummary;
+  callsPerPass: Record<string, number>;
+  serverMsPerPage: number;
+  cost: PhaseCost;
+}
+
+/** The maintenance pass that compacted the fetch topics, and an idle pass right after it. */
+export interface MaintenanceRuns {
+  compaction:
+    | { ok: true; durationMs: number; partitions: { topic: string; entriesBefore: number; entriesAfter: number; segments: number }[]; compactedGiB: number; cost: PhaseCost }
+    | { ok: false; error: string };
+  /** A pass with nothing to do (two one-partition topics): what the schedule costs when idle. */
+  idlePass: { ok: true; over: string; durationMs: number; calls: Record<string, number>; cost: PhaseCost } | { ok: false; error: string };
+}
+
+export interface EndToEndResult {
+  id: string;
+  mechanism: string;
+  produced: number;
+  consumed: number;
+  polls: number;
+  latencyMs: LatencySummary;
+  produceLatencyMs: LatencySummary;
+  cost: PhaseCost;
+}
+
+export interface IdleConsumerResult {
+  waitMs: number;
+  elapsedMs: number;
+  callsPerPoll: Record<string, number>;
+  serverMsPerPoll: number;
+  usdPerMonth: number;
+  breakdownPerMonth: PhaseCost['usd'];
+}
+
+export interface CodecScenarioResult {
+  id: string;
+  compression: 'none' | 'gzip';
+  recordsPerBatch: number;
+  valueBytes: number;
+  batchBytes: number;
+  ours: { mibPerSecond: number; runs: number[] };
+  kafkajs: { mibPerSecond: number; runs: number[] };
+  /** Median of the paired rounds' ours/kafkajs throughput ratios. */
+  codecRatio: number;
+  codecRatioNoise: Spread;
+}
+
+export interface SectionResults {
+  codec: CodecScenarioResult[];
+  produce: ProduceScenarioResult[];
+  fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
+  'end-to-end': { endToEnd: EndToEndResult[]; idleConsumer: IdleConsumerResult };
+}
+
+/**
+ * Freshet's write cost per GiB modelled as `perGiB + perRequest / requestGiB`, fitted through
+ * two measured request sizes: the request size at which it matches each anchor's write price.
+ */
+export interface BreakEven {
+  fittedFrom: string[];
+  usdPerRequest: number;
+  usdPerGiBMarginal: number;
+  requestKiBToMatch: { name: string; writeUsdPerGiB: number; requestKiB: number | null }[];
+}
+
+export interface CostComparison {
+  basis: string;
+  breakEven: BreakEven | null;
+  freshet: { scenario: string; writeUsdPerGiB: number; readScenario: string | null; readUsdPerGiB: number | null } | null;
+  /** The same request size with keyed records spread over 12 partitions: one head and entry per partition touched. */
+  freshetSpread: { scenario: string; writeUsdPerGiB: number; partitionsPerRequest: number } | null;
+  anchors: AnchorCost[];
+  idleMonthly: { lines: IdleLine[]; totalUsd: number };
+  anchorsIdleMonthly: { name: string; usdPerMonth: number; basis: string }[];
+}
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface BenchResults {
+  run: RunInfo;
+  goals: Goal[];
+  codec?: SectionResults['codec'];
+  produce?: SectionResults['produce'];
+  fetch?: FetchScenarioResult[];
+  maintenance?: MaintenanceRuns;
+  endToEnd?: SectionResults['end-to-end']['endToEnd'];
+  idleConsumer?: IdleConsumerResult;
+  cost: CostComparison;
+  notMeasuredYet: string[];
+  prices: PriceTable;
+}

@@ -1,0 +1,169 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { createTopic } from '../../shared/topics/topic-service.js';
+import { phaseCost, pricedUsage } from '../cost.js';
+import { StorageFloor } from '../floor.js';
+import { addUsage, EMPTY_USAGE, type UsageSnapshot } from '../instrument/usage-meter.js';
+import { decodeHistogram, mergeHistograms, summarize } from '../latency.js';
+import type { HttpTally } from '../load/protocol.js';
+import type { ProduceScenarioResult, ThroughputFigures } from '../results.js';
+import { MiB, median, round, spread } from '../stats.js';
+import { type ProduceShape, produceBody, workloadRecords } from '../workload.js';
+import type { SectionContext } from './section.js';
+
+const VALUE_BYTES = 1024;
+const RECORDS_PER_REQUEST = [1, 100, 1000];
+const CLIENTS = [1, 8];
+const PARTITIONS = [1, 12];
+
+interface PhaseRun {
+  records: number;
+  requests: number;
+  failures: number;
+  elapsedMs: number;
+  latency: Histogram;
+  usage: UsageSnapshot;
+  http?: HttpTally;
+  firstError?: string;
+}
+
+/**
+ * Produce over HTTP against the storage floor, scenario by scenario. Each repeat is a
+ * produce phase and a floor phase back to back (their order alternating), each after its
+ * own warm-up; a repeat yields one floorRatio, and the spread of those is the noise.
+ */
+export async function runProduceSection(ctx: SectionContext): Promise<ProduceScenarioResult[]> {
+  const { stack, driver, options } = ctx;
+  const floor = new StorageFloor(stack.clients, stack.table, stack.bucket);
+  await warmUpStack(ctx, floor);
+
+  const results: ProduceScenarioResult[] = [];
+  for (const partitions of PARTITIONS) {
+    for (const records of RECORDS_PER_REQUEST) {
+      for (const clients of CLIENTS) {
+        const shape: ProduceShape = { records, partitions, valueBytes: VALUE_BYTES };
+        const name = `bench-produce-r${records}-c${clients}-p${partitions}`;
+        await createTopic(stack.log, { name, partitions });
+        const floorRequests = floor.prepare(shape);
+        const produceRuns: PhaseRun[] = [];
+        const floorRuns: PhaseRun[] = [];
+
+        const produce = async (durationMs: number): Promise<PhaseRun> => {
+          const o = await driver.run({ kind: 'produce', target: stack.api, topic: name, shape, clients, durationMs });
+          const run: PhaseRun = { records: o.records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: decodeHistogram(o.latency), usage: EMPTY_USAGE, http: o };
+          return o.firstError !== undefined ? { ...run, firstError: o.firstError } : run;
+        };
+        const storageFloor = async (durationMs: number): Promise<PhaseRun> => {
+          const o = await floor.run({ logId: `FLOOR-${name}`, requests: floorRequests, clients, durationMs });
+          const run: PhaseRun = { records: (o.operations - o.failures) * records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: o.latency, usage: EMPTY_USAGE };
+          return o.firstError !== undefined ? { ...run, firstError: o.firstError } : run;
+        };
+        const measured = async (phase: (ms: number) => Promise<PhaseRun>): Promise<PhaseRun> => {
+          await phase(options.warmupMs);
+          stack.meter.reset();
+          const run = await phase(options.measureMs);
+          return { ...run, usage: stack.meter.snapshot() };
+        };
+
+        for (let repeat = 0; repeat < options.repeats; repeat++) {
+          if (repeat % 2 === 0) {
+            produceRuns.push(await measured(produce));
+            floorRuns.push(await measured(storageFloor));
+          } else {
+            floorRuns.push(await measured(storageFloor));
+            produceRuns.push(await measured(produce));
+          }
+        }
+        const partitionsPerRequest = floorRequests.reduce((n, r) => n + r.sections.length, 0) / floorRequests.length;
+        const result = summarizeScenario(ctx, { shape, clients, partitionsPerRequest, requestBodyBytes: Buffer.byteLength(produceBody(workloadRecords(shape, 0))) }, produceRuns, floorRuns);
+        const failed = [...produceRuns, ...floorRuns].find((r) => r.firstError !== undefined);
+        if (failed) ctx.progress(`warning: ${name} had failed requests (${result.failures} produce, ${result.floor.failures} floor); first: ${failed.firstError}`);
+        ctx.progress(
+          `${result.id}: ${result.recordsPerSecond} rec/s (${result.mibPerSecond} MiB/s), p50 ${result.latencyMs.p50Ms} ms, p99 ${result.latencyMs.p99Ms} ms; floor ${result.floor.recordsPerSecond} rec/s; floorRatio ${result.floorRatio} [${result.floorRatioNoise.min}–${result.floorRatioNoise.max}]`,
+        );
+        results.push(result);
+      }
+    }
+  }
+  return results;
+}
+
+/** JIT, sockets, the SDK's connection pools and DynamoDB Local's own warm-up, before anything counts. */
+async function warmUpStack(ctx: SectionContext, floor: StorageFloor): Promise<void> {
+  const { stack, driver, options } = ctx;
+  const shape: ProduceShape = { records: 100, partitions: 12, valueBytes: VALUE_BYTES };
+  await createTopic(stack.log, { name: 'bench-warm-up', partitions: 12 });
+  await driver.run({ kind: 'produce', target: stack.api, topic: 'bench-warm-up', shape, clients: 8, durationMs: options.stackWarmupMs });
+  await floor.run({ logId: 'FLOOR-warm-up', requests: floor.prepare(shape), clients: 8, durationMs: options.stackWarmupMs / 2 });
+}
+
+function summarizeScenario(
+  ctx: SectionContext,
+  s: { shape: ProduceShape; clients: number; partitionsPerRequest: number; requestBodyBytes: number },
+  produceRuns: PhaseRun[],
+  floorRuns: PhaseRun[],
+): ProduceScenarioResult {
+  const { shape, clients } = s;
+  const produce = figures(produceRuns, shape.valueBytes);
+  const floor = figures(floorRuns, shape.valueBytes);
+  const ratios = produceRuns.map((p, i) => rate(p) / rate(floorRuns[i]!));
+  const usage = produceRuns.reduce((u, r) => addUsage(u, r.usage), EMPTY_USAGE);
+  const floorUsage = floorRuns.reduce((u, r) => addUsage(u, r.usage), EMPTY_USAGE);
+  const http = produceRuns.reduce<HttpTally>(
+    (t, r) => ({
+      requests: t.requests + (r.http?.requests ?? 0),
+      requestBytes: t.requestBytes + (r.http?.requestBytes ?? 0),
+      responseBytes: t.responseBytes + (r.http?.responseBytes ?? 0),
+      apiGatewayUnits: t.apiGatewayUnits + (r.http?.apiGatewayUnits ?? 0),
+    }),
+    { requests: 0, requestBytes: 0, responseBytes: 0, apiGatewayUnits: 0 },
+  );
+  const priced = pricedUsage(usage, http);
+  const floorPriced = pricedUsage(floorUsage, undefined);
+  const perRequest = (n: number) => round(n / Math.max(1, produce.requests), 4);
+  const records = produceRuns.reduce((n, r) => n + r.records, 0);
+  const floorRecords = floorRuns.reduce((n, r) => n + r.records, 0);
+  const ratioSpread = spread(ratios);
+  return {
+    id: `produce ${shape.records} rec × ${clients} client${clients > 1 ? 's' : ''} × ${shape.partitions} partition${shape.partitions > 1 ? 's' : ''}`,
+    records: shape.records,
+    clients,
+    partitions: shape.partitions,
+    valueBytes: shape.valueBytes,
+    requestBodyBytes: s.requestBodyBytes,
+    partitionsPerRequest: round(s.partitionsPerRequest),
+    ...produce,
+    floor: {
+      ...floor,
+      callsPerRequest: perRequestCalls(floorUsage, floor.requests),
+      cost: phaseCost(floorPriced, ctx.prices, { records: floorRecords, payloadBytes: floorRecords * shape.valueBytes }),
+    },
+    floorRatio: round(ratioSpread.median),
+    floorRatioNoise: { min: round(ratioSpread.min), median: round(ratioSpread.median), max: round(ratioSpread.max), runs: ratios.map((r) => round(r)) },
+    callsPerRequest: perRequestCalls(usage, produce.requests),
+    putsPerRequest: perRequest(usage.calls['PutObjectCommand'] ?? 0),
+    transactionsPerRequest: perRequest(usage.calls['TransactWriteItemsCommand'] ?? 0),
+    writeUnitsPerRequest: perRequest(priced.writeRequestUnits),
+    readUnitsPerRequest: perRequest(priced.readRequestUnits),
+    serverMsPerRequest: round(usage.server.totalMs / Math.max(1, usage.server.requests)),
+    cost: phaseCost(priced, ctx.prices, { records, payloadBytes: records * shape.valueBytes }),
+  };
+}
+
+const rate = (run: PhaseRun) => run.records / (run.elapsedMs / 1000);
+
+function figures(runs: PhaseRun[], valueBytes: number): ThroughputFigures {
+  const rates = runs.map(rate);
+  const recordsPerSecond = median(rates);
+  return {
+    recordsPerSecond: round(recordsPerSecond),
+    mibPerSecond: round((recordsPerSecond * valueBytes) / MiB),
+    runs: rates.map((r) => round(r)),
+    latencyMs: summarize(mergeHistograms(runs.map((r) => r.latency))),
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+  };
+}
+
+function perRequestCalls(usage: UsageSnapshot, requests: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage.calls).map(([name, n]) => [name.replace(/Command$/, ''), round(n / Math.max(1, requests), 4)]));
+}

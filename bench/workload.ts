@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The records every produce-side measurement uses: values of exactly `valueBytes` ASCII
+ * characters (so 1 KiB on the wire, in the batch and in the JSON alike), keyed when the
+ * topic has several partitions so that Kafka's partitioner spreads them.
+ */
+export interface WorkloadRecord {
+  key: string | null;
+  value: string;
+}
+
+export interface ProduceShape {
+  /** Records per produce request. */
+  records: number;
+  /** Partitions of the topic; with more than one, records are keyed and spread by murmur2. */
+  partitions: number;
+  valueBytes: number;
+}
+
+/** How many distinct request bodies a worker cycles through (distinct keys, same sizes). */
+export const BODY_VARIANTS = 16;
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+let textPool: string | undefined;
+
+/** 64 KiB of random printable text; values are slices of it, so building a million of them is cheap. */
+function randomText(length: number, start: number): string {
+  if (textPool === undefined) {
+    const bytes = randomBytes(64 * 1024);
+    textPool = Array.from(bytes, (b) => ALPHABET[b & 63]).join('');
+  }
+  const from = start % (textPool.length - length);
+  return textPool.slice(from, from + length);
+}
+
+export function workloadRecords(shape: ProduceShape, variant: number): WorkloadRecord[] {
+  const keyed = shape.partitions > 1;
+  return Array.from({ length: shape.records }, (_, i) => ({
+    key: keyed ? `key-${variant}-${i}` : null,
+    value: randomText(shape.valueBytes, variant * 7919 + i * 131),
+  }));
+}
+
+/** The produce request body, as a client would send it (string encoding: values are UTF-8 text). */
+export function produceBody(records: readonly WorkloadRecord[]): string {
+  return JSON.stringify({ encoding: 'string', records: records.map((r) => (r.key === null ? { value: r.value } : { key: r.key, value: r.value })) });
+}
