@@ -8,6 +8,11 @@ import { isSegmentKey, type MaintenanceContext } from './maintenance-context.js'
 
 /** A transaction holds 100 items: one Put plus at most 98 Deletes per swap. */
 const ENTRIES_PER_SWAP = 99;
+/**
+ * An index entry is the unit a fetch reads with one ranged GET; a fetch page is at most
+ * 4 MiB, so larger entries would make it read (and pay for) bytes it then drops.
+ */
+const ENTRY_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface CompactionResult {
   entriesBefore: number;
@@ -32,12 +37,30 @@ export async function compactPartition(ctx: MaintenanceContext, topic: Topic, pa
       const { objectKey, covered } = await writeSegment(ctx, topic, partition, segment);
       if (covered > 0) result.segments.push(objectKey);
       for (const e of segment.slice(0, covered)) result.released.add(e.objectKey);
-      result.entriesAfter -= covered - Math.ceil(covered / ENTRIES_PER_SWAP);
+      result.entriesAfter -= covered - swapChunks(segment.slice(0, covered)).length;
       // A swap lost a race (a concurrent run, or retention): leave the rest for next time.
       if (covered < segment.length) return result;
     }
   }
   return result;
+}
+
+/** Consecutive entries grouped into future index entries: ≤ 99 per transaction, ≤ 4 MiB each (a lone larger batch stands alone). */
+function swapChunks(entries: readonly IndexEntry[]): IndexEntry[][] {
+  const chunks: IndexEntry[][] = [];
+  let current: IndexEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    if (current.length > 0 && (current.length === ENTRIES_PER_SWAP || bytes + e.byteLength > ENTRY_MAX_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += e.byteLength;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function runsOfOldBatches(entries: readonly IndexEntry[], cutoff: number): IndexEntry[][] {
@@ -85,8 +108,7 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
 
   let covered = 0;
   let byteOffset = 0;
-  for (let i = 0; i < entries.length; i += ENTRIES_PER_SWAP) {
-    const chunk = entries.slice(i, i + ENTRIES_PER_SWAP);
+  for (const chunk of swapChunks(entries)) {
     const byteLength = chunk.reduce((n, e) => n + e.byteLength, 0);
     const replacement: IndexEntry = {
       baseOffset: chunk[0]!.baseOffset,

@@ -72,6 +72,22 @@ describe('compaction', () => {
     expect(getsAfter).toBe(1);
   });
 
+  it('keeps every compacted index entry within 4 MiB, the most one fetch page reads', async () => {
+    await call('POST', '/v1/topics', { name: 'big-batches', partitions: 1 });
+    for (let i = 0; i < 12; i++) {
+      expect((await call('POST', '/v1/topics/big-batches/records', { encoding: 'string', records: [{ value: String(i).padEnd(900_000, 'x') }] })).status).toBe(200);
+    }
+    clock.advance(11 * MINUTE);
+    await runMaintenance(maintenance);
+    const { topicId } = (await stack.log.topics.get('big-batches'))!;
+    const entries = await maintenance.store.entries(topicId, 0);
+    expect(entries.map((e) => e.recordCount)).toEqual([4, 4, 4]); // 4 × ~900 KB fit in 4 MiB, a 5th would not
+    expect(new Set(entries.map((e) => e.objectKey)).size).toBe(1); // still one segment object
+    expect(Math.max(...entries.map((e) => e.byteLength))).toBeLessThanOrEqual(4 * 1024 * 1024);
+    const page = (await call<Fetched>('GET', '/v1/topics/big-batches/partitions/0/records?offset=5&maxBytes=1&encoding=string')).body;
+    expect(page.records.map((r) => r.offset)).toEqual([5]);
+  });
+
   it('leaves batches younger than the threshold alone', async () => {
     await call('POST', '/v1/topics', { name: 'young', partitions: 1 });
     await call('POST', '/v1/topics/young/records', { records: [{ value: 1 }] });
