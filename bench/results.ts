@@ -103,6 +103,24 @@ export interface EndToEndResult {
   cost: PhaseCost;
 }
 
+/** Produce → webhook receiver: the dispatcher (local mode's loop) pushing to a loopback receiver. */
+export interface WebhookEndToEndResult {
+  id: string;
+  mechanism: string;
+  produced: number;
+  /** Records that arrived at the receiver (each counted once). */
+  delivered: number;
+  /** Requests the receiver got. */
+  deliveries: number;
+  recordsPerDelivery: number;
+  /** Records that arrived more than once (at-least-once redelivery). */
+  duplicates: number;
+  /** Deliveries whose webhook-signature verified with the subscription's secret. */
+  signedDeliveries: number;
+  latencyMs: LatencySummary;
+  produceLatencyMs: LatencySummary;
+}
+
 export interface IdleConsumerResult {
   waitMs: number;
   elapsedMs: number;
@@ -129,7 +147,7 @@ export interface SectionResults {
   codec: CodecScenarioResult[];
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
-  'end-to-end': { endToEnd: EndToEndResult[]; idleConsumer: IdleConsumerResult };
+  'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
 }
 
 /**
@@ -170,6 +188,7 @@ export interface BenchResults {
   fetch?: FetchScenarioResult[];
   maintenance?: MaintenanceRuns;
   endToEnd?: SectionResults['end-to-end']['endToEnd'];
+  webhook?: WebhookEndToEndResult;
   idleConsumer?: IdleConsumerResult;
   cost: CostComparison;
   notMeasuredYet: string[];

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     ...(sections.codec ? { codec: sections.codec } : {}),
     ...(sections.produce ? { produce: sections.produce } : {}),
     ...(sections.fetch ? { fetch: sections.fetch.scenarios, maintenance: sections.fetch.maintenance } : {}),
-    ...(sections['end-to-end'] ? { endToEnd: sections['end-to-end'].endToEnd, idleConsumer: sections['end-to-end'].idleConsumer } : {}),
+    ...(sections['end-to-end'] ? { endToEnd: sections['end-to-end'].endToEnd, webhook: sections['end-to-end'].webhook, idleConsumer: sections['end-to-end'].idleConsumer } : {}),
     cost: compareCosts(prices, sections.produce, sections.fetch),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,

@@ -12,6 +12,7 @@ import { createLogContext } from '../shared/log/create-log-context.js';
 import type { LogContext } from '../shared/log/log-context.js';
 import { createStorageClients, type StorageClients } from '../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
+import { createSubscriptionsContext, type SubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 import { type CapacityProbe, probeTransactionalCapacity } from './instrument/capacity-probe.js';
 import { describeTableShape } from './instrument/transaction-capacity.js';
 import { UsageMeter } from './instrument/usage-meter.js';
@@ -24,6 +25,8 @@ export interface BenchStack {
   log: LogContext;
   api: ApiTarget;
   meter: UsageMeter;
+  /** The webhook dispatcher's context (same SSRF policy as the API: loopback receivers allowed, as in local mode). */
+  subscriptions: SubscriptionsContext;
   /** What DynamoDB Local reports for transactions next to the model the cost uses. */
   capacityProbe: CapacityProbe[];
   stop(): Promise<void>;
@@ -68,7 +71,10 @@ export async function startBenchStack(): Promise<BenchStack> {
     const log = createLogContext({ clients, table: TABLE, bucket: BUCKET });
     // Compaction takes batch objects older than compactAfterMs (10 min by default); the bench
     // cannot wait, so every batch is old enough when it asks for a maintenance pass.
-    const app = createApp({ log, rootKey: ROOT_KEY, maintenance: { compactAfterMs: 0 } });
+    // Webhook receivers are on loopback (the bench's load driver), which local mode allows.
+    const subscriptionOptions = { policy: { allowLoopback: true } };
+    const app = createApp({ log, rootKey: ROOT_KEY, maintenance: { compactAfterMs: 0 }, subscriptions: subscriptionOptions });
+    const subscriptions = createSubscriptionsContext(log, subscriptionOptions);
     const port = await freePort();
     const server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: meter.timeRequests(app.fetch), port, hostname: '127.0.0.1' }, () => resolve(s as Server));
@@ -80,7 +86,7 @@ export async function startBenchStack(): Promise<BenchStack> {
           server.closeAllConnections();
         }),
     );
-    return { clients, table: TABLE, bucket: BUCKET, log, api: { baseUrl: `http://127.0.0.1:${port}`, apiKey: ROOT_KEY }, meter, capacityProbe, stop };
+    return { clients, table: TABLE, bucket: BUCKET, log, api: { baseUrl: `http://127.0.0.1:${port}`, apiKey: ROOT_KEY }, meter, subscriptions, capacityProbe, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,6 +7,7 @@ import { runEndToEnd, runIdlePoll } from './long-poll.js';
 import { runProduceLoad } from './produce-load.js';
 import type { DriverCommand, DriverRequest, DriverResponse, OutcomeOf } from './protocol.js';
 import { runReadBack } from './read-back.js';
+import { runWebhookEndToEnd } from './webhook.js';
 
 async function execute(command: DriverCommand): Promise<OutcomeOf[DriverCommand['kind']]> {
   switch (command.kind) {
@@ -18,6 +19,8 @@ async function execute(command: DriverCommand): Promise<OutcomeOf[DriverCommand[
       return runEndToEnd(command);
     case 'idle-poll':
       return runIdlePoll(command);
+    case 'webhook':
+      return runWebhookEndToEnd(command);
   }
 }
 

@@ -52,7 +52,27 @@ export interface IdlePollCommand {
   waitMs: number;
 }
 
-export type DriverCommand = ProduceCommand | ReadBackCommand | EndToEndCommand | IdlePollCommand;
+/**
+ * On a fresh one-partition topic with a webhook subscription to http://127.0.0.1:{port}/hook:
+ * the driver listens there, produces records stamped with their send time (as end-to-end
+ * does) and measures send → arrival at the receiver.
+ */
+export interface WebhookCommand {
+  kind: 'webhook';
+  target: ApiTarget;
+  topic: string;
+  /** The receiver's port (the subscription already points at it). */
+  port: number;
+  /** The subscription's signing secret, to check every delivery's signature. */
+  secret: string;
+  durationMs: number;
+  pauseMs: number;
+  valueBytes: number;
+  /** Give up when the last record has not arrived this long after producing stopped. */
+  drainTimeoutMs: number;
+}
+
+export type DriverCommand = ProduceCommand | ReadBackCommand | EndToEndCommand | IdlePollCommand | WebhookCommand;
 
 /** What API Gateway and the network see of a phase. */
 export interface HttpTally {
@@ -92,6 +112,22 @@ export interface EndToEndOutcome extends HttpTally {
   produceLatency: string;
 }
 
+export interface WebhookOutcome extends HttpTally {
+  produced: number;
+  /** Records that arrived at the receiver (each counted once). */
+  delivered: number;
+  /** Requests the receiver got. */
+  deliveries: number;
+  /** Records that arrived again (at-least-once redelivery). */
+  duplicates: number;
+  /** Deliveries carrying a webhook-signature that verified with the secret. */
+  signed: number;
+  elapsedMs: number;
+  /** Send (stamped in the value) → the whole request has arrived at the receiver. */
+  latency: string;
+  produceLatency: string;
+}
+
 export interface IdlePollOutcome extends HttpTally {
   elapsedMs: number;
   records: number;
@@ -102,6 +138,7 @@ export interface OutcomeOf {
   'read-back': ReadBackOutcome;
   'end-to-end': EndToEndOutcome;
   'idle-poll': IdlePollOutcome;
+  webhook: WebhookOutcome;
 }
 
 export interface DriverRequest {

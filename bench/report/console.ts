@@ -29,7 +29,9 @@ export function renderConsole(r: BenchResults): string {
     parts.push(textTable(['fetch scenario', 'rec/s', 'MiB/s', 'pages', 'page p50 ms', '$/GiB'], r.fetch.map((f) => [f.id, f.recordsPerSecond, f.mibPerSecond, f.pagesPerPass, f.pageLatencyMs.p50Ms, usd(f.cost.usdPerGiB)])));
   }
   if (r.endToEnd?.length) {
-    parts.push(textTable(['end to end', 'p50 ms', 'p99 ms', 'records'], r.endToEnd.map((e) => [e.id, e.latencyMs.p50Ms, e.latencyMs.p99Ms, e.consumed])));
+    const rows = r.endToEnd.map((e) => [e.id, e.latencyMs.p50Ms, e.latencyMs.p99Ms, e.consumed]);
+    if (r.webhook) rows.push([r.webhook.id, r.webhook.latencyMs.p50Ms, r.webhook.latencyMs.p99Ms, r.webhook.delivered]);
+    parts.push(textTable(['end to end', 'p50 ms', 'p99 ms', 'records'], rows));
   }
   if (r.codec?.length) {
     parts.push(

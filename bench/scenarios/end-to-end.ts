@@ -4,6 +4,7 @@ import { decodeHistogram, summarize } from '../latency.js';
 import type { EndToEndResult, IdleConsumerResult, SectionResults } from '../results.js';
 import { round } from '../stats.js';
 import type { SectionContext } from './section.js';
+import { runWebhookScenario } from './webhooks.js';
 
 const VALUE_BYTES = 1024;
 const WAIT_MS = 5_000;
@@ -14,8 +15,7 @@ const SECONDS_PER_MONTH = 730 * 3600;
 /**
  * Produce → long-polling consumer latency (the consumer loops GET …/records?offset=N&waitMs=5000,
  * the producer stamps its send time into each value), and what an idle long-polling consumer
- * costs. Produce → webhook receiver is not measured: webhook subscriptions had not landed
- * when this section was written; it belongs here once they have.
+ * costs; then produce → webhook receiver (bench/scenarios/webhooks.ts).
  */
 export async function runEndToEndSection(ctx: SectionContext): Promise<SectionResults['end-to-end']> {
   const { stack, driver, options } = ctx;
@@ -38,6 +38,8 @@ export async function runEndToEndSection(ctx: SectionContext): Promise<SectionRe
   };
   ctx.progress(`end to end: p50 ${endToEnd.latencyMs.p50Ms} ms, p99 ${endToEnd.latencyMs.p99Ms} ms over ${o.consumed} records, ${o.polls} polls`);
 
+  const webhook = await runWebhookScenario(ctx);
+
   await createTopic(stack.log, { name: 'bench-idle', partitions: 1 });
   stack.meter.reset();
   const idle = await driver.run({ kind: 'idle-poll', target: stack.api, topic: 'bench-idle', partition: 0, waitMs: options.idlePollMs });
@@ -55,5 +57,5 @@ export async function runEndToEndSection(ctx: SectionContext): Promise<SectionRe
     breakdownPerMonth: roundBreakdown(breakdown),
   };
   ctx.progress(`idle long-polling consumer: ${idleConsumer.usdPerMonth} $/month (${JSON.stringify(idleConsumer.callsPerPoll)} per ${options.idlePollMs} ms poll)`);
-  return { endToEnd: [endToEnd], idleConsumer };
+  return { endToEnd: [endToEnd], webhook, idleConsumer };
 }

@@ -1,6 +1,6 @@
 /**
  * The bench's sections, in the order they run. A capability that lands later (consumer
- * groups, webhooks, compaction and maintenance) adds its section here and its result type
+ * groups, maintenance beyond compaction) adds its section here and its result type
  * to SectionResults; nothing else needs to change to run it.
  */
 import type { SectionName } from '../options.js';
@@ -24,7 +24,6 @@ export const SECTION_RUNNERS: SectionRunners = {
 
 /** What the issue asks for that cannot be measured until its capability exists. */
 export const NOT_MEASURED_YET = [
-  'Produce → webhook receiver latency: webhook subscriptions and the dispatcher had not landed when this bench was written.',
   'Consumer groups (join, group fetch, offset commit, lag): they landed while this bench was being written; no scenario measures them yet.',
   'Maintenance beyond compaction and the idle pass: retention, tiering to a colder storage class and orphan GC are not measured.',
 ];
