@@ -33,7 +33,7 @@ export async function compactPartition(ctx: MaintenanceContext, topic: Topic, pa
   const result: CompactionResult = { entriesBefore: entries.length, entriesAfter: entries.length, segments: [], released: new Set() };
   const cutoff = now - ctx.settings.compactAfterMs;
   for (const run of runsOfOldBatches(entries, cutoff)) {
-    for (const segment of splitBySize(run, ctx.settings.segmentBytes)) {
+    for (const segment of chunkEntries(run, ctx.settings.segmentBytes)) {
       const { objectKey, covered } = await writeSegment(ctx, topic, partition, segment);
       if (covered > 0) result.segments.push(objectKey);
       for (const e of segment.slice(0, covered)) result.released.add(e.objectKey);
@@ -45,13 +45,16 @@ export async function compactPartition(ctx: MaintenanceContext, topic: Topic, pa
   return result;
 }
 
-/** Consecutive entries grouped into future index entries: ≤ 99 per transaction, ≤ 4 MiB each (a lone larger batch stands alone). */
-function swapChunks(entries: readonly IndexEntry[]): IndexEntry[][] {
+/** Index entries a transaction swaps into one: ≤ 99 of them and ≤ 4 MiB (a lone larger batch stands alone). */
+const swapChunks = (entries: readonly IndexEntry[]) => chunkEntries(entries, ENTRY_MAX_BYTES, ENTRIES_PER_SWAP);
+
+/** Consecutive entries in groups of at most `maxBytes` and `maxCount`; an entry larger than `maxBytes` forms its own group. */
+function chunkEntries(entries: readonly IndexEntry[], maxBytes: number, maxCount = Number.POSITIVE_INFINITY): IndexEntry[][] {
   const chunks: IndexEntry[][] = [];
   let current: IndexEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
-    if (current.length > 0 && (current.length === ENTRIES_PER_SWAP || bytes + e.byteLength > ENTRY_MAX_BYTES)) {
+    if (current.length > 0 && (current.length >= maxCount || bytes + e.byteLength > maxBytes)) {
       chunks.push(current);
       current = [];
       bytes = 0;
@@ -75,23 +78,6 @@ function runsOfOldBatches(entries: readonly IndexEntry[], cutoff: number): Index
   }
   if (run.length > 0) runs.push(run);
   return runs;
-}
-
-function splitBySize(run: readonly IndexEntry[], segmentBytes: number): IndexEntry[][] {
-  const segments: IndexEntry[][] = [];
-  let current: IndexEntry[] = [];
-  let bytes = 0;
-  for (const e of run) {
-    if (current.length > 0 && bytes + e.byteLength > segmentBytes) {
-      segments.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(e);
-    bytes += e.byteLength;
-  }
-  if (current.length > 0) segments.push(current);
-  return segments;
 }
 
 /** Writes one segment object and swaps the entries it covers; answers how many it covered. */
