@@ -132,6 +132,11 @@ export const Problem = z
   .catchall(z.unknown())
   .openapi('Problem');
 
+/** An OpenAPI JSON response of `schema`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+/** A required OpenAPI JSON request body of `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+
 const problem = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
 
 /** The error answers every authenticated route can give. */

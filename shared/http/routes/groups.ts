@@ -10,10 +10,8 @@ import { seekGroup } from '../../groups/seek.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
 import { MAX_PARTITIONS } from '../../topics/topic.js';
 import { toJsonRecord } from '../record-encoding.js';
-import { digits, Encoding, FetchedRecord, notFound, problem, problems, TopicName } from '../schemas.js';
+import { digits, Encoding, FetchedRecord, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const conflict = { 409: problem('stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin') } as const;
 
 const GroupName = TopicName.openapi({ example: 'billing' });
@@ -81,7 +79,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       path: '/v1/groups/{group}/members',
       tags: ['groups'],
       summary: 'Join a consumer group',
-      request: { params: GroupParams, body: body(JoinBody) },
+      request: { params: GroupParams, body: jsonBody(JoinBody) },
       responses: { 200: json(Member, 'the member, its generation and assignment'), ...problems, ...notFound },
     }),
     async (c) => {
@@ -172,7 +170,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       path: '/v1/groups/{group}/offsets',
       tags: ['groups'],
       summary: 'Commit offsets (fenced by generation and ownership)',
-      request: { params: GroupParams, body: body(CommitBody) },
+      request: { params: GroupParams, body: jsonBody(CommitBody) },
       responses: {
         200: json(z.object({ generation: z.number().int() }), 'committed'),
         ...problems,
@@ -245,7 +243,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       path: '/v1/groups/{group}/seek',
       tags: ['groups'],
       summary: 'Set committed offsets to earliest, latest, an offset or a timestamp (bumps the generation)',
-      request: { params: GroupParams, body: body(SeekBody) },
+      request: { params: GroupParams, body: jsonBody(SeekBody) },
       responses: {
         200: json(z.object({ generation: z.number().int(), offsets: OffsetList }), 'the new committed offsets'),
         ...problems,

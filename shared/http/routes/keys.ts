@@ -2,9 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { KeyService } from '../../keys/key-service.js';
 import { ACTIONS } from '../../keys/scopes.js';
 import { requireAdmin } from '../auth.js';
-import { problem, problems } from '../schemas.js';
+import { json, problem, problems } from '../schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 const TopicScopeSchema = z.strictObject({
   topics: z.string().regex(/^[a-zA-Z0-9._*?-]{1,249}$/, 'a topic glob: [a-zA-Z0-9._-] with * and ?').openapi({ example: 'orders.*' }),

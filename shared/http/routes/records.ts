@@ -10,9 +10,8 @@ import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
 import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
-import { digits, FetchQuery, FetchResponse, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+import { digits, FetchQuery, FetchResponse, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 const IdempotencyHeaders = z.object({
   'idempotency-key': z

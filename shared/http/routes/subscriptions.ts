@@ -15,11 +15,9 @@ import {
 import { publicSubscription } from '../../subscriptions/subscription-view.js';
 import type { SubscriptionsContext } from '../../subscriptions/subscriptions-context.js';
 import { principalOf, requireTopics } from '../auth.js';
-import { notFound, problem, problems } from '../schemas.js';
+import { json, jsonBody, notFound, problem, problems } from '../schemas.js';
 import { CreateBody, IdParams, PatchBody, SeekBody, SubscriptionDetail, SubscriptionSchema } from './subscription-schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const unprocessable = { 422: problem('a forbidden webhook URL (SSRF guard) or an unusable setting') } as const;
 const WithSecret = SubscriptionSchema.extend({ secret: z.string().openapi({ description: 'whsec_… — shown only here and by rotate-secret' }) }).openapi('SubscriptionWithSecret');
 
@@ -37,7 +35,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
       path: '/v1/subscriptions',
       tags: ['subscriptions'],
       summary: 'Create a webhook push subscription (the secret is in this answer only)',
-      request: { body: body(CreateBody) },
+      request: { body: jsonBody(CreateBody) },
       responses: { 201: json(WithSecret, 'the subscription and its signing secret'), ...problems, ...notFound, ...unprocessable },
     }),
     async (c) => {
@@ -88,7 +86,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
       path: '/v1/subscriptions/{id}',
       tags: ['subscriptions'],
       summary: 'Change settings; state pauses or resumes',
-      request: { params: IdParams, body: body(PatchBody) },
+      request: { params: IdParams, body: jsonBody(PatchBody) },
       responses: { 200: json(SubscriptionSchema, 'the updated subscription'), ...problems, ...notFound, ...unprocessable },
     }),
     async (c) => {
@@ -138,7 +136,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
       path: '/v1/subscriptions/{id}/seek',
       tags: ['subscriptions'],
       summary: 'Move cursors to earliest, latest, a timestamp or offsets, and re-deliver from there',
-      request: { params: IdParams, body: body(SeekBody) },
+      request: { params: IdParams, body: jsonBody(SeekBody) },
       responses: {
         200: json(z.object({ offsets: z.array(z.object({ partition: z.number().int(), offset: z.number().int() })) }), 'the new cursors'),
         ...problems,

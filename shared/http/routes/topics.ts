@@ -4,7 +4,7 @@ import { MAX_PARTITIONS } from '../../topics/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
 import { allows } from '../../keys/scopes.js';
 import { principalOf, requireAdmin, requireTopics } from '../auth.js';
-import { notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
+import { json, notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
 
 const CreateTopicBody = z
   .strictObject({
@@ -23,7 +23,6 @@ const UpdateTopicBody = z
   })
   .openapi('UpdateTopicRequest');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
   app.openapi(
