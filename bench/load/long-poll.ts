@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+
 import { createLatencyHistogram, encodeHistogram, recordMs } from '../latency.js';
 import { HttpClient } from './http-client.js';
+import { END, now, produceStamped } from './stamped-producer.js';
 import type { EndToEndCommand, EndToEndOutcome, IdlePollCommand, IdlePollOutcome } from './protocol.js';
 
 interface FetchAnswer {
@@ -9,9 +10,6 @@ interface FetchAnswer {
   highWatermark: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
-/** The producer's last record: not measured, it tells the consumer to stop. */
-const END = 'end';
 
 /**
  * Producer and consumer share this process, so the send time stamped into a value and
@@ -31,22 +29,11 @@ export async function runEndToEnd(command: EndToEndCommand): Promise<EndToEndOut
   let consumed = 0;
   let polls = 0;
   let ended = false;
-  const padding = 'x'.repeat(command.valueBytes);
 
   const start = performance.now();
+  // Its END record ends the consumer's loop at once, rather than leaving its last poll waiting waitMs for nothing.
   const produce = async () => {
-    const deadline = start + command.durationMs;
-    while (performance.now() < deadline) {
-      const stamp = now().toFixed(3);
-      const value = `${stamp}|${padding}`.slice(0, command.valueBytes);
-      const t0 = performance.now();
-      await producer.post(`/v1/topics/${topic}/records`, JSON.stringify({ encoding: 'string', records: [{ value, partition: 0 }] }));
-      recordMs(produceLatency, performance.now() - t0);
-      produced++;
-      await sleep(command.pauseMs);
-    }
-    // Ends the consumer's loop at once, rather than leaving its last poll waiting waitMs for nothing.
-    await producer.post(`/v1/topics/${topic}/records`, JSON.stringify({ encoding: 'string', records: [{ value: END, partition: 0 }] }));
+    produced = await produceStamped(producer, topic, command, produceLatency);
   };
   const consume = async () => {
     while (!ended) {

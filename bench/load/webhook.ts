@@ -3,15 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signature } from '../../shared/subscriptions/signing.js';
 import { createLatencyHistogram, encodeHistogram, recordMs } from '../latency.js';
 import { HttpClient } from './http-client.js';
+import { END, now, produceStamped } from './stamped-producer.js';
 import type { WebhookCommand, WebhookOutcome } from './protocol.js';
 
 interface DeliveryBody {
   records: { offset: number; value: string | null }[];
 }
 
-const now = () => performance.timeOrigin + performance.now();
-/** The producer's last record: not measured, it tells the receiver the run is over. */
-const END = 'end';
 
 /** True when one of the space-separated `v1,…` signatures is the HMAC of this request with the secret. */
 function verifies(req: IncomingMessage, body: string, secret: string): boolean {
@@ -83,20 +81,9 @@ export async function runWebhookEndToEnd(command: WebhookCommand): Promise<Webho
     server.listen(command.port, '127.0.0.1', () => resolve());
   });
 
-  const padding = 'x'.repeat(command.valueBytes);
   const start = performance.now();
   try {
-    const deadline = start + command.durationMs;
-    while (performance.now() < deadline) {
-      const stamp = now().toFixed(3);
-      const value = `${stamp}|${padding}`.slice(0, command.valueBytes);
-      const t0 = performance.now();
-      await producer.post(`/v1/topics/${topic}/records`, JSON.stringify({ encoding: 'string', records: [{ value, partition: 0 }] }));
-      recordMs(produceLatency, performance.now() - t0);
-      produced++;
-      await sleep(command.pauseMs);
-    }
-    await producer.post(`/v1/topics/${topic}/records`, JSON.stringify({ encoding: 'string', records: [{ value: END, partition: 0 }] }));
+    produced = await produceStamped(producer, topic, command, produceLatency);
     const timedOut = Symbol('timed out');
     const outcome = await Promise.race([ended, sleep(command.drainTimeoutMs, timedOut)]);
     if (outcome === timedOut) {
