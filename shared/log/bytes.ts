@@ -40,9 +40,25 @@ export function sizeOfVarint(n: number): number {
   return 5;
 }
 
-/** Encoded size of a zigzag varlong (timestampDelta); exact for any safe integer. */
+/** Past this |n|, zigzag64's 2n would leave the doubles' exact integers: BigInt takes over. */
+const MAX_FLOAT_ZIGZAG = 2 ** 52;
+
+/** Zigzag of a large delta (two timestamps far apart) as a BigInt, exact. */
+function zigzagBig(n: number): bigint {
+  const b = BigInt(n);
+  return b >= 0n ? b << 1n : (-b << 1n) - 1n;
+}
+
+/** Encoded size of a zigzag varlong (timestampDelta); exact for any integer. */
 export function sizeOfVarlong(n: number): number {
-  return sizeOfUnsignedVarint(zigzag64(n));
+  if (Math.abs(n) < MAX_FLOAT_ZIGZAG) return sizeOfUnsignedVarint(zigzag64(n));
+  let u = zigzagBig(n);
+  let size = 1;
+  while (u >= 0x80n) {
+    u >>= 7n;
+    size++;
+  }
+  return size;
 }
 
 /** Writes into a Buffer the caller sized exactly beforehand; no growth, no bounds checks. */
@@ -87,6 +103,10 @@ export class ByteWriter {
   }
 
   varlong(n: number): void {
+    if (Math.abs(n) >= MAX_FLOAT_ZIGZAG) {
+      this.bigVarlong(n);
+      return;
+    }
     let u = zigzag64(n);
     if (u < TWO_32) {
       this.unsignedVarint32(u); // the common case stays in int32 bit operations
@@ -98,6 +118,17 @@ export class ByteWriter {
       u = Math.floor(u / 0x80);
     }
     buffer[this.position++] = u;
+  }
+
+  /** The rare delta past ±2^52, where float zigzag would round (a negative one to the wrong value). */
+  private bigVarlong(n: number): void {
+    let u = zigzagBig(n);
+    const buffer = this.buffer;
+    while (u >= 0x80n) {
+      buffer[this.position++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    buffer[this.position++] = Number(u);
   }
 
   bytes(data: Uint8Array): void {
@@ -199,9 +230,16 @@ export class ByteReader {
     throw new CorruptRecordBatchError(`varint ${what} is longer than 5 bytes`);
   }
 
-  /** A varlong decoded in float arithmetic, rejected once it leaves the safe range. */
+  /**
+   * A varlong decoded in float arithmetic while that is exact. A zigzag value past 2^53 (a
+   * delta over ±2^52, which older releases could write: 0 and 8.64e15 in one batch) is
+   * decoded again with BigInt. Beyond ±2^53 the result is the nearest double, not exact: the
+   * caller checks what it derives from it (the codec: a timestamp that is not a safe integer
+   * reads as -1, Kafka's NO_TIMESTAMP), so no batch becomes unreadable for its timestamps.
+   */
   varlong(what: string): number {
     const buffer = this.buffer;
+    const start = this.position;
     let u = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
@@ -209,12 +247,19 @@ export class ByteReader {
       const b = buffer[this.position++]!;
       u += (b & 0x7f) * scale;
       if (b < 0x80) {
-        if (u > Number.MAX_SAFE_INTEGER) throw new CorruptRecordBatchError(`varlong ${what} does not fit a safe integer`);
+        if (u > Number.MAX_SAFE_INTEGER) return this.bigVarlong(start, what);
         return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
       }
       scale *= 0x80;
     }
     throw new CorruptRecordBatchError(`varlong ${what} is longer than 10 bytes`);
+  }
+
+  private bigVarlong(start: number, what: string): number {
+    let u = 0n;
+    for (let i = start, shift = 0n; i < this.position; i++, shift += 7n) u |= BigInt(this.buffer[i]! & 0x7f) << shift;
+    if (u >= 1n << 64n) throw new CorruptRecordBatchError(`varlong ${what} does not fit 64 bits`);
+    return Number((u >> 1n) ^ -(u & 1n));
   }
 
   /**

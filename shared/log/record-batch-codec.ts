@@ -55,6 +55,12 @@ const NO_PARTITION_LEADER_EPOCH = -1;
 const MIN_RECORD_SIZE = 7;
 const MAX_INT32 = 0x7fff_ffff;
 /**
+ * Kafka's RecordBatch.NO_TIMESTAMP. A record whose CreateTime cannot be read back exactly
+ * (a timestampDelta beyond ±2^53, which releases before the MAX_TIMESTAMP limit could
+ * write) reads as this instead of failing its whole batch: the record stays readable.
+ */
+export const NO_TIMESTAMP = -1;
+/**
  * A batch holds at most one produce request (a few MB), so anything inflating past this is
  * corrupt or hostile; without a cap a small gzip bomb could exhaust a Lambda's memory.
  */
@@ -81,7 +87,8 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: { base
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
     const timestamp = record.timestamp;
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError(`record ${i}: timestamp must be a non-negative safe integer, got ${timestamp}`);
+    // NO_TIMESTAMP passes: compaction rewrites records whose timestamp could not be read back.
+    if (!Number.isSafeInteger(timestamp) || timestamp < NO_TIMESTAMP) throw new RangeError(`record ${i}: timestamp must be a safe integer ≥ -1, got ${timestamp}`);
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const headers = record.headers;
     let size = 1 + sizeOfVarlong(timestamp - firstTimestamp) + sizeOfVarint(i) + sizeOfNullableBytes(record.key) + sizeOfNullableBytes(record.value) + sizeOfVarint(headers.length);
@@ -252,11 +259,11 @@ function readRecords(r: ByteReader, count: number, baseOffset: number, lastOffse
     if (r.position !== recordEnd) throw new CorruptRecordBatchError(`record ${i}: length says ${length} bytes but its fields use ${length - (recordEnd - r.position)}`);
     r.end = sectionEnd;
     const timestamp = timestampOverride ?? firstTimestamp + timestampDelta;
-    if (!Number.isSafeInteger(timestamp)) throw new CorruptRecordBatchError(`record ${i}: timestamp does not fit a safe integer`);
-    records[i] = { offset: baseOffset + offsetDelta, key, value, headers, timestamp };
+    records[i] = { offset: baseOffset + offsetDelta, key, value, headers, timestamp: Number.isSafeInteger(timestamp) && timestamp >= 0 ? timestamp : NO_TIMESTAMP };
   }
   return records;
 }
+
 
 /** `lengthField` and `what` are separate constants so the hot path never builds a string. */
 function readNullableBytes(r: ByteReader, lengthField: string, what: string): Uint8Array | null {

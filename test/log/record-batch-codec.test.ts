@@ -119,9 +119,42 @@ describe('encodeRecordBatch / decodeRecordBatch', () => {
     expect(plain(batch.records)).toEqual(plain(variety));
   });
 
+  // Regression (issue 12): {timestamp 0, timestamp 8.64e15} was acknowledged, then every fetch of
+  // its partition answered 500 "varlong timestampDelta does not fit a safe integer".
+  it('round-trips timestamp deltas past ±2^52 exactly, in both directions (zigzag past 2^53)', () => {
+    const far = 8_640_000_000_000_000;
+    for (const timestamps of [
+      [0, far],
+      [far, 0],
+      [far, 1, 0, far - 1],
+    ]) {
+      const records = timestamps.map((timestamp): LogRecord => ({ key: null, value: utf8('v'), headers: [], timestamp }));
+      for (const compression of ['none', 'gzip'] as const) {
+        const batch = decodeRecordBatch(encodeRecordBatch(records, { compression }));
+        expect(batch.records.map((r) => r.timestamp)).toEqual(timestamps);
+      }
+    }
+  });
+
+  it('reads a timestamp that is no safe integer as NO_TIMESTAMP (-1) instead of failing the batch', () => {
+    const bytes = encodeRecordBatch(
+      [
+        { key: null, value: utf8('a'), headers: [], timestamp: 0 },
+        { key: null, value: utf8('b'), headers: [], timestamp: 8_640_000_000_000_000 },
+      ],
+      { compression: 'none' },
+    );
+    // A (CRC-valid) firstTimestamp of 9e15 puts the second record at 1.764e16: no safe integer.
+    bytes.writeBigInt64BE(9_000_000_000_000_000n, 27);
+    bytes.writeUInt32BE(crc32c(bytes.subarray(21)), 17);
+    const batch = decodeRecordBatch(bytes);
+    expect(batch.records.map((r) => r.timestamp)).toEqual([9_000_000_000_000_000, -1]);
+    expect(batch.records.map((r) => new TextDecoder().decode(r.value!))).toEqual(['a', 'b']);
+  });
+
   it('refuses to encode an empty batch or a negative timestamp', () => {
     expect(() => encodeRecordBatch([], { compression: 'none' })).toThrow(RangeError);
-    expect(() => encodeRecordBatch([{ key: null, value: null, headers: [], timestamp: -1 }], { compression: 'none' })).toThrow(RangeError);
+    expect(() => encodeRecordBatch([{ key: null, value: null, headers: [], timestamp: -2 }], { compression: 'none' })).toThrow(RangeError);
   });
 });
 
