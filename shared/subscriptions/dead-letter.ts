@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TopicExistsError } from '../errors.js';
+import { MAX_TIMESTAMP } from '../log/limits.js';
 import { produce } from '../log/produce.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
 import { createTopic } from '../topics/topic-service.js';
@@ -16,6 +17,7 @@ export const DLQ_HEADERS = {
   error: 'freshet-dlq-last-error',
   attempts: 'freshet-dlq-attempts',
   webhookId: 'freshet-dlq-webhook-id',
+  timestamp: 'freshet-dlq-source-timestamp',
 } as const;
 
 export interface DeadLetterInfo {
@@ -26,6 +28,15 @@ export interface DeadLetterInfo {
 }
 
 const utf8 = new TextEncoder();
+
+/**
+ * The record's own timestamp when produce accepts it. One it would refuse (NO_TIMESTAMP, or
+ * past year 9999 from before that limit) would fail the dead-lettering itself and wedge the
+ * partition, so the dead letter takes the append time and says so in a header instead.
+ */
+function deadLetterTimestamp(timestamp: number): { timestamp?: number } {
+  return timestamp >= 0 && timestamp <= MAX_TIMESTAMP ? { timestamp } : {};
+}
 
 /**
  * Writes a batch that exhausted its attempts to the dead-letter topic (created, with the
@@ -56,11 +67,12 @@ export async function deadLetter(ctx: SubscriptionsContext, sub: Subscription, p
       [DLQ_HEADERS.error]: (info.lastError ?? '').slice(0, 1000),
       [DLQ_HEADERS.attempts]: String(info.attempts),
       [DLQ_HEADERS.webhookId]: info.webhookId,
+      [DLQ_HEADERS.timestamp]: String(r.timestamp),
     }).map(([key, value]) => ({ key, value: utf8.encode(value) }));
   const fingerprint = createHash('sha256').update(`${sub.id}/${partition}/${records[0]!.offset}-${records.at(-1)!.offset}`).digest('hex');
   await produce(ctx.log, {
     topic: sub.deadLetterTopic,
-    records: records.map((r) => ({ key: r.key, value: r.value, headers: [...r.headers, ...extra(r)], partition: target, timestamp: r.timestamp })),
+    records: records.map((r) => ({ key: r.key, value: r.value, headers: [...r.headers, ...extra(r)], partition: target, ...deadLetterTimestamp(r.timestamp) })),
     idempotency: { key: `dlq-${info.webhookId}`, fingerprint },
   });
   // Alarmed on (infra/constructs/alarms.ts): records a receiver never got need a human.
