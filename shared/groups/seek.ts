@@ -13,14 +13,20 @@ export interface SeekRequest {
 }
 
 /**
- * Sets committed offsets and bumps the generation in one transaction: members learn of
- * the new generation on their next heartbeat and continue from the new offsets, and a
- * commit from the old generation cannot overwrite them.
+ * Sets committed offsets on up to 1,024 partitions, atomically, fencing the old generation.
+ * One transaction cannot do it (at most 100 items), so the seek is committed by ONE
+ * conditional write of META: generation + 1 and the whole seek as `pendingSeek`. From that
+ * moment commits of the old generation are refused (their ConditionCheck names it), and every
+ * read of the group completes a pending seek before answering (GroupStore.load), so nobody
+ * sees some partitions sought and others not. This request then writes the offsets in chunks
+ * and clears `pendingSeek`; if it dies midway, the next request to the group finishes the job.
+ * Members learn of the new generation on their next heartbeat and continue from the new offsets.
  */
 export async function seekGroup(ctx: GroupsContext, group: string, req: SeekRequest): Promise<{ generation: number; offsets: { topic: string; partition: number; offset: number }[] }> {
   const topic = await ctx.log.topics.get(req.topic);
   if (!topic) throw new TopicNotFoundError(req.topic);
-  const partitions = req.partitions ?? Array.from({ length: topic.partitions }, (_, p) => p);
+  // Each partition once: a list naming one twice would write its offset twice.
+  const partitions = [...new Set(req.partitions ?? Array.from({ length: topic.partitions }, (_, p) => p))];
   for (const p of partitions) if (p >= topic.partitions) throw new PartitionNotFoundError(req.topic, p, topic.partitions);
   const heads = await ctx.log.store.readHeads(topic.topicId, partitions);
   const targets = await Promise.all(
@@ -40,12 +46,14 @@ export async function seekGroup(ctx: GroupsContext, group: string, req: SeekRequ
   for (let attempt = 0; attempt < 20; attempt++) {
     const { meta } = await ctx.store.load(group);
     const now = ctx.log.clock.now();
+    const pendingSeek = { topic: req.topic, partitions: targets.map((t) => t.partition), offsets: targets.map((t) => t.offset), at: now };
     const next: GroupMeta = meta
-      ? { ...meta, generation: meta.generation + 1, updatedAt: now }
-      : { group, generation: 1, members: {}, assignment: {}, partitionCounts: {}, updatedAt: now };
-    const offsets = targets.map((t) => ({ topic: req.topic, partition: t.partition, offset: t.offset, generation: next.generation, memberId: '', at: now }));
-    if (await ctx.store.writeMetaWithOffsets(next, meta?.generation, offsets)) {
-      return { generation: next.generation, offsets: offsets.map(({ topic: t, partition, offset }) => ({ topic: t, partition, offset })) };
+      ? { ...meta, generation: meta.generation + 1, updatedAt: now, pendingSeek }
+      : { group, generation: 1, members: {}, assignment: {}, partitionCounts: {}, updatedAt: now, pendingSeek };
+    if (await ctx.store.writeMeta(next, meta?.generation)) {
+      // Committed: the seek happens whatever follows. Completing it here only saves the next reader the work.
+      await ctx.store.completeSeek(next);
+      return { generation: next.generation, offsets: targets.map(({ partition, offset }) => ({ topic: req.topic, partition, offset })) };
     }
     await sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5));
   }

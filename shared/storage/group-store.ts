@@ -32,6 +32,19 @@ export interface GroupMeta {
   /** Partition counts the assignment was computed from; a change triggers a rebalance. */
   partitionCounts: Record<string, number>;
   updatedAt: number;
+  /**
+   * A seek this generation made, until its offsets are all written as OFFSET items
+   * (see completeSeek). Present only in the generation the seek itself wrote.
+   */
+  pendingSeek?: PendingSeek | undefined;
+}
+
+/** A seek's new committed offsets, in META itself: `offsets[i]` is for `partitions[i]`. */
+export interface PendingSeek {
+  topic: string;
+  partitions: number[];
+  offsets: number[];
+  at: number;
 }
 
 export interface StoredOffset extends TopicPartition {
@@ -43,6 +56,8 @@ export interface StoredOffset extends TopicPartition {
 }
 
 const GROUPS_LIST_PK = 'GROUPS';
+/** A TransactWriteItems holds at most 100 items: one ConditionCheck on META, then the offsets. */
+const SEEK_CHUNK = 99;
 const groupPk = (group: string) => `GROUP#${group}`;
 const memberSk = (id: string) => `MEMBER#${id}`;
 const offsetSk = (tp: TopicPartition) => `OFFSET#${tp.topic}#${tp.partition}`;
@@ -60,8 +75,21 @@ export class GroupStore {
     private readonly table: string,
   ) {}
 
-  /** META and every lease in one consistent Query ('MEMBER#…' sorts just before 'META'). */
+  /**
+   * META and every lease. A seek still pending in META is completed first (roll-forward),
+   * so no caller ever sees the group between a seek's commit and its last offset write.
+   */
   async load(group: string): Promise<{ meta: GroupMeta | undefined; leases: Map<string, number> }> {
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.loadOnce(group);
+      if (!state.meta?.pendingSeek) return state;
+      if (attempt >= 5) throw new Error(`group '${group}': its pending seek could not be completed`);
+      await this.completeSeek(state.meta);
+    }
+  }
+
+  /** META and every lease in one consistent Query ('MEMBER#…' sorts just before 'META'). */
+  private async loadOnce(group: string): Promise<{ meta: GroupMeta | undefined; leases: Map<string, number> }> {
     const leases = new Map<string, number>();
     let meta: GroupMeta | undefined;
     const items = await queryAll(this.clients.doc, {
@@ -196,31 +224,53 @@ export class GroupStore {
   }
 
   /**
-   * Seek: new committed offsets and the next generation in one transaction, so members
-   * of the old generation are fenced from committing over the new offsets.
+   * Completes a seek committed in META (`meta.pendingSeek`, written with generation + 1 in
+   * ONE conditional Put: that write is the seek's commit point and fences the old
+   * generation). The offsets go out in transactions of up to 99 Puts, each with a
+   * ConditionCheck that META is still at the seek's generation with the seek pending, so a
+   * writer that lost the race (someone else completed it and the group moved on) can never
+   * overwrite newer commits. Then `pendingSeek` is removed under the same condition. Any
+   * number of processes may run this at once: they write the same values. Returns false
+   * when the seek was no longer pending (completed by another process, or superseded).
    */
-  async writeMetaWithOffsets(meta: GroupMeta, previousGeneration: number | undefined, offsets: readonly StoredOffset[]): Promise<boolean> {
+  async completeSeek(meta: GroupMeta): Promise<boolean> {
+    const seek = meta.pendingSeek;
+    if (!seek) return false;
+    const pk = groupPk(meta.group);
+    const stillPending = {
+      TableName: this.table,
+      Key: { pk, sk: 'META' },
+      ConditionExpression: 'generation = :g AND attribute_exists(pendingSeek)',
+      ExpressionAttributeValues: { ':g': meta.generation },
+    };
+    for (let i = 0; i < seek.partitions.length; i += SEEK_CHUNK) {
+      const puts = seek.partitions.slice(i, i + SEEK_CHUNK).map((partition, j) => {
+        const o: StoredOffset = { topic: seek.topic, partition, offset: seek.offsets[i + j]!, generation: meta.generation, memberId: '', at: seek.at };
+        return { Put: { TableName: this.table, Item: { pk, sk: offsetSk(o), ...o } } };
+      });
+      if (!(await this.transactRetryingConflicts([{ ConditionCheck: stillPending }, ...puts]))) return false;
+    }
     try {
-      await this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: groupPk(meta.group), sk: 'META', listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
-                ...(previousGeneration === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
-              },
-            },
-            ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
-          ],
-        }),
-      );
+      await this.clients.doc.send(new UpdateCommand({ ...stillPending, UpdateExpression: 'REMOVE pendingSeek' }));
       return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
+    }
+  }
+
+  /** One transaction; false when its condition failed, retried while it only lost a race (TransactionConflict). */
+  private async transactRetryingConflicts(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.clients.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        if (err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        if (attempt >= 10) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
+      }
     }
   }
 
@@ -303,6 +353,7 @@ function toMeta(item: Record<string, unknown>): GroupMeta {
     assignment: item.assignment as Assignment,
     partitionCounts: item.partitionCounts as Record<string, number>,
     updatedAt: item.updatedAt as number,
+    ...(item.pendingSeek ? { pendingSeek: item.pendingSeek as PendingSeek } : {}),
   };
 }
 
