@@ -3,6 +3,12 @@ export const MAX_RECORD_BYTES = 1024 * 1024; // one record: key + value + header
 export const MAX_REQUEST_BYTES = 6 * 1000 * 1000; // Lambda's synchronous payload limit
 export const MAX_RECORDS_PER_REQUEST = 10_000;
 /**
+ * The latest record timestamp accepted: 9999-12-31T23:59:59.999Z, the last instant RFC 3339
+ * (and so CloudEvents' `time`) can write. It also keeps every timestampDelta of a batch
+ * (|delta| < 2^48) well inside what a zigzag varlong carries as a safe integer.
+ */
+export const MAX_TIMESTAMP = 253_402_300_799_999;
+/**
  * A commit is one TransactWriteItems of at most 100 items: two per partition (head and
  * index entry) plus the idempotency record. A request touching more partitions than this
  * could not be committed atomically, so it is refused up front.
@@ -12,6 +18,7 @@ export const MAX_PARTITIONS_PER_REQUEST = 49;
 export const FETCH_DEFAULT_LIMIT = 100;
 export const FETCH_MAX_LIMIT = 10_000;
 export const FETCH_DEFAULT_MAX_BYTES = 1024 * 1024;
+export const FETCH_MAX_BYTES = 4 * 1024 * 1024;
 export const FETCH_MAX_WAIT_MS = 20_000;
 /** How often a long poll re-reads the head to notice commits from other processes. */
 export const FETCH_POLL_INTERVAL_MS = 250;

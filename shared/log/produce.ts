@@ -1,8 +1,8 @@
-import { PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import { InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord } from '../storage/commit-writer.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
-import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST } from './limits.js';
+import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { partitionForKey } from './partitioner.js';
 import type { LogRecord, RecordHeader } from './record-batch-codec.js';
@@ -81,13 +81,26 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   return { topic: req.topic, offsets: offsetsInRequestOrder(recordPartitions, outcome.baseOffsets) };
 }
 
+/** 413 TOO_MANY_RECORDS past MAX_RECORDS_PER_REQUEST (a limit of size, like the byte limits, not a malformed request). */
+export function checkRecordCount(count: number): void {
+  if (count > MAX_RECORDS_PER_REQUEST) {
+    throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${count}`, {
+      records: count,
+      max: MAX_RECORDS_PER_REQUEST,
+    });
+  }
+}
+
 /** Throws when a limit is exceeded; returns the records' bytes (keys, values, headers). */
 function checkLimits(records: readonly ProduceRecord[]): number {
   let total = 0;
-  if (records.length > MAX_RECORDS_PER_REQUEST) {
-    throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${records.length}`);
-  }
+  checkRecordCount(records.length);
   records.forEach((r, index) => {
+    if (r.timestamp !== undefined && !(Number.isSafeInteger(r.timestamp) && r.timestamp >= 0 && r.timestamp <= MAX_TIMESTAMP)) {
+      throw new InvalidRequestError(`record ${index}: timestamp must be an integer in 0..${MAX_TIMESTAMP} (up to 9999-12-31T23:59:59.999Z)`, [
+        { path: `records.${index}.timestamp`, message: `must be an integer in 0..${MAX_TIMESTAMP}` },
+      ]);
+    }
     let size = (r.key?.length ?? 0) + (r.value?.length ?? 0);
     for (const h of r.headers) size += Buffer.byteLength(h.key) + (h.value?.length ?? 0);
     if (size > MAX_RECORD_BYTES) {

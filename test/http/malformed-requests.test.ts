@@ -58,7 +58,7 @@ const cases: Case[] = [
   ['one bad record among good ones', 400, 'INVALID_REQUEST', produce({ records: [{ value: 1 }, { value: 2, partition: 'x' }] })],
   ['a record over 1 MiB', 413, 'RECORD_TOO_LARGE', produce({ encoding: 'string', records: [{ value: big(1024 * 1024 + 1) }] })],
   ['a body over 6 MB', 413, 'REQUEST_TOO_LARGE', produce({ encoding: 'string', records: Array.from({ length: 7 }, () => ({ value: big(900_000) })) })],
-  ['10,001 records', 400, 'INVALID_REQUEST', produce({ records: Array.from({ length: 10_001 }, () => ({ value: 1 })) })],
+  ['10,001 records', 413, 'TOO_MANY_RECORDS', produce({ records: Array.from({ length: 10_001 }, () => ({ value: 1 })) })],
   ['records over 50 partitions', 422, 'TOO_MANY_PARTITIONS', ['POST', '/v1/topics/wide/records', { records: Array.from({ length: 50 }, (_, partition) => ({ partition, value: 1 })) }]],
   ['an Idempotency-Key with spaces', 400, 'INVALID_REQUEST', produce({ records: [{ value: 1 }] }, { 'idempotency-key': 'has spaces' })],
   ['a body that is not application/json', 415, 'UNSUPPORTED_MEDIA_TYPE', ['POST', '/v1/topics/orders/records', 'value=1', { 'content-type': 'text/plain' }]],
