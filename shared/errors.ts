@@ -33,6 +33,17 @@ export class UnauthorizedError extends FreshetError {
 
 export class NotFoundError extends FreshetError {}
 
+/** A known path, but not for this method: the answer carries `Allow` (problem.ts sets the header). */
+export class MethodNotAllowedError extends FreshetError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: readonly string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', 405, `${path} does not answer ${method}; it answers ${allow.join(', ')}`, { allow });
+  }
+}
+
 export class TopicNotFoundError extends NotFoundError {
   constructor(topic: string) {
     super('TOPIC_NOT_FOUND', 404, `topic '${topic}' does not exist`, { topic });

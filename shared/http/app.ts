@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import { allowedMethodsOf } from './allowed-methods.js';
 import type { LogContext } from '../log/log-context.js';
 import { KeyService } from '../keys/key-service.js';
 import { createMaintenanceContext } from '../maintenance/create-maintenance-context.js';
@@ -47,7 +48,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
   app.onError(problemResponse);
-  app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
+  const allowedMethods = allowedMethodsOf(app);
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path);
+    return problemResponse(
+      allow.length > 0 ? new MethodNotAllowedError(c.req.method, c.req.path, allow) : new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`),
+      c,
+    );
+  });
 
   registerHealthRoute(app);
   const { clients, table } = deps.log.store;

@@ -11,6 +11,12 @@ export const API_INFO = {
 /** The OpenAPI 3.1 document of the routes registered on `app`, as YAML (openapi.yaml). */
 export function openApiYaml(app: OpenAPIHono): string {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: API_INFO, security: [{ bearerAuth: [] }] });
-  return `# Generated from the zod route definitions by \`npm run openapi\`; do not edit.\n${stringify(doc, { lineWidth: 0 })}`;
+  const doc = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: API_INFO,
+    // Relative: the document is served by the API it describes, wherever that runs.
+    servers: [{ url: '/', description: 'the API that serves this document' }],
+    security: [{ bearerAuth: [] }],
+  });
+  return `# Generated from the zod route definitions by \`npm run openapi\`; do not edit.\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { CommitContentionError, FreshetError } from '../errors.js';
+import { CommitContentionError, FreshetError, MethodNotAllowedError } from '../errors.js';
 
 /**
  * The one place errors become responses: RFC 9457 problem+json with a stable `code`.
@@ -13,6 +13,7 @@ export function problemResponse(err: unknown, c: Context): Response {
   }
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (err instanceof CommitContentionError) headers['retry-after'] = String(err.retryAfterSeconds);
+  if (err instanceof MethodNotAllowedError) headers.allow = err.allow.join(', ');
   return new Response(JSON.stringify({ ...problem, instance: c.req.path }), { status: problem.status, headers });
 }
 

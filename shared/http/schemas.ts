@@ -1,26 +1,31 @@
 import { z } from '@hono/zod-openapi';
-import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../log/limits.js';
+import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from '../log/limits.js';
 import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../topics/topic.js';
 
-/** A non-negative safe integer written as plain digits (no signs, exponents, hex or blanks). */
-export const digits = (name: string, max = Number.MAX_SAFE_INTEGER) =>
+/**
+ * A non-negative safe integer written as plain digits (no signs, exponents, hex or blanks),
+ * for path and query parameters: strings on the wire, `integer` in openapi.yaml.
+ */
+export const digits = (name: string, max = Number.MAX_SAFE_INTEGER, min = 0) =>
   z
     .string()
     .regex(/^\d{1,16}$/, `${name} must be a non-negative integer`)
     .transform(Number)
-    .pipe(z.number().max(max, `${name} must be at most ${max}`));
+    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+    .openapi({ type: 'integer', minimum: min, maximum: max });
 
 export const TopicName = z
   .string()
   .regex(TOPIC_NAME_PATTERN, 'topic names are 1-249 of [a-zA-Z0-9._-]')
   .refine(isValidTopicName, "topic name may not be '.' or '..'")
-  .openapi({ example: 'orders' });
+  // The spec's pattern says in one regex what the regex and the refine check together.
+  .openapi({ example: 'orders', pattern: '^(?!\\.\\.?$)[a-zA-Z0-9._-]{1,249}$' });
 
 export const TopicParams = z.object({ topic: TopicName.openapi({ param: { name: 'topic', in: 'path' } }) });
 
 export const PartitionParams = z.object({
   topic: TopicName.openapi({ param: { name: 'topic', in: 'path' } }),
-  partition: digits('partition', MAX_PARTITIONS - 1).openapi({ param: { name: 'partition', in: 'path' }, example: '0', type: 'string' }),
+  partition: digits('partition', MAX_PARTITIONS - 1).openapi({ param: { name: 'partition', in: 'path' }, example: 0 }),
 });
 
 export const Retention = z
@@ -47,6 +52,9 @@ export const Encoding = z
   .enum(['json', 'string', 'base64'])
   .openapi({ description: 'json: value is any JSON, key and headers UTF-8 strings; string: all UTF-8 strings; base64: all base64 bytes' });
 
+/** JSON Schema 2020-12 `propertyNames`, which the OpenAPI metadata type does not list (so spread in). */
+export const HEADER_NAME_LIMITS = { propertyNames: { minLength: 1, maxLength: 255 } };
+
 /**
  * Record headers: name → value. Checked by hand rather than with z.record, which copies
  * into a fresh object where a `__proto__` name would set the prototype instead of
@@ -62,23 +70,35 @@ const HeaderMap = z
       Object.entries(v).every(([k, x]) => k.length >= 1 && k.length <= 255 && (x === null || typeof x === 'string')),
     { message: 'headers must be an object of at most 100 names (1-255 characters) to string or null values' },
   )
-  .openapi({ type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'header name → value (null allowed)' });
+  .openapi({
+    type: 'object',
+    maxProperties: 100,
+    ...HEADER_NAME_LIMITS,
+    additionalProperties: { type: ['string', 'null'] },
+    description: 'header name → value (null allowed)',
+  });
 
-const SafeTimestamp = z.number().int().min(0).max(8_640_000_000_000_000);
+/** Up to 9999-12-31T23:59:59.999Z: what RFC 3339 can write and a RecordBatch's deltas can carry (limits.ts). */
+const RecordTimestamp = z.number().int().min(0).max(MAX_TIMESTAMP, `timestamp must be at most ${MAX_TIMESTAMP} (9999-12-31T23:59:59.999Z)`);
 
 export const ProduceRecord = z
   .strictObject({
     key: z.string().nullable().optional(),
-    value: z.unknown().openapi({ description: 'any JSON (encoding json), or a string (string / base64); null is a tombstone' }),
+    // Required, null included: z.unknown() alone would admit a missing value, and the spec would call it optional.
+    value: z
+      .unknown()
+      .nonoptional('is required (null for a tombstone)')
+      .openapi({ description: 'any JSON (encoding json), or a string (string / base64); null is a tombstone' }),
     headers: HeaderMap.optional(),
     partition: z.number().int().min(0).max(MAX_PARTITIONS - 1).optional(),
-    timestamp: SafeTimestamp.optional().openapi({ description: 'CreateTime in ms since the epoch; the append time when absent' }),
+    timestamp: RecordTimestamp.optional().openapi({ description: 'CreateTime in ms since the epoch; the append time when absent' }),
   })
   .openapi('ProduceRecord');
 
 export const ProduceBody = z
   .strictObject({
-    records: z.array(ProduceRecord).min(1).max(10_000),
+    // More than MAX_RECORDS_PER_REQUEST is a 413 TOO_MANY_RECORDS from produce, not a 400 from here.
+    records: z.array(ProduceRecord).min(1).openapi({ maxItems: MAX_RECORDS_PER_REQUEST, description: `at most ${MAX_RECORDS_PER_REQUEST} records (413 TOO_MANY_RECORDS)` }),
     encoding: Encoding.optional(),
   })
   .openapi('ProduceRequest');
@@ -91,12 +111,13 @@ export const ProduceResponse = z
   .openapi('ProduceResponse');
 
 export const FetchQuery = z.object({
-  offset: digits('offset').optional().openapi({ type: 'string', description: 'first offset to read; the log start when absent' }),
-  limit: digits('limit', FETCH_MAX_LIMIT).optional().openapi({ type: 'string', description: `records at most (default ${FETCH_DEFAULT_LIMIT})` }),
-  maxBytes: digits('maxBytes', 4 * 1024 * 1024)
+  offset: digits('offset').optional().openapi({ description: 'first offset to read; the log start when absent' }),
+  // limit and maxBytes start at 1: a fetch that may return nothing is a mistake, so it is a 400.
+  limit: digits('limit', FETCH_MAX_LIMIT, 1).optional().openapi({ description: `records at most (default ${FETCH_DEFAULT_LIMIT})` }),
+  maxBytes: digits('maxBytes', FETCH_MAX_BYTES, 1)
     .optional()
-    .openapi({ type: 'string', description: `soft byte bound (default ${FETCH_DEFAULT_MAX_BYTES}); the first record always comes` }),
-  waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ type: 'string', description: 'long-poll this long at the high watermark' }),
+    .openapi({ description: `soft byte bound (default ${FETCH_DEFAULT_MAX_BYTES}); the first record always comes` }),
+  waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ description: 'long-poll this long at the high watermark' }),
   encoding: Encoding.optional(),
 });
 
@@ -139,10 +160,23 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'appli
 
 const problem = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
 
+/**
+ * What API Gateway itself answers when the deployed stage throttles (infra/constructs/api.ts):
+ * its own JSON, not problem+json, and never from local mode.
+ */
+export const throttled = {
+  429: {
+    content: { 'application/json': { schema: z.object({ message: z.string() }).openapi('GatewayThrottled') } },
+    description: 'throttled by the deployed API Gateway stage (not in local mode); retry with backoff',
+  },
+} as const;
+
 /** The error answers every authenticated route can give. */
 export const problems = {
   400: problem('malformed request'),
   401: problem('missing or invalid API key'),
+  403: problem('the API key lacks the scope this route needs (admin, or produce/consume on the topic)'),
+  ...throttled,
 } as const;
 export const notFound = { 404: problem('no such topic or partition') } as const;
 export { problem };

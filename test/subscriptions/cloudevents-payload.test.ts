@@ -1,4 +1,4 @@
-import { CloudEvent, HTTP } from 'cloudevents';
+import { type CloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
 import type { DecodedRecord } from '../../shared/log/record-batch-codec.js';
 import { formatPayload } from '../../shared/subscriptions/payload.js';

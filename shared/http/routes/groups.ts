@@ -7,7 +7,7 @@ import { type GroupsContext, SESSION_TIMEOUT } from '../../groups/groups-context
 import { heartbeat, joinGroup, leaveGroup } from '../../groups/membership.js';
 import { commitOffsets } from '../../groups/offset-commit.js';
 import { seekGroup } from '../../groups/seek.js';
-import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
+import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
 import { MAX_PARTITIONS } from '../../topics/topic.js';
 import { toJsonRecord } from '../record-encoding.js';
 import { digits, Encoding, FetchedRecord, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
@@ -77,6 +77,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'post',
       path: '/v1/groups/{group}/members',
+      operationId: 'joinGroup',
       tags: ['groups'],
       summary: 'Join a consumer group',
       request: { params: GroupParams, body: jsonBody(JoinBody) },
@@ -93,6 +94,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'post',
       path: '/v1/groups/{group}/members/{memberId}/heartbeat',
+      operationId: 'heartbeat',
       tags: ['groups'],
       summary: 'Renew the lease; answers the current generation and assignment',
       request: { params: MemberParams },
@@ -109,6 +111,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'delete',
       path: '/v1/groups/{group}/members/{memberId}',
+      operationId: 'leaveGroup',
       tags: ['groups'],
       summary: 'Leave the group (rebalances at once)',
       request: { params: MemberParams },
@@ -126,16 +129,17 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'get',
       path: '/v1/groups/{group}/records',
+      operationId: 'groupFetch',
       tags: ['groups'],
       summary: "Fetch records from the member's partitions, from its positions",
       request: {
         params: GroupParams,
         query: z.object({
           memberId: MemberId,
-          generation: digits('generation').optional().openapi({ type: 'string', description: 'when given, must be the current generation' }),
-          limit: digits('limit', FETCH_MAX_LIMIT).optional().openapi({ type: 'string', description: `default ${FETCH_DEFAULT_LIMIT}` }),
-          maxBytes: digits('maxBytes', 4 * 1024 * 1024).optional().openapi({ type: 'string', description: `default ${FETCH_DEFAULT_MAX_BYTES}` }),
-          waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ type: 'string' }),
+          generation: digits('generation').optional().openapi({ description: 'when given, must be the current generation' }),
+          limit: digits('limit', FETCH_MAX_LIMIT, 1).optional().openapi({ description: `default ${FETCH_DEFAULT_LIMIT}` }),
+          maxBytes: digits('maxBytes', FETCH_MAX_BYTES, 1).optional().openapi({ description: `default ${FETCH_DEFAULT_MAX_BYTES}` }),
+          waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional(),
           encoding: Encoding.optional(),
         }),
       },
@@ -154,8 +158,8 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         group,
         memberId: q.memberId,
         generation: q.generation,
-        limit: Math.max(1, q.limit ?? FETCH_DEFAULT_LIMIT),
-        maxBytes: Math.max(1, q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES),
+        limit: q.limit ?? FETCH_DEFAULT_LIMIT,
+        maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES,
         waitMs: q.waitMs ?? 0,
       });
       const encoding = q.encoding ?? 'json';
@@ -168,6 +172,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'post',
       path: '/v1/groups/{group}/offsets',
+      operationId: 'commitOffsets',
       tags: ['groups'],
       summary: 'Commit offsets (fenced by generation and ownership)',
       request: { params: GroupParams, body: jsonBody(CommitBody) },
@@ -190,6 +195,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'get',
       path: '/v1/groups',
+      operationId: 'listGroups',
       tags: ['groups'],
       summary: 'List consumer groups',
       responses: {
@@ -209,6 +215,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'get',
       path: '/v1/groups/{group}',
+      operationId: 'describeGroup',
       tags: ['groups'],
       summary: 'Members, committed offsets, high watermarks and lag',
       request: { params: GroupParams },
@@ -225,6 +232,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'delete',
       path: '/v1/groups/{group}',
+      operationId: 'deleteGroup',
       tags: ['groups'],
       summary: 'Delete a group with no live members',
       request: { params: GroupParams },
@@ -241,6 +249,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
     createRoute({
       method: 'post',
       path: '/v1/groups/{group}/seek',
+      operationId: 'seekGroup',
       tags: ['groups'],
       summary: 'Set committed offsets to earliest, latest, an offset or a timestamp (bumps the generation)',
       request: { params: GroupParams, body: jsonBody(SeekBody) },

@@ -36,6 +36,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
     createRoute({
       method: 'post',
       path: '/v1/keys',
+      operationId: 'createKey',
       tags: ['keys'],
       summary: 'Create an API key (the key is shown only in this answer)',
       request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
@@ -52,6 +53,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
     createRoute({
       method: 'get',
       path: '/v1/keys',
+      operationId: 'listKeys',
       tags: ['keys'],
       summary: 'List API keys (never the keys themselves)',
       responses: { 200: json(z.object({ keys: z.array(KeyView) }), 'all keys'), ...problems, ...forbidden },
@@ -66,6 +68,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
     createRoute({
       method: 'delete',
       path: '/v1/keys/{id}',
+      operationId: 'revokeKey',
       tags: ['keys'],
       summary: 'Revoke an API key, effective at once',
       request: { params: z.object({ id: z.string().regex(/^key_[0-9a-f]{24}$/, 'a key id: key_ and 24 hex digits').openapi({ param: { name: 'id', in: 'path' } }) }) },

@@ -31,6 +31,7 @@ export function registerMaintenanceRoutes(app: OpenAPIHono, ctx: MaintenanceCont
     createRoute({
       method: 'post',
       path: '/v1/maintenance/run',
+      operationId: 'runMaintenance',
       tags: ['maintenance'],
       summary: 'Run one maintenance pass now (admin); answers what it did',
       responses: { 200: { content: { 'application/json': { schema: Report } }, description: 'what the pass did' }, ...problems, 403: problem('the key lacks the admin scope') },

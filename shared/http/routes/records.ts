@@ -40,6 +40,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'post',
       path: '/v1/topics/{topic}/records',
+      operationId: 'produce',
       tags: ['records'],
       summary: 'Produce records',
       middleware: [
@@ -81,6 +82,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'get',
       path: '/v1/topics/{topic}/partitions/{partition}/records',
+      operationId: 'fetchRecords',
       tags: ['records'],
       summary: 'Fetch records from a partition',
       request: { params: PartitionParams, query: FetchQuery },
@@ -100,8 +102,8 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
         topic,
         partition,
         offset: q.offset,
-        limit: Math.max(1, q.limit ?? FETCH_DEFAULT_LIMIT),
-        maxBytes: Math.max(1, q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES),
+        limit: q.limit ?? FETCH_DEFAULT_LIMIT,
+        maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES,
         waitMs: q.waitMs ?? 0,
       });
       const encoding = q.encoding ?? 'json';
@@ -113,6 +115,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'get',
       path: '/v1/topics/{topic}/partitions',
+      operationId: 'listPartitions',
       tags: ['records'],
       summary: 'Partitions with their log start, high watermark and size',
       request: { params: TopicParams },
@@ -129,11 +132,12 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'get',
       path: '/v1/topics/{topic}/partitions/{partition}/offsets',
+      operationId: 'offsetForTimestamp',
       tags: ['records'],
       summary: 'First offset appended at or after a timestamp (Kafka offsetsForTimes)',
       request: {
         params: PartitionParams,
-        query: z.object({ timestamp: digits('timestamp').openapi({ type: 'string', description: 'ms since the epoch' }) }),
+        query: z.object({ timestamp: digits('timestamp').openapi({ description: 'ms since the epoch' }) }),
       },
       responses: {
         200: json(

@@ -48,6 +48,7 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): voi
     createRoute({
       method: 'post',
       path: '/v1/replays',
+      operationId: 'createReplay',
       tags: ['replays'],
       summary: 'Replay a time window of a topic into another topic or a subscription (run by the maintenance schedule)',
       request: { body: { content: { 'application/json': { schema: CreateReplayBody } }, required: true } },
@@ -72,6 +73,7 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): voi
     createRoute({
       method: 'get',
       path: '/v1/replays/{id}',
+      operationId: 'getReplay',
       tags: ['replays'],
       summary: 'A replay: status, per-partition progress and counts',
       request: { params: IdParams },
@@ -88,6 +90,7 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): voi
     createRoute({
       method: 'delete',
       path: '/v1/replays/{id}',
+      operationId: 'cancelReplay',
       tags: ['replays'],
       summary: 'Cancel a pending or running replay (what it copied stays)',
       request: { params: IdParams },

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SUBSCRIPTION_LIMITS as L } from '../../subscriptions/subscription.js';
 import { MAX_PARTITIONS } from '../../topics/topic.js';
-import { TopicName } from '../schemas.js';
+import { HEADER_NAME_LIMITS, TopicName } from '../schemas.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const SafeTime = z.number().int().min(0).max(8_640_000_000_000_000);
@@ -25,7 +25,13 @@ const HeaderEquals = z
       Object.entries(v).every(([k, x]) => k.length >= 1 && k.length <= 255 && typeof x === 'string' && x.length <= 1024),
     { message: 'filter.headers must map at most 20 header names to string values' },
   )
-  .openapi({ type: 'object', additionalProperties: { type: 'string' }, description: 'header name → exact value' });
+  .openapi({
+    type: 'object',
+    maxProperties: 20,
+    ...HEADER_NAME_LIMITS,
+    additionalProperties: { type: 'string', maxLength: 1024 },
+    description: 'header name → exact value',
+  });
 
 const Filter = z
   .strictObject({ keyPrefix: z.string().min(1).max(1024).optional(), headers: HeaderEquals.optional() })

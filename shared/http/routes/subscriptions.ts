@@ -33,6 +33,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'post',
       path: '/v1/subscriptions',
+      operationId: 'createSubscription',
       tags: ['subscriptions'],
       summary: 'Create a webhook push subscription (the secret is in this answer only)',
       request: { body: jsonBody(CreateBody) },
@@ -52,6 +53,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'get',
       path: '/v1/subscriptions',
+      operationId: 'listSubscriptions',
       tags: ['subscriptions'],
       summary: 'List subscriptions (those on topics the key may subscribe to)',
       responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionSchema) }), 'subscriptions'), ...problems },
@@ -67,6 +69,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'get',
       path: '/v1/subscriptions/{id}',
+      operationId: 'getSubscription',
       tags: ['subscriptions'],
       summary: 'Describe: settings, and per partition the cursor, lag, attempts, next attempt and last outcome',
       request: { params: IdParams },
@@ -84,6 +87,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'patch',
       path: '/v1/subscriptions/{id}',
+      operationId: 'updateSubscription',
       tags: ['subscriptions'],
       summary: 'Change settings; state pauses or resumes',
       request: { params: IdParams, body: jsonBody(PatchBody) },
@@ -100,6 +104,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'delete',
       path: '/v1/subscriptions/{id}',
+      operationId: 'deleteSubscription',
       tags: ['subscriptions'],
       summary: 'Delete a subscription (deliveries stop)',
       request: { params: IdParams },
@@ -117,6 +122,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'post',
       path: '/v1/subscriptions/{id}/rotate-secret',
+      operationId: 'rotateSubscriptionSecret',
       tags: ['subscriptions'],
       summary: 'New signing secret; the old one also signs for 24 h',
       request: { params: IdParams },
@@ -134,6 +140,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
     createRoute({
       method: 'post',
       path: '/v1/subscriptions/{id}/seek',
+      operationId: 'seekSubscription',
       tags: ['subscriptions'],
       summary: 'Move cursors to earliest, latest, a timestamp or offsets, and re-deliver from there',
       request: { params: IdParams, body: jsonBody(SeekBody) },

@@ -29,6 +29,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'post',
       path: '/v1/topics',
+      operationId: 'createTopic',
       tags: ['topics'],
       summary: 'Create a topic',
       request: { body: { content: { 'application/json': { schema: CreateTopicBody } }, required: true } },
@@ -44,6 +45,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'get',
       path: '/v1/topics',
+      operationId: 'listTopics',
       tags: ['topics'],
       summary: 'List topics',
       responses: { 200: json(z.object({ topics: z.array(Topic) }), 'all topics'), ...problems },
@@ -59,6 +61,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'get',
       path: '/v1/topics/{topic}',
+      operationId: 'describeTopic',
       tags: ['topics'],
       summary: 'Describe a topic',
       request: { params: TopicParams },
@@ -75,6 +78,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'patch',
       path: '/v1/topics/{topic}',
+      operationId: 'updateTopic',
       tags: ['topics'],
       summary: 'Change retention or grow partitions',
       request: { params: TopicParams, body: { content: { 'application/json': { schema: UpdateTopicBody } }, required: true } },
@@ -90,6 +94,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
     createRoute({
       method: 'delete',
       path: '/v1/topics/{topic}',
+      operationId: 'deleteTopic',
       tags: ['topics'],
       summary: 'Delete a topic (its data is removed in the background)',
       request: { params: TopicParams },
