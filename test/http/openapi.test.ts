@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
 import { createLogContext } from '../../shared/log/create-log-context.js';
 import { createStorageClients } from '../../shared/storage/clients.js';
+import { OpenApiResponseValidator } from '../support/openapi-validator.js';
 
 // Routes only: nothing here touches storage.
 const app = createApp({
@@ -70,5 +71,43 @@ describe('openapi.yaml', () => {
     expect(html).toContain('<code>/v1/topics/{topic}/records</code>');
     expect(html).toContain('ProduceRequest');
     expect(html).not.toContain('<script');
+  });
+
+  it('has an operationId on every operation, and integer parameters typed integer', async () => {
+    const spec = parse(await (await app.request('/openapi.yaml')).text()) as {
+      paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; schema: { type: string } }[] }>>;
+    };
+    const operations = Object.values(spec.paths).flatMap((methods) => Object.values(methods));
+    const ids = operations.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const integers = ['offset', 'limit', 'maxBytes', 'waitMs', 'timestamp', 'generation', 'partition'];
+    const params = operations.flatMap((o) => o.parameters ?? []).filter((p) => integers.includes(p.name));
+    expect(params.length).toBeGreaterThan(10);
+    for (const p of params) expect([p.name, p.schema.type]).toEqual([p.name, 'integer']);
+  });
+});
+
+describe('OpenApiResponseValidator', () => {
+  const validator = new OpenApiResponseValidator();
+  const answer = (status: number, body: unknown, type = 'application/json') =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+  const problem = { type: 'about:blank', title: 'x', status: 404, code: 'TOPIC_NOT_FOUND', detail: 'no such topic' };
+
+  it('accepts a conforming answer', async () => {
+    expect(await validator.check('GET', '/v1/health', answer(200, { status: 'ok' }))).toEqual([]);
+    expect(await validator.check('GET', '/v1/topics/orders', answer(404, problem, 'application/problem+json'))).toEqual([]);
+  });
+
+  it('flags an undocumented status, an undocumented content type and a body off its schema', async () => {
+    expect(await validator.check('GET', '/v1/health', answer(418, {}))).toEqual([expect.stringContaining('status 418 is not documented')]);
+    expect(await validator.check('GET', '/v1/topics/orders', answer(404, problem))).toEqual([expect.stringContaining("content type 'application/json'")]);
+    expect(await validator.check('GET', '/v1/health', answer(200, { status: 'meh' }))).toEqual([expect.stringContaining('does not match')]);
+    expect(await validator.check('GET', '/v1/topics', answer(200, { topics: [{ name: 1 }] }))).toEqual([expect.stringContaining('does not match')]);
+  });
+
+  it('lets an unknown route answer only 404 or 405 problem+json', async () => {
+    expect(await validator.check('GET', '/v1/nope', answer(404, problem, 'application/problem+json'))).toEqual([]);
+    expect(await validator.check('GET', '/v1/nope', answer(200, {}))).toEqual([expect.stringContaining('matches no operation')]);
   });
 });

@@ -2,12 +2,14 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OpenApiResponseValidator } from '../support/openapi-validator.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * Property-based fuzzing of every route with invalid, extreme and adversarial input:
- * nothing answers 5xx, and a request that is rejected changes nothing (heads, topics,
- * groups, keys, objects).
+ * nothing answers 5xx, a request that is rejected changes nothing (heads, topics,
+ * groups, keys, objects), and every answer conforms to openapi.yaml (status, content
+ * type, body schema), so the spec cannot drift from what the server does.
  */
 let stack: TestStack;
 let memberId: string;
@@ -54,7 +56,20 @@ const record = fc.record(
 );
 const body = fc.oneof(
   fc.json({ maxDepth: 3 }),
-  fc.constantFrom('{', '[]', 'null', '"x"', '{"records":null}', `${'['.repeat(5000)}${']'.repeat(5000)}`, '{"__proto__":{"admin":true}}'),
+  fc.constantFrom(
+    '{',
+    '[]',
+    'null',
+    '"x"',
+    '{"records":null}',
+    `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    '{"__proto__":{"admin":true}}',
+    // Issue 12's hostile produce bodies.
+    `{"records":[{"value":${'['.repeat(5000)}${']'.repeat(5000)}}]}`,
+    '{"records":[{"value":"a","timestamp":0},{"value":"b","timestamp":8640000000000000}]}',
+    '{"records":[{"key":"\\ud800","value":1}]}',
+    '{"records":[{"value":1e400}]}',
+  ),
   fc.record({ records: fc.array(record, { maxLength: 4 }), encoding: weird }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
   fc.record({ name: fc.oneof(segment, weird), partitions: weird, retention: weird, compression: weird, scopes: weird, topics: weird }, { requiredKeys: [] }).map((b) =>
     JSON.stringify(b),
@@ -115,8 +130,10 @@ const requests: fc.Arbitrary<Req> = fc.oneof(
 );
 
 describe('fuzzing every route', () => {
-  it('answers 2,000+ hostile requests with no 5xx, and the rejected ones change nothing', async () => {
+  it('answers 2,000+ hostile requests with no 5xx, as openapi.yaml says, and the rejected ones change nothing', async () => {
     const samples = fc.sample(requests, { numRuns: 2100, seed: 20261121 });
+    const spec = new OpenApiResponseValidator();
+    const offSpec: string[] = [];
     let before = await snapshot();
     let mutatedInBatch = false;
     const statuses = new Map<number, number>();
@@ -128,6 +145,7 @@ describe('fuzzing every route', () => {
       });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       expect(res.status, `${r.method} ${r.path} ${r.body?.slice(0, 200)}`).toBeLessThan(500);
+      offSpec.push(...(await spec.check(r.method, r.path, res)));
       if (res.status < 400 && r.method !== 'GET') mutatedInBatch = true;
       if (res.status < 400 && r.path.includes('/records?')) mutatedInBatch = true; // a group fetch moves positions
       if (i % 25 === 24 || i === samples.length - 1) {
@@ -137,7 +155,8 @@ describe('fuzzing every route', () => {
         mutatedInBatch = false;
       }
     }
-    console.log(`fuzz: ${samples.length} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(`fuzz: ${samples.length} requests checked against openapi.yaml, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     expect(samples.length).toBeGreaterThanOrEqual(2000);
+    expect([...new Set(offSpec)].slice(0, 20)).toEqual([]);
   });
 });
