@@ -59,7 +59,7 @@ export class OpenApiResponseValidator {
       const media = documented.content[type];
       if (!media) return [`${op.method} ${op.template} ${status}: content type '${type}' is not documented (${Object.keys(documented.content).join(', ')})`];
       const key = responses[status] ? status : 'default';
-      pointer = `#/paths/${escape(op.template)}/${op.method.toLowerCase()}/responses/${key}/content/${escape(type)}/schema`;
+      pointer = `#/paths/${pointerSegment(op.template)}/${op.method.toLowerCase()}/responses/${key}/content/${pointerSegment(type)}/schema`;
     }
     let body: unknown;
     try {
@@ -83,4 +83,4 @@ export class OpenApiResponseValidator {
 }
 
 /** A JSON Pointer segment (RFC 6901), URI-encoded for use in a $ref. */
-const escape = (s: string) => encodeURIComponent(s.replaceAll('~', '~0').replaceAll('/', '~1'));
+const pointerSegment = (s: string) => encodeURIComponent(s.replaceAll('~', '~0').replaceAll('/', '~1'));
