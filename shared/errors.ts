@@ -98,10 +98,14 @@ export class CommitContentionError extends FreshetError {
   }
 }
 
-/** A stored record batch failed its CRC-32C check or could not be parsed. */
+/**
+ * A stored record batch failed its CRC-32C check or could not be parsed. From a fetch it
+ * names the unreadable offsets (`baseOffset`..`lastOffset`): reading from lastOffset + 1
+ * goes on past them, and the dispatcher dead-letters them that way.
+ */
 export class CorruptRecordBatchError extends FreshetError {
-  constructor(message: string) {
-    super('CORRUPT_RECORD_BATCH', 500, message);
+  constructor(message: string, extensions: { topic: string; partition: number; baseOffset: number; lastOffset: number } | Record<string, never> = {}) {
+    super('CORRUPT_RECORD_BATCH', 500, message, extensions);
   }
 }
 

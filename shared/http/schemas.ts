@@ -179,4 +179,6 @@ export const problems = {
   ...throttled,
 } as const;
 export const notFound = { 404: problem('no such topic or partition') } as const;
+/** Fetches only: CORRUPT_RECORD_BATCH names `baseOffset`..`lastOffset`; fetching from lastOffset + 1 goes on past them. */
+export const unreadable = { 500: problem('stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)') } as const;
 export { problem };

@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../concurrency.js';
-import { OffsetOutOfRangeError } from '../errors.js';
+import { CorruptRecordBatchError, OffsetOutOfRangeError } from '../errors.js';
 import type { IndexEntry, PartitionHead } from '../storage/log-store.js';
 import { FETCH_POLL_INTERVAL_MS } from './limits.js';
 import type { LogContext } from './log-context.js';
@@ -46,19 +46,37 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
     const bytes = await ctx.store.getRange(range.objectKey, range.byteOffset, range.byteLength);
     // Objects under batches/ store base offset 0 and segments their real one: the shift
     // from what is stored to what the index says covers both.
-    const batches = decodeRecordBatches(bytes);
+    let batches: ReturnType<typeof decodeRecordBatches>;
+    try {
+      batches = decodeRecordBatches(bytes);
+    } catch (err) {
+      if (!(err instanceof CorruptRecordBatchError)) throw err;
+      return new CorruptRecordBatchError(`offsets ${range.baseOffset}..${range.lastOffset} of ${req.topic}/${req.partition} cannot be read: ${err.message}`, {
+        topic: req.topic,
+        partition: req.partition,
+        baseOffset: range.baseOffset,
+        lastOffset: range.lastOffset,
+      });
+    }
     const shift = range.baseOffset - (batches[0]?.baseOffset ?? 0);
     return batches.flatMap((b) => b.records.map((r) => ({ ...r, offset: r.offset + shift })));
   });
 
   const records: DecodedRecord[] = [];
   let bytes = 0;
-  for (const r of chunks.flat()) {
-    if (r.offset < offset || r.offset >= head.nextOffset) continue;
-    const size = recordSize(r);
-    if (records.length >= req.limit || (records.length > 0 && bytes + size > req.maxBytes)) break;
-    records.push(r);
-    bytes += size;
+  fill: for (const chunk of chunks) {
+    // Records before an unreadable batch are answered; the fetch that starts at it fails, naming its offsets.
+    if (chunk instanceof CorruptRecordBatchError) {
+      if (records.length === 0) throw chunk;
+      break;
+    }
+    for (const r of chunk) {
+      if (r.offset < offset || r.offset >= head.nextOffset) continue;
+      const size = recordSize(r);
+      if (records.length >= req.limit || (records.length > 0 && bytes + size > req.maxBytes)) break fill;
+      records.push(r);
+      bytes += size;
+    }
   }
   ctx.metrics.add('RecordsFetched', 'Count', records.length);
   ctx.metrics.add('BytesFetched', 'Bytes', bytes);
@@ -84,12 +102,14 @@ async function entriesToRead(ctx: LogContext, topicId: string, req: FetchRequest
 }
 
 /** Adjacent entries in one object (a segment's) are read with one ranged GET. */
-function coalesce(entries: readonly IndexEntry[]): { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number }[] {
-  const ranges: { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number }[] = [];
+function coalesce(entries: readonly IndexEntry[]): { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number; lastOffset: number }[] {
+  const ranges: { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number; lastOffset: number }[] = [];
   for (const e of entries) {
     const last = ranges.at(-1);
-    if (last && last.objectKey === e.objectKey && last.byteOffset + last.byteLength === e.byteOffset) last.byteLength += e.byteLength;
-    else ranges.push({ objectKey: e.objectKey, byteOffset: e.byteOffset, byteLength: e.byteLength, baseOffset: e.baseOffset });
+    if (last && last.objectKey === e.objectKey && last.byteOffset + last.byteLength === e.byteOffset) {
+      last.byteLength += e.byteLength;
+      last.lastOffset = e.lastOffset;
+    } else ranges.push({ objectKey: e.objectKey, byteOffset: e.byteOffset, byteLength: e.byteLength, baseOffset: e.baseOffset, lastOffset: e.lastOffset });
   }
   return ranges;
 }

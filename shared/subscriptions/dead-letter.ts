@@ -18,6 +18,7 @@ export const DLQ_HEADERS = {
   attempts: 'freshet-dlq-attempts',
   webhookId: 'freshet-dlq-webhook-id',
   timestamp: 'freshet-dlq-source-timestamp',
+  unreadable: 'freshet-dlq-unreadable-offsets',
 } as const;
 
 export interface DeadLetterInfo {
@@ -46,17 +47,7 @@ function deadLetterTimestamp(timestamp: number): { timestamp?: number } {
  */
 export async function deadLetter(ctx: SubscriptionsContext, sub: Subscription, partition: number, records: readonly DecodedRecord[], info: DeadLetterInfo): Promise<void> {
   if (records.length === 0) return;
-  let dlq = await ctx.log.topics.get(sub.deadLetterTopic);
-  if (!dlq) {
-    const source = await ctx.log.topics.get(sub.topic);
-    try {
-      dlq = await createTopic(ctx.log, { name: sub.deadLetterTopic, partitions: source?.partitions ?? partition + 1 });
-    } catch (err) {
-      if (!(err instanceof TopicExistsError)) throw err;
-      dlq = await ctx.log.topics.get(sub.deadLetterTopic);
-    }
-  }
-  const target = partition % (dlq?.partitions ?? 1);
+  const target = await deadLetterPartition(ctx, sub, partition);
   const extra = (r: DecodedRecord) =>
     Object.entries({
       [DLQ_HEADERS.subscription]: sub.id,
@@ -77,4 +68,52 @@ export async function deadLetter(ctx: SubscriptionsContext, sub: Subscription, p
   });
   // Alarmed on (infra/constructs/alarms.ts): records a receiver never got need a human.
   ctx.log.metrics.add('DeadLetteredRecords', 'Count', records.length);
+}
+
+/** The DLQ partition for `partition`, creating the topic (with the source's partition count) when missing. */
+async function deadLetterPartition(ctx: SubscriptionsContext, sub: Subscription, partition: number): Promise<number> {
+  let dlq = await ctx.log.topics.get(sub.deadLetterTopic);
+  if (!dlq) {
+    const source = await ctx.log.topics.get(sub.topic);
+    try {
+      dlq = await createTopic(ctx.log, { name: sub.deadLetterTopic, partitions: source?.partitions ?? partition + 1 });
+    } catch (err) {
+      if (!(err instanceof TopicExistsError)) throw err;
+      dlq = await ctx.log.topics.get(sub.deadLetterTopic);
+    }
+  }
+  return partition % (dlq?.partitions ?? 1);
+}
+
+/**
+ * Offsets whose stored batch cannot be decoded (CRC mismatch, truncation) after the last
+ * attempt: their bytes are unknowable, so ONE marker record (null key and value) goes to
+ * the DLQ naming them in `freshet-dlq-unreadable-offsets` ("from-to"), with the usual
+ * source headers and the error. Idempotent per (subscription, partition, from offset).
+ */
+export async function deadLetterUnreadable(
+  ctx: SubscriptionsContext,
+  sub: Subscription,
+  partition: number,
+  range: { from: number; to: number },
+  info: { attempts: number; error: string },
+): Promise<void> {
+  const target = await deadLetterPartition(ctx, sub, partition);
+  const headers = Object.entries({
+    [DLQ_HEADERS.subscription]: sub.id,
+    [DLQ_HEADERS.topic]: sub.topic,
+    [DLQ_HEADERS.partition]: String(partition),
+    [DLQ_HEADERS.offset]: String(range.from),
+    [DLQ_HEADERS.unreadable]: `${range.from}-${range.to}`,
+    [DLQ_HEADERS.status]: 'none',
+    [DLQ_HEADERS.error]: info.error.slice(0, 1000),
+    [DLQ_HEADERS.attempts]: String(info.attempts),
+  }).map(([key, value]) => ({ key, value: utf8.encode(value) }));
+  const key = `dlq-unreadable-${sub.id}-${partition}-${range.from}`;
+  await produce(ctx.log, {
+    topic: sub.deadLetterTopic,
+    records: [{ key: null, value: null, headers, partition: target }],
+    idempotency: { key, fingerprint: createHash('sha256').update(`${key}-${range.to}`).digest('hex') },
+  });
+  ctx.log.metrics.add('DeadLetteredRecords', 'Count', 1);
 }

@@ -1,9 +1,9 @@
 import { ulid } from 'ulid';
-import { OffsetOutOfRangeError } from '../errors.js';
+import { CorruptRecordBatchError, OffsetOutOfRangeError } from '../errors.js';
 import { fetchRecords } from '../log/fetch.js';
 import { FETCH_DEFAULT_MAX_BYTES } from '../log/limits.js';
 import { retryDelayMs } from './backoff.js';
-import { deadLetter } from './dead-letter.js';
+import { deadLetter, deadLetterUnreadable } from './dead-letter.js';
 import { deliverRecords } from './deliver-records.js';
 import { passesFilter } from './record-filter.js';
 import type { DeliveryCursor, Subscription } from './subscription.js';
@@ -44,6 +44,24 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
       const limit = c.batchEnd !== null ? c.batchEnd - c.nextOffset : sub.batchSize;
       fetched = await fetchRecords(log, { topic: sub.topic, partition: p, offset: c.nextOffset, limit, maxBytes: FETCH_DEFAULT_MAX_BYTES, waitMs: 0 });
     } catch (err) {
+      if (err instanceof CorruptRecordBatchError && typeof err.extensions.lastOffset === 'number') {
+        // Records that cannot be read fail like a delivery: retried with backoff (a bad read may
+        // be transient), then dead-lettered as a marker naming the offsets, so the partition moves on.
+        const lastOffset = err.extensions.lastOffset;
+        const now = log.clock.now();
+        const seen = { lastStatus: null, lastError: err.message.slice(0, 500), lastAttemptAt: now };
+        if (c.attempts + 1 < sub.maxAttempts) {
+          const nextAttemptAt = now + retryDelayMs(sub.backoff, c.attempts + 1, null, ctx.random);
+          await write({ ...seen, attempts: c.attempts + 1, nextAttemptAt, leaseUntil: 0 });
+          return { attempts, nextDueAt: nextAttemptAt };
+        }
+        log.metrics.add('Deliveries', 'Count', 1, { outcome: 'dead_lettered' });
+        await deadLetterUnreadable(ctx, sub, p, { from: c.nextOffset, to: lastOffset }, { attempts: c.attempts + 1, error: err.message });
+        const advance = { nextOffset: lastOffset + 1, webhookId: null, batchEnd: null, attempts: 0, nextAttemptAt: 0, leaseUntil: now + leaseMs };
+        if (!(await write({ ...seen, ...advance, addDeadLettered: 1 }))) return { attempts, nextDueAt: null };
+        c = { ...c, nextOffset: lastOffset + 1, webhookId: null, batchEnd: null, attempts: 0 };
+        continue;
+      }
       if (!(err instanceof OffsetOutOfRangeError) || c.nextOffset >= (err.extensions.logStartOffset as number)) throw err;
       // Retention removed records before they could be delivered: say so, and go on from the log start.
       const logStart = err.extensions.logStartOffset as number;

@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../shared/subscriptions/dead-letter.js';
 import { dispatchOnce } from '../../shared/subscriptions/dispatcher.js';
@@ -78,6 +79,41 @@ describe('dead-lettering', () => {
     await h.produce('q-orders', [{ value: 'ok-4', partition: 1 }]);
     await drain();
     expect(parseDelivery(rx.requests.at(-1)!).records.map((r) => r.value)).toEqual(['ok-4']);
+  });
+});
+
+describe('unreadable records', () => {
+  // Regression (issue 12): a batch fetch could not decode made every fetch of its partition
+  // fail and its subscription retry forever without reaching the dead-letter topic.
+  it('fetch names the unreadable offsets; the dispatcher retries, dead-letters a marker for them, and goes on', async () => {
+    await h.topic('q-corrupt', 1);
+    for (const value of ['ok-0', 'bad-1', 'ok-2']) await h.produce('q-corrupt', [{ value }]);
+    // Flip one byte inside the second request's object: its CRC-32C no longer matches.
+    const listed = await h.stack.clients.s3.send(new ListObjectsV2Command({ Bucket: h.stack.bucket, Prefix: 'batches/q-corrupt/' }));
+    for (const { Key } of listed.Contents ?? []) {
+      const stored = Buffer.from(await (await h.stack.clients.s3.send(new GetObjectCommand({ Bucket: h.stack.bucket, Key }))).Body!.transformToByteArray());
+      if (!stored.includes('bad-1')) continue;
+      stored[stored.length - 2]! ^= 0xff;
+      await h.stack.clients.s3.send(new PutObjectCommand({ Bucket: h.stack.bucket, Key, Body: stored }));
+    }
+
+    const unreadable = await h.call<{ code: string; baseOffset: number; lastOffset: number }>('GET', '/v1/topics/q-corrupt/partitions/0/records?offset=1');
+    expect(unreadable.status).toBe(500);
+    expect(unreadable.body).toMatchObject({ code: 'CORRUPT_RECORD_BATCH', baseOffset: 1, lastOffset: 1 });
+    expect((await h.call<{ records: { value: string }[] }>('GET', '/v1/topics/q-corrupt/partitions/0/records?offset=2')).body.records.map((r) => r.value)).toEqual(['ok-2']);
+
+    rx.reply = () => ({ status: 200 });
+    const before = rx.requests.length;
+    const sub = await subscribe(h, { topic: 'q-corrupt', url: rx.url, batchSize: 10, maxAttempts: 3, backoff: { initialMs: 10, maxMs: 50 }, startAt: 'earliest' });
+    await drain();
+    const delivered = rx.requests.slice(before).flatMap((r) => parseDelivery(r).records.map((x) => `${x.offset}/${x.value}`));
+    expect(delivered).toEqual(['0/ok-0', '2/ok-2']);
+    const dlq = await h.call<{ records: { key: null; value: null; headers: Record<string, string> }[] }>('GET', '/v1/topics/q-corrupt.dlq/partitions/0/records?offset=0');
+    expect(dlq.body.records).toHaveLength(1);
+    expect(dlq.body.records[0]).toMatchObject({ key: null, value: null });
+    expect(dlq.body.records[0]!.headers).toMatchObject({ [DLQ_HEADERS.unreadable]: '1-1', [DLQ_HEADERS.attempts]: '3', [DLQ_HEADERS.subscription]: sub.id });
+    const [p] = await partitionsOf(h, sub.id);
+    expect(p).toMatchObject({ cursor: 3, lag: 0 });
   });
 });
 

@@ -10,7 +10,7 @@ import { seekGroup } from '../../groups/seek.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
 import { MAX_PARTITIONS } from '../../topics/topic.js';
 import { toJsonRecord } from '../record-encoding.js';
-import { digits, Encoding, FetchedRecord, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
+import { digits, Encoding, unreadable, FetchedRecord, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
 
 const conflict = { 409: problem('stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin') } as const;
 
@@ -148,6 +148,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         ...problems,
         ...notFound,
         ...conflict,
+        ...unreadable,
       },
     }),
     async (c) => {

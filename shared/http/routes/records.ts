@@ -10,7 +10,7 @@ import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
 import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
-import { digits, FetchQuery, FetchResponse, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+import { digits, FetchQuery, unreadable, FetchResponse, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 
 const IdempotencyHeaders = z.object({
@@ -92,6 +92,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
         ...notFound,
         416: problem('offset below the log start or above the high watermark'),
         422: problem('a record cannot be shown in the requested encoding'),
+        ...unreadable,
       },
     }),
     async (c) => {
