@@ -1,6 +1,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { batchObjectKey, buildBatchObject } from '../../shared/log/batch-object.js';
+import { commitBatchObject } from '../../shared/log/commit.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
@@ -83,5 +85,24 @@ describe('hostile input', () => {
   it('accepts nesting of exactly 64 levels and the last timestamp RFC 3339 can write', async () => {
     const res = await stack.request('POST', '/v1/topics/orders/records', `{"records":[{"partition":1,"value":${'['.repeat(64)}${']'.repeat(64)},"timestamp":253402300799999}]}`);
     expect(res.status).toBe(200);
+  });
+
+  // What produce acknowledged before the timestamp limit: every fetch of the partition then answered 500.
+  it('reads a partition an older release poisoned with timestamps 0 and 8.64e15 in one batch', async () => {
+    expect((await stack.request('POST', '/v1/topics', { name: 'poisoned', partitions: 1 })).status).toBe(201);
+    const topic = (await stack.log.topics.get('poisoned'))!;
+    const utf8 = (s: string) => new TextEncoder().encode(s);
+    const records = [0, 8_640_000_000_000_000].map((timestamp, i) => ({ key: null, value: utf8(`"${'ab'[i]}"`), headers: [], timestamp }));
+    const { body, sections } = buildBatchObject(new Map([[0, records]]), 'none');
+    const objectKey = batchObjectKey('poisoned', Date.now());
+    await stack.log.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: '0' });
+    await commitBatchObject(stack.log, { topic, objectKey, sections });
+    const res = await stack.request('GET', '/v1/topics/poisoned/partitions/0/records?offset=0');
+    expect(res.status).toBe(200);
+    const { records: fetched } = (await res.json()) as { records: { value: string; timestamp: number }[] };
+    expect(fetched.map((r) => [r.value, r.timestamp])).toEqual([
+      ['a', 0],
+      ['b', 8_640_000_000_000_000],
+    ]);
   });
 });
