@@ -1,5 +1,5 @@
 import { PartitionNotFoundError, TopicNotFoundError } from '../errors.js';
-import type { Topic } from '../topics/topic.js';
+import type { Topic } from '../model/topic.js';
 import type { LogContext } from './log-context.js';
 
 /** The topic, after checking that it exists and has the partition. */

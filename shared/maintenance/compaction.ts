@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
 import { mapWithConcurrency } from '../concurrency.js';
 import { decodeRecordBatch } from '../log/record-batch-codec.js';
-import { pad20 } from '../storage/keys.js';
 import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
-import { isSegmentKey, type MaintenanceContext } from './maintenance-context.js';
+import type { Topic } from '../model/topic.js';
+import { isSegmentKey, segmentKey } from '../storage/object-keys.js';
+import type { MaintenanceContext } from './maintenance-context.js';
 
 /** A transaction holds 100 items: one Put plus at most 98 Deletes per swap. */
 const ENTRIES_PER_SWAP = 99;
@@ -89,7 +89,7 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
     return bytes;
   });
   const first = entries[0]!;
-  const objectKey = `segments/${topic.name}-${topic.topicId}/${partition}/${pad20(first.baseOffset)}.${ulid()}`;
+  const objectKey = segmentKey(topic.name, topic.topicId, partition, first.baseOffset, ulid());
   await ctx.store.putSegment(objectKey, Buffer.concat(parts), { 'topic-id': topic.topicId, partition: String(partition), 'base-offset': String(first.baseOffset) });
 
   let covered = 0;

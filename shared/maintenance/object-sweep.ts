@@ -1,5 +1,6 @@
 import type { PartitionHead } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
+import type { Topic } from '../model/topic.js';
+import { topicBatchesPrefix, topicSegmentsPrefix } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 /** An idle topic's objects are listed at most this often: LIST requests are what idling would cost. */
@@ -28,8 +29,8 @@ export async function sweepTopicObjects(ctx: MaintenanceContext, topic: Topic, p
   const referenced = new Set<string>();
   for (const p of partitions) for (const e of await ctx.store.entries(topic.topicId, p)) referenced.add(e.objectKey);
   const objects = [
-    ...(await ctx.store.listObjects(`batches/${topic.name}/`)),
-    ...(await ctx.store.listObjects(`segments/${topic.name}-${topic.topicId}/`)),
+    ...(await ctx.store.listObjects(topicBatchesPrefix(topic.name))),
+    ...(await ctx.store.listObjects(topicSegmentsPrefix(topic.name, topic.topicId))),
   ];
   const graceEnd = now - ctx.settings.orphanGraceMs;
   const doomed = objects.filter((o) => !referenced.has(o.key) && (released.has(o.key) || o.lastModified < graceEnd)).map((o) => o.key);

@@ -1,5 +1,5 @@
 import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
+import type { Topic } from '../model/topic.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 export interface RetentionResult {

@@ -1,6 +1,7 @@
 import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
-import { isSegmentKey, type MaintenanceContext } from './maintenance-context.js';
+import type { Topic } from '../model/topic.js';
+import { isSegmentKey } from '../storage/object-keys.js';
+import type { MaintenanceContext } from './maintenance-context.js';
 
 /**
  * KIP-405's idea on S3: segments whose newest record is older than retention.hotMs are

@@ -1,3 +1,4 @@
+import { topicSegmentsPrefix } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 /**
@@ -12,7 +13,7 @@ export async function purgeDeletedTopics(ctx: MaintenanceContext, deadline: numb
     if (performance.now() > deadline) break;
     const objects = new Set<string>();
     for (let p = 0; p < topic.partitions; p++) for (const key of await ctx.store.purgePartition(topic.topicId, p)) objects.add(key);
-    for (const o of await ctx.store.listObjects(`segments/${topic.name}-${topic.topicId}/`)) objects.add(o.key);
+    for (const o of await ctx.store.listObjects(topicSegmentsPrefix(topic.name, topic.topicId))) objects.add(o.key);
     await ctx.store.deleteObjects([...objects]);
     const current = await ctx.log.topics.get(topic.name);
     if (!current) {

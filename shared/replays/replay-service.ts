@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { FreshetError, ReplayNotFoundError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
 import type { ReplayStore } from '../storage/replay-store.js';
-import type { Replay } from './replay.js';
+import type { Replay } from '../model/replay.js';
 
 export interface ReplaysContext {
   log: LogContext;

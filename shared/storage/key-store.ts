@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Scope } from '../keys/scopes.js';
+import type { Scope } from '../model/scope.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
-import { INDEX_LIST } from './keys.js';
+import { apiKeyKey as keyItemKey, INDEX_LIST, KEYS_LIST_PK } from './keys.js';
 
 /** An API key as stored: never the key itself, only its SHA-256. */
 export interface StoredKey {
@@ -18,8 +18,6 @@ export interface StoredKey {
   lastUsedAt: number | null;
 }
 
-const KEYS_LIST_PK = 'APIKEYS';
-const keyItemKey = (id: string) => ({ pk: `APIKEY#${id}`, sk: 'APIKEY' });
 
 export class KeyStore {
   constructor(

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Topic } from '../topics/topic.js';
+import type { Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { deleteAll, queryAll } from './paginate.js';
-import { DELETED_TOPIC_LIST_PK, ENTRY_PREFIX, entrySk, headKey, INDEX_LIST, logPk, timeKey } from './keys.js';
+import { DELETED_TOPIC_LIST_PK, deletedTopicKey, ENTRY_PREFIX, entryKey, entrySk, headKey, INDEX_LIST, logPk, MAINTENANCE_LEASE_KEY, sweepKey, timeKey } from './keys.js';
 import { type IndexEntry, toEntry } from './log-store.js';
 
 export interface StoredObject {
@@ -85,7 +85,7 @@ export class MaintenanceStore {
             {
               Delete: {
                 TableName: this.table,
-                Key: { pk: logPk(topicId, partition), sk: entrySk(entry.lastOffset) },
+                Key: entryKey(topicId, partition, entry.lastOffset),
                 ConditionExpression: 'objectKey = :k AND byteOffset = :o',
                 ExpressionAttributeValues: { ':k': entry.objectKey, ':o': entry.byteOffset },
               },
@@ -116,7 +116,7 @@ export class MaintenanceStore {
       await this.clients.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: logPk(topicId, partition), sk: entrySk(entry.lastOffset) },
+          Key: entryKey(topicId, partition, entry.lastOffset),
           UpdateExpression: 'SET tier = :t',
           ConditionExpression: 'objectKey = :k',
           ExpressionAttributeValues: { ':t': tier, ':k': entry.objectKey },
@@ -144,7 +144,7 @@ export class MaintenanceStore {
   }
 
   async forgetDeletedTopic(topicId: string): Promise<void> {
-    await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `DELETED_TOPIC#${topicId}`, sk: 'META' } }));
+    await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: deletedTopicKey(topicId) }));
   }
 
   /** One maintenance run at a time: a lease item, taken conditionally, that expires by itself. */
@@ -153,7 +153,7 @@ export class MaintenanceStore {
       await this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: 'MAINTENANCE', sk: 'LEASE', owner, leaseUntil: now + ttlMs },
+          Item: { ...MAINTENANCE_LEASE_KEY, owner, leaseUntil: now + ttlMs },
           ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now, ':owner': owner },
@@ -168,18 +168,18 @@ export class MaintenanceStore {
 
   /** When the topic's objects were last listed in full (orphan GC). */
   async lastSweep(topicId: string): Promise<number> {
-    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `SWEEP#${topicId}`, sk: 'SWEEP' }, ConsistentRead: true }));
+    const out = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: sweepKey(topicId), ConsistentRead: true }));
     return (out.Item?.at as number | undefined) ?? 0;
   }
 
   async recordSweep(topicId: string, at: number): Promise<void> {
-    await this.clients.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `SWEEP#${topicId}`, sk: 'SWEEP', at } }));
+    await this.clients.doc.send(new PutCommand({ TableName: this.table, Item: { ...sweepKey(topicId), at } }));
   }
 
   async releaseLease(owner: string): Promise<void> {
     try {
       await this.clients.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: 'MAINTENANCE', sk: 'LEASE' }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
+        new DeleteCommand({ TableName: this.table, Key: MAINTENANCE_LEASE_KEY, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 
 /** Every item a Query matches, following LastEvaluatedKey page by page. */
 export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
@@ -21,4 +21,25 @@ export async function deleteAll(doc: DynamoDBDocumentClient, table: string, keys
       requests = res.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
     }
   }
+}
+
+/**
+ * Strongly consistent reads of many items by key, 100 keys per BatchGetItem (its limit),
+ * the chunks in parallel, resending what DynamoDB left unprocessed.
+ */
+export async function getAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const items: Record<string, unknown>[] = [];
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending: Record<string, unknown>[] | undefined = chunk;
+      while (pending && pending.length > 0) {
+        const out: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+        items.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys;
+      }
+    }),
+  );
+  return items;
 }

@@ -1,12 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Replay } from '../replays/replay.js';
+import type { Replay } from '../model/replay.js';
 import type { StorageClients } from './clients.js';
-import { INDEX_LIST } from './keys.js';
+import { ACTIVE_REPLAYS_LIST_PK as ACTIVE, FINISHED_REPLAYS_LIST_PK as FINISHED, INDEX_LIST, replayKey } from './keys.js';
 
-const ACTIVE = 'REPLAYS#active';
-const FINISHED = 'REPLAYS#finished';
-const replayKey = (id: string) => ({ pk: `REPLAY#${id}`, sk: 'META' });
 
 /** Replay jobs; active ones are listed through the `list` GSI, so a maintenance run finds its work with one Query. */
 export class ReplayStore {

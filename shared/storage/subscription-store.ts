@@ -1,15 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SubscriptionNotFoundError } from '../errors.js';
-import type { DeliveryCursor, Subscription } from '../subscriptions/subscription.js';
+import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
-import { INDEX_LIST } from './keys.js';
-
-const LIST_PK = 'SUBSCRIPTIONS';
-const subscriptionPk = (id: string) => `SUBSCRIPTION#${id}`;
-const CURSOR_PREFIX = 'CURSOR#';
-const cursorSk = (partition: number) => `${CURSOR_PREFIX}${String(partition).padStart(5, '0')}`;
+import { CURSOR_SK_PREFIX as CURSOR_PREFIX, cursorSk, INDEX_LIST, META_SK, SUBSCRIPTIONS_LIST_PK as LIST_PK, subscriptionPk } from './keys.js';
 
 /** Fields a cursor write may set; `deliveredCount`/`deadLetteredCount` are added to, not set. */
 export type CursorChanges = Partial<Omit<DeliveryCursor, 'partition' | 'epoch' | 'deliveredCount' | 'deadLetteredCount'>> & {
@@ -34,7 +29,7 @@ export class SubscriptionStore {
     await this.clients.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: subscriptionPk(sub.id), sk: 'META', listPk: LIST_PK, listSk: sub.id, ...sub },
+        Item: { pk: subscriptionPk(sub.id), sk: META_SK, listPk: LIST_PK, listSk: sub.id, ...sub },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -79,7 +74,7 @@ export class SubscriptionStore {
       const out = await this.clients.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: subscriptionPk(id), sk: 'META' },
+          Key: { pk: subscriptionPk(id), sk: META_SK },
           UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
@@ -191,7 +186,7 @@ export class SubscriptionStore {
   async delete(id: string): Promise<void> {
     try {
       await this.clients.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: subscriptionPk(id), sk: 'META' }, ConditionExpression: 'attribute_exists(pk)' }),
+        new DeleteCommand({ TableName: this.table, Key: { pk: subscriptionPk(id), sk: META_SK }, ConditionExpression: 'attribute_exists(pk)' }),
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError(id);

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TopicExistsError, TopicNotFoundError } from '../errors.js';
-import type { RetentionSettings, Topic } from '../topics/topic.js';
+import type { RetentionSettings, Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
-import { DELETED_TOPIC_LIST_PK, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
+import { DELETED_TOPIC_LIST_PK, deletedTopicKey, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
 
 /** Topic items: one per name, listed through the sparse `list` GSI. */
 export class TopicStore {
@@ -101,8 +101,7 @@ export class TopicStore {
               Put: {
                 TableName: this.table,
                 Item: {
-                  pk: `DELETED_TOPIC#${topic.topicId}`,
-                  sk: 'META',
+                  ...deletedTopicKey(topic.topicId),
                   listPk: DELETED_TOPIC_LIST_PK,
                   listSk: topic.topicId,
                   ...topic,

@@ -6,7 +6,7 @@ import { retryDelayMs } from './backoff.js';
 import { deadLetter } from './dead-letter.js';
 import { deliverRecords } from './deliver-records.js';
 import { passesFilter } from './record-filter.js';
-import type { DeliveryCursor, Subscription } from './subscription.js';
+import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
 
 /** A lease outlives the slowest attempt by this much, so it never lapses mid-delivery. */

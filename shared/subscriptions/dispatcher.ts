@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../concurrency.js';
 import { dispatchPartition } from './dispatch-partition.js';
-import { newCursor, type Subscription } from './subscription.js';
+import { newCursor, type Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
 
 export interface PassOptions {

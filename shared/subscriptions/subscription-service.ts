@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
 import { UnprocessableError } from '../errors.js';
+import type { RecordEncoding } from '../model/record-encoding.js';
 import { getTopic } from '../topics/topic-service.js';
-import { isValidTopicName } from '../topics/topic.js';
+import { isValidTopicName } from '../model/topic.js';
 import { generateSecret } from './secret.js';
 import { vetWebhookUrl } from './ssrf-guard.js';
 import { resolveOffsets, type SeekTarget } from './start-offsets.js';
@@ -16,8 +17,7 @@ import {
   SUBSCRIPTION_LIMITS as L,
   type Subscription,
   type SubscriptionState,
-  type ValueEncoding,
-} from './subscription.js';
+} from '../model/subscription.js';
 import { partitionView } from './subscription-view.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
 
@@ -28,7 +28,7 @@ export interface SubscriptionSettings {
   backoff?: Partial<Backoff> | undefined;
   timeoutMs?: number | undefined;
   format?: DeliveryFormat | undefined;
-  encoding?: ValueEncoding | undefined;
+  encoding?: RecordEncoding | undefined;
   filter?: RecordFilter | null | undefined;
   state?: SubscriptionState | undefined;
 }

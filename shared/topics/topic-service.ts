@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { InvalidRequestError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
-import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from './topic.js';
+import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from '../model/topic.js';
 
 export interface CreateTopicInput {
   name: string;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Assignment, movedPartitions, type TopicPartition } from '../../shared/groups/assignor.js';
+import { movedPartitions } from '../../shared/groups/assignor.js';
+import type { Assignment, TopicPartition } from '../../shared/model/topic-partition.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
 

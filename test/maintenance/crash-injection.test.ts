@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { type FaultMode, injectFaults } from '../support/fault-injector.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -52,7 +51,7 @@ describe('crash injection: every SDK call of a maintenance run fails in turn', (
     for (let n = 1; n < 200; n++) {
       const mode: FaultMode = n % 2 === 0 ? 'after' : 'before';
       const { stack, faults, clock } = await freshStack();
-      const maintenance = createMaintenanceContext(stack.log);
+      const maintenance = stack.maintenance;
       await stack.request('POST', '/v1/topics', { name: 'm', partitions: 2, retention: { hotMs: 5 * MINUTE } });
       for (let i = 0; i < 3; i++) await stack.request('POST', '/v1/topics/m/records', { records: [{ partition: 0, value: i }, { partition: 1, value: -i }] });
       const read = async () =>

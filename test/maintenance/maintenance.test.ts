@@ -1,6 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import type { MaintenanceContext } from '../../shared/maintenance/maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { countCalls } from '../support/call-counter.js';
@@ -18,7 +17,7 @@ beforeAll(async () => {
   const clients = emulatorClients();
   calls = countCalls(clients);
   stack = await createTestStack({ clients, clock });
-  maintenance = createMaintenanceContext(stack.log);
+  maintenance = stack.maintenance;
 });
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -145,7 +144,7 @@ describe('orphan GC and topic deletion', () => {
     // A clock of its own: the grace period is judged against S3's real LastModified.
     const ownClock = new ManualClock(Date.now());
     const own = await createTestStack({ clock: ownClock });
-    const ownMaintenance = createMaintenanceContext(own.log);
+    const ownMaintenance = own.maintenance;
     await own.request('POST', '/v1/topics', { name: 'orphans', partitions: 1 });
     await own.request('POST', '/v1/topics/orphans/records', { records: [{ value: 'kept' }] });
     await own.clients.s3.send(new PutObjectCommand({ Bucket: own.bucket, Key: 'batches/orphans/2026-01-01-00/crashed-before-commit', Body: 'x' }));
@@ -165,7 +164,7 @@ describe('orphan GC and topic deletion', () => {
     const counted = countCalls(clients);
     const ownClock = new ManualClock(Date.now());
     const own = await createTestStack({ clients, clock: ownClock });
-    const ownMaintenance = createMaintenanceContext(own.log);
+    const ownMaintenance = own.maintenance;
     await own.request('POST', '/v1/topics', { name: 'idle', partitions: 1 });
     await own.request('POST', '/v1/topics/idle/records', { records: [{ value: 1 }] });
     ownClock.advance(2 * 60 * MINUTE);

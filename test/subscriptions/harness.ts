@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import type { Clock } from '../../shared/clock.js';
-import { createApp } from '../../shared/http/app.js';
 import type { ResolvedAddress, UrlPolicy } from '../../shared/subscriptions/ssrf-guard.js';
-import { createSubscriptionsContext, type SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
+import type { SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
 import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
 
 export interface Harness {
@@ -20,7 +19,6 @@ export interface Harness {
  * and resolve made-up names through `policy.names` before the system resolver.
  */
 export async function createHarness(options: { clock?: Clock; allowLoopback?: boolean; random?: () => number } = {}): Promise<Harness> {
-  const stack = await createTestStack(options.clock ? { clock: options.clock } : {});
   const names = new Map<string, ResolvedAddress[]>();
   const policy = {
     allowLoopback: options.allowLoopback ?? true,
@@ -28,8 +26,9 @@ export async function createHarness(options: { clock?: Clock; allowLoopback?: bo
     resolve: async (host: string) => names.get(host) ?? (host === 'localhost' ? [{ address: '127.0.0.1', family: 4 as const }] : []),
   };
   const subscriptions = { policy, ...(options.random ? { random: options.random } : {}) };
-  const app = createApp({ log: stack.log, rootKey: ROOT_KEY, subscriptions });
-  const ctx = createSubscriptionsContext(stack.log, subscriptions);
+  // The API and the dispatcher share one subscriptions context, as in local mode.
+  const stack = await createTestStack({ ...(options.clock ? { clock: options.clock } : {}), subscriptions });
+  const { app, subscriptions: ctx } = stack;
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const res = await app.request(path, {
       method,
