@@ -48,7 +48,8 @@ module.exports = {
       comment: 'only shared/http and the entry points speak HTTP',
       severity: 'error',
       from: { path: '^shared/', pathNot: `${HTTP}|${COMPOSITION}` },
-      to: { path: '(^|/node_modules/)(hono|@hono/[^/]+)(/|$)' },
+      // Resolved into node_modules, or left as the bare name when an exports map is not followed.
+      to: { path: '(^|/)node_modules/(hono|@hono/[^/]+)/|^(hono|@hono/[^/]+)(/|$)' },
     },
     {
       name: 'partitioner-runs-in-any-runtime',
