@@ -2,7 +2,7 @@ import { OffsetOutOfRangeError } from '../errors.js';
 import { fetchRecords, recordSize } from '../log/fetch.js';
 import { FETCH_POLL_INTERVAL_MS } from '../log/limits.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import type { GroupMember, StoredOffset } from '../storage/group-store.js';
+import type { GroupMember, StoredOffset } from '../model/group.js';
 import { type TopicPartition, tpKey } from '../model/topic-partition.js';
 import { loadGroup } from './group-state.js';
 import type { GroupsContext } from './groups-context.js';

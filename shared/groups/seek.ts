@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitContentionError, OffsetOutOfRangeError, PartitionNotFoundError, TopicNotFoundError } from '../errors.js';
 import { offsetForTimestamp } from '../log/list-offsets.js';
-import type { GroupMeta } from '../storage/group-store.js';
+import type { GroupMeta } from '../model/group.js';
 import type { GroupsContext } from './groups-context.js';
 
 export type SeekTarget = 'earliest' | 'latest' | { offset: number } | { timestamp: number };

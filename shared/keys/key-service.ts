@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { KeyNotFoundError } from '../errors.js';
-import type { KeyStore, StoredKey } from '../storage/key-store.js';
+import type { KeyStore } from '../storage/key-store.js';
+import type { StoredKey } from '../model/api-key.js';
 import { type Principal, principalFromScopes, type Scope } from '../model/scope.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();

@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../concurrency.js';
 import { OffsetOutOfRangeError } from '../errors.js';
-import type { IndexEntry, PartitionHead } from '../storage/log-store.js';
+import type { IndexEntry, PartitionHead } from '../model/log-index.js';
 import { FETCH_POLL_INTERVAL_MS } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { topicWithPartition } from './partition-lookup.js';

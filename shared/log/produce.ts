@@ -1,5 +1,5 @@
 import { PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
-import type { IdempotencyRecord } from '../storage/commit-writer.js';
+import type { IdempotencyRecord } from '../model/commit.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST } from './limits.js';

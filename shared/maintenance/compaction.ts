@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { mapWithConcurrency } from '../concurrency.js';
 import { decodeRecordBatch } from '../log/record-batch-codec.js';
-import type { IndexEntry } from '../storage/log-store.js';
+import type { IndexEntry } from '../model/log-index.js';
 import type { Topic } from '../model/topic.js';
 import { isSegmentKey, segmentKey } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';

@@ -1,4 +1,4 @@
-import type { PartitionHead } from '../storage/log-store.js';
+import type { PartitionHead } from '../model/log-index.js';
 import type { Topic } from '../model/topic.js';
 import { topicBatchesPrefix, topicSegmentsPrefix } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';

@@ -1,4 +1,4 @@
-import type { IndexEntry } from '../storage/log-store.js';
+import type { IndexEntry } from '../model/log-index.js';
 import type { Topic } from '../model/topic.js';
 import { isSegmentKey } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';

@@ -10,34 +10,7 @@ import { type Assignment, type TopicPartition, tpKey } from '../model/topic-part
 import type { StorageClients } from './clients.js';
 import { deleteAll, getAll, queryAll } from './paginate.js';
 import { GROUPS_LIST_PK, groupPk, INDEX_LIST, META_SK, MEMBER_SK_PREFIX, memberSk, OFFSET_SK_PREFIX, POSITION_SK_PREFIX, offsetSk as offsetSkOf, positionSk as positionSkOf, topicOffsetsPrefix } from './keys.js';
-
-/** A member as the group remembers it between rebalances. */
-export interface GroupMember {
-  memberId: string;
-  topics: string[];
-  sessionTimeoutMs: number;
-  autoOffsetReset: 'earliest' | 'latest';
-  joinedAt: number;
-}
-
-/** The group's META item: membership and assignment, changed only by a rebalance. */
-export interface GroupMeta {
-  group: string;
-  generation: number;
-  members: Record<string, GroupMember>;
-  assignment: Assignment;
-  /** Partition counts the assignment was computed from; a change triggers a rebalance. */
-  partitionCounts: Record<string, number>;
-  updatedAt: number;
-}
-
-export interface StoredOffset extends TopicPartition {
-  offset: number;
-  generation: number;
-  memberId: string;
-  /** When it was written (commit or seek). */
-  at: number;
-}
+import type { GroupMember, GroupMeta, StoredOffset } from '../model/group.js';
 
 const offsetSk = (tp: TopicPartition) => offsetSkOf(tp.topic, tp.partition);
 const positionSk = (tp: TopicPartition) => positionSkOf(tp.topic, tp.partition);

@@ -4,20 +4,7 @@ import type { Scope } from '../model/scope.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { apiKeyKey as keyItemKey, INDEX_LIST, KEYS_LIST_PK } from './keys.js';
-
-/** An API key as stored: never the key itself, only its SHA-256. */
-export interface StoredKey {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  /** Hex SHA-256 of the key. */
-  hash: string;
-  /** The first characters of the key, so a person can tell keys apart. */
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
-
+import type { StoredKey } from '../model/api-key.js';
 
 export class KeyStore {
   constructor(

@@ -3,37 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
-
-/** The HEAD item of a partition. A partition nobody wrote to has no item yet. */
-export interface PartitionHead {
-  exists: boolean;
-  /** The high watermark: the offset the next committed record gets. */
-  nextOffset: number;
-  logStartOffset: number;
-  bytes: number;
-  lastAppendTime: number | null;
-}
-
-export const EMPTY_HEAD: PartitionHead = { exists: false, nextOffset: 0, logStartOffset: 0, bytes: 0, lastAppendTime: null };
-
-/** One index entry: which bytes of which object hold offsets baseOffset..lastOffset. */
-export interface IndexEntry {
-  baseOffset: number;
-  lastOffset: number;
-  recordCount: number;
-  objectKey: string;
-  byteOffset: number;
-  byteLength: number;
-  /** The (last) append time of the records it holds. */
-  appendTime: number;
-  maxTimestamp: number;
-  tier: 'hot' | 'cold';
-  /**
-   * Segment entries only: `[baseOffset, appendTime]` of every original batch they hold,
-   * flattened (Kafka's time index), so offsets-for-time stays exact after compaction.
-   */
-  timeIndex?: number[] | undefined;
-}
+import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {

@@ -5,13 +5,9 @@ import type { Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { deleteAll, queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, deletedTopicKey, ENTRY_PREFIX, entryKey, entrySk, headKey, INDEX_LIST, logPk, MAINTENANCE_LEASE_KEY, sweepKey, timeKey } from './keys.js';
-import { type IndexEntry, toEntry } from './log-store.js';
-
-export interface StoredObject {
-  key: string;
-  lastModified: number;
-  size: number;
-}
+import { toEntry } from './log-store.js';
+import { type IndexEntry } from '../model/log-index.js';
+import type { StoredObject } from '../model/stored-object.js';
 
 /**
  * The storage operations of the scheduled maintenance: index swaps (compaction),

@@ -5,12 +5,7 @@ import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { CURSOR_SK_PREFIX as CURSOR_PREFIX, cursorSk, INDEX_LIST, META_SK, SUBSCRIPTIONS_LIST_PK as LIST_PK, subscriptionPk } from './keys.js';
-
-/** Fields a cursor write may set; `deliveredCount`/`deadLetteredCount` are added to, not set. */
-export type CursorChanges = Partial<Omit<DeliveryCursor, 'partition' | 'epoch' | 'deliveredCount' | 'deadLetteredCount'>> & {
-  addDelivered?: number;
-  addDeadLettered?: number;
-};
+import type { CursorChanges } from '../model/cursor-changes.js';
 
 /**
  * Subscriptions and their delivery cursors, one item collection per subscription:

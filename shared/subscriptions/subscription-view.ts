@@ -1,4 +1,4 @@
-import type { PartitionHead } from '../storage/log-store.js';
+import type { PartitionHead } from '../model/log-index.js';
 import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 
 /** What the API shows of a subscription: everything but the secrets. */
