@@ -75,7 +75,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const groups: GroupsContext = { log, store: stores.groups };
   const maintenance: MaintenanceContext = {
     log,
-    store: stores.maintenance,
+    entries: stores.entries,
+    leases: stores.leases,
+    objects: stores.objects,
     groups: stores.groups,
     replays,
     replayer: subscriptionReplayer(subscriptions),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { KeyNotFoundError } from '../errors.js';
-import type { KeyStore } from '../storage/key-store.js';
+import type { KeyStorage } from './key-storage.js';
 import type { StoredKey } from '../model/api-key.js';
 import { type Principal, principalFromScopes, type Scope } from '../model/scope.js';
 
@@ -20,7 +20,7 @@ export class KeyService {
   private readonly touched = new Map<string, number>();
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: KeyStorage,
     private readonly clock: Clock,
     rootKey: string,
   ) {

@@ -105,9 +105,3 @@ async function waitForRecords(ctx: LogContext, topicId: string, partition: numbe
   }
   return current;
 }
-
-export function recordSize(r: DecodedRecord): number {
-  let size = (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers) size += h.key.length + (h.value?.length ?? 0);
-  return size;
-}

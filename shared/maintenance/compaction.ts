@@ -90,7 +90,7 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
   });
   const first = entries[0]!;
   const objectKey = segmentKey(topic.name, topic.topicId, partition, first.baseOffset, ulid());
-  await ctx.store.putSegment(objectKey, Buffer.concat(parts), { 'topic-id': topic.topicId, partition: String(partition), 'base-offset': String(first.baseOffset) });
+  await ctx.objects.putSegment(objectKey, Buffer.concat(parts), { 'topic-id': topic.topicId, partition: String(partition), 'base-offset': String(first.baseOffset) });
 
   let covered = 0;
   let byteOffset = 0;
@@ -108,7 +108,7 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
       tier: 'hot',
       timeIndex: chunk.flatMap((e) => [e.baseOffset, e.appendTime]),
     };
-    if (!(await ctx.store.swapEntries(topic.topicId, partition, chunk, replacement))) break;
+    if (!(await ctx.entries.swapEntries(topic.topicId, partition, chunk, replacement))) break;
     covered += chunk.length;
     byteOffset += byteLength;
   }

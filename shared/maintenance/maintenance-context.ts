@@ -2,13 +2,15 @@ import type { LogContext } from '../log/log-context.js';
 import type { MaintenanceSettings } from '../model/settings.js';
 import type { SubscriptionReplayer } from '../replays/replay-runner.js';
 import type { ReplaysContext } from '../replays/replay-service.js';
-import type { GroupStore } from '../storage/group-store.js';
-import type { MaintenanceStore } from '../storage/maintenance-store.js';
+import type { GroupStorage } from '../groups/group-storage.js';
+import type { IndexEntryStorage, LeaseStorage, ObjectStorage } from './maintenance-storage.js';
 
 export interface MaintenanceContext {
   log: LogContext;
-  store: MaintenanceStore;
-  groups: GroupStore;
+  entries: IndexEntryStorage;
+  leases: LeaseStorage;
+  objects: ObjectStorage;
+  groups: GroupStorage;
   replays: ReplaysContext;
   /** Delivers replayed records to a subscription; absent where subscriptions are not wired. */
   replayer?: SubscriptionReplayer | undefined;

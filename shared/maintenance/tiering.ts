@@ -15,8 +15,8 @@ export async function tierPartition(ctx: MaintenanceContext, topic: Topic, parti
   for (const [objectKey, segmentEntries] of bySegment) {
     if (segmentEntries.every((e) => e.tier === 'cold')) continue;
     if (Math.max(...segmentEntries.map((e) => e.appendTime)) >= now - topic.retention.hotMs) continue;
-    await ctx.store.changeStorageClass(objectKey, ctx.settings.coldStorageClass);
-    for (const e of segmentEntries) await ctx.store.markTier(topic.topicId, partition, e, 'cold');
+    await ctx.objects.changeStorageClass(objectKey, ctx.settings.coldStorageClass);
+    for (const e of segmentEntries) await ctx.entries.markTier(topic.topicId, partition, e, 'cold');
     tiered++;
   }
   return tiered;

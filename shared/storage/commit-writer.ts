@@ -2,7 +2,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { entrySk, headKey, idempotencyKey, logPk, timeKey } from './keys.js';
-import type { PartitionHead } from '../model/log-index.js';
 import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
 
 /**

@@ -1,9 +1,11 @@
 import type { StorageClients } from './clients.js';
 import { CommitWriter } from './commit-writer.js';
 import { GroupStore } from './group-store.js';
+import { IndexEntryStore } from './index-entry-store.js';
 import { KeyStore } from './key-store.js';
+import { LeaseStore } from './lease-store.js';
 import { LogStore } from './log-store.js';
-import { MaintenanceStore } from './maintenance-store.js';
+import { ObjectStore } from './object-store.js';
 import { ReplayStore } from './replay-store.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { TopicStore } from './topic-store.js';
@@ -25,7 +27,9 @@ export function createStores({ clients, table, bucket }: StorageLocation) {
     keys: new KeyStore(clients, table),
     subscriptions: new SubscriptionStore(clients, table),
     replays: new ReplayStore(clients, table),
-    maintenance: new MaintenanceStore(clients, table, bucket),
+    entries: new IndexEntryStore(clients, table),
+    leases: new LeaseStore(clients, table),
+    objects: new ObjectStore(clients, table, bucket),
   };
 }
 

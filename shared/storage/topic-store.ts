@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TopicExistsError, TopicNotFoundError } from '../errors.js';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RetentionSettings, Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
@@ -13,7 +12,7 @@ export class TopicStore {
     private readonly table: string,
   ) {}
 
-  async create(topic: Topic): Promise<void> {
+  async create(topic: Topic): Promise<boolean> {
     try {
       await this.clients.doc.send(
         new PutCommand({
@@ -22,8 +21,9 @@ export class TopicStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new TopicExistsError(topic.name);
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
   }
@@ -49,7 +49,7 @@ export class TopicStore {
    * Conditional on the same incarnation (`topicId`) and on never shrinking: two PATCHes
    * racing each other cannot lower the partition count the other one raised.
    */
-  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic> {
+  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined> {
     const sets: string[] = [];
     const values: Record<string, unknown> = { ':id': topic.topicId };
     if (changes.partitions !== undefined) {
@@ -75,7 +75,7 @@ export class TopicStore {
       );
       return toTopic(out.Attributes ?? {});
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new TopicNotFoundError(topic.name);
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
@@ -84,7 +84,7 @@ export class TopicStore {
    * Removes the name and leaves a tombstone naming the incarnation, from which the
    * maintenance job deletes the partitions' objects, entries and heads in the background.
    */
-  async delete(topic: Topic, now: number): Promise<void> {
+  async delete(topic: Topic, now: number): Promise<boolean> {
     try {
       await this.clients.doc.send(
         new TransactWriteCommand({
@@ -112,10 +112,23 @@ export class TopicStore {
           ],
         }),
       );
+      return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) throw new TopicNotFoundError(topic.name);
+      if (err instanceof TransactionCanceledException) return false;
       throw err;
     }
+  }
+
+  /** Tombstones of deleted topics whose data the maintenance job has yet to purge. */
+  async deletedTopics(): Promise<(Topic & { deletedAt: number })[]> {
+    const out = await this.clients.doc.send(
+      new QueryCommand({ TableName: this.table, IndexName: INDEX_LIST, KeyConditionExpression: 'listPk = :pk', ExpressionAttributeValues: { ':pk': DELETED_TOPIC_LIST_PK } }),
+    );
+    return (out.Items ?? []) as (Topic & { deletedAt: number })[];
+  }
+
+  async forgetDeletedTopic(topicId: string): Promise<void> {
+    await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: deletedTopicKey(topicId) }));
   }
 }
 

@@ -78,9 +78,9 @@ describe('crash injection: every SDK call of a maintenance run fails in turn', (
 
       // Everything left is referenced: one segment per partition and nothing else.
       const { topicId } = (await stack.log.topics.get('m'))!;
-      const objects = (await maintenance.store.listObjects('')).map((o) => o.key).sort();
+      const objects = (await maintenance.objects.listObjects('')).map((o) => o.key).sort();
       const referenced = new Set<string>();
-      for (const p of [0, 1]) for (const e of await maintenance.store.entries(topicId, p)) referenced.add(e.objectKey);
+      for (const p of [0, 1]) for (const e of await maintenance.entries.entries(topicId, p)) referenced.add(e.objectKey);
       expect(objects).toEqual([...referenced].sort());
       expect(objects.every((k) => k.startsWith('segments/'))).toBe(true);
     }
