@@ -1,5 +1,6 @@
 import { OffsetOutOfRangeError } from '../errors.js';
-import { fetchRecords, recordSize } from '../log/fetch.js';
+import { fetchRecords } from '../log/fetch.js';
+import { recordSize } from '../log/record-size.js';
 import { FETCH_POLL_INTERVAL_MS } from '../log/limits.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
 import type { GroupMember, StoredOffset } from '../model/group.js';

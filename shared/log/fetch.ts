@@ -5,6 +5,7 @@ import { FETCH_POLL_INTERVAL_MS } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { topicWithPartition } from './partition-lookup.js';
 import { type DecodedRecord, decodeRecordBatches } from './record-batch-codec.js';
+import { recordSize } from './record-size.js';
 
 export interface FetchRequest {
   topic: string;
