@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countCalls } from '../support/call-counter.js';
+import { testApi } from '../support/http.js';
 import { createTestStack, emulatorClients, type TestStack } from '../support/test-stack.js';
 
 let stack: TestStack;
@@ -11,22 +12,7 @@ beforeAll(async () => {
   stack = await createTestStack({ clients });
 });
 
-async function createTopic(name: string, partitions: number, extra: Record<string, unknown> = {}) {
-  const res = await stack.request('POST', '/v1/topics', { name, partitions, ...extra });
-  expect(res.status).toBe(201);
-  return res.json();
-}
-
-async function produce(topic: string, body: unknown, headers?: Record<string, string>) {
-  const res = await stack.request('POST', `/v1/topics/${topic}/records`, body, headers);
-  const json = (await res.json()) as { offsets: { partition: number; offset: number }[] };
-  return { status: res.status, json };
-}
-
-async function fetchRecords(topic: string, partition: number, query = '') {
-  const res = await stack.request('GET', `/v1/topics/${topic}/partitions/${partition}/records${query}`);
-  return { status: res.status, json: (await res.json()) as { records: { offset: number; key: string; value: unknown; headers: Record<string, string>; timestamp: number }[]; nextOffset: number; highWatermark: number; logStartOffset: number } };
-}
+const { createTopic, produce, fetchRecords } = testApi(() => stack);
 
 describe('produce and fetch', () => {
   it('reads back what was produced, with keys, values, headers and timestamps', async () => {

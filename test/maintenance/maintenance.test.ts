@@ -5,6 +5,7 @@ import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { countCalls } from '../support/call-counter.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestStack, emulatorClients, type TestStack } from '../support/test-stack.js';
+import { testApi } from '../support/http.js';
 
 let stack: TestStack;
 let maintenance: MaintenanceContext;
@@ -20,10 +21,7 @@ beforeAll(async () => {
   maintenance = stack.maintenance;
 });
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await stack.request(method, path, body);
-  return { status: res.status, body: res.status === 204 ? (undefined as T) : ((await res.json()) as T) };
-}
+const { call } = testApi(() => stack);
 
 type Fetched = { records: { offset: number; key: string; value: string; headers: Record<string, string>; timestamp: number }[]; logStartOffset: number; highWatermark: number };
 const readAll = async (topic: string, partition = 0) => (await call<Fetched>('GET', `/v1/topics/${topic}/partitions/${partition}/records?limit=10000&maxBytes=4000000&encoding=base64`)).body;

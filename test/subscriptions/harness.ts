@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import type { Clock } from '../../shared/clock.js';
 import type { ResolvedAddress, UrlPolicy } from '../../shared/subscriptions/ssrf-guard.js';
 import type { SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
-import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
+import { testApi } from '../support/http.js';
+import { createTestStack, type TestStack } from '../support/test-stack.js';
 
 export interface Harness {
   stack: TestStack;
@@ -28,15 +29,8 @@ export async function createHarness(options: { clock?: Clock; allowLoopback?: bo
   const subscriptions = { policy, ...(options.random ? { random: options.random } : {}) };
   // The API and the dispatcher share one subscriptions context, as in local mode.
   const stack = await createTestStack({ ...(options.clock ? { clock: options.clock } : {}), subscriptions });
-  const { app, subscriptions: ctx } = stack;
-  const call = async <T>(method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, {
-      method,
-      headers: { authorization: `Bearer ${ROOT_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
-  };
+  const ctx = stack.subscriptions;
+  const { call } = testApi(stack);
   return {
     stack,
     ctx,
