@@ -1,4 +1,9 @@
 /**
+ * See README.md in this folder for the storage conventions, among them the one for the
+ * outcome of a conditional write: a lost race is answered as a value (false, undefined or
+ * a discriminated union), never thrown; the capability decides which domain error it is.
+ */
+/**
  * The single-table key layout: every partition key (pk) and sort key (sk) of every item
  * Freshet stores is built here and nowhere else, so the layout can be read in one place
  * and the dispatcher's stream filter (functions/ and infra/) matches what the log writes.

@@ -12,10 +12,14 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCom
   return items;
 }
 
-/** Deletes items by key, 25 per BatchWriteItem (its limit), resending what DynamoDB left unprocessed. */
-export async function deleteAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+/** Deletes items by key (see writeAll). */
+export const deleteAll = (doc: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[]): Promise<void> =>
+  writeAll(doc, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+
+/** Put and delete requests, 25 per BatchWriteItem (its limit), resending what DynamoDB left unprocessed. */
+export async function writeAll(doc: DynamoDBDocumentClient, table: string, all: readonly Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < all.length; i += 25) {
+    let requests: Record<string, unknown>[] | undefined = all.slice(i, i + 25);
     while (requests && requests.length > 0) {
       const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests as never } }));
       requests = res.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;

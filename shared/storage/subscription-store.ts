@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SubscriptionNotFoundError } from '../errors.js';
 import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { StorageClients } from './clients.js';
-import { queryAll } from './paginate.js';
+import { deleteAll, queryAll, writeAll } from './paginate.js';
 import { CURSOR_SK_PREFIX as CURSOR_PREFIX, cursorSk, INDEX_LIST, META_SK, SUBSCRIPTIONS_LIST_PK as LIST_PK, subscriptionPk } from './keys.js';
 import type { CursorChanges } from '../model/cursor-changes.js';
 
@@ -20,7 +20,7 @@ export class SubscriptionStore {
 
   /** Cursors first, META last: a dispatcher lists META, so it never sees a subscription without its cursors. */
   async create(sub: Subscription, cursors: readonly DeliveryCursor[]): Promise<void> {
-    await this.batchWrite(cursors.map((c) => ({ PutRequest: { Item: { pk: subscriptionPk(sub.id), sk: cursorSk(c.partition), ...c } } })));
+    await writeAll(this.clients.doc, this.table, cursors.map((c) => ({ PutRequest: { Item: { pk: subscriptionPk(sub.id), sk: cursorSk(c.partition), ...c } } })));
     await this.clients.doc.send(
       new PutCommand({
         TableName: this.table,
@@ -61,7 +61,7 @@ export class SubscriptionStore {
   }
 
   /** Sets META fields (settings, state, secrets); refuses a subscription deleted meanwhile. */
-  async update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription> {
+  async update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription | undefined> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
     const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
@@ -79,7 +79,7 @@ export class SubscriptionStore {
       );
       return toSubscription(out.Attributes ?? {});
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError(id);
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
@@ -178,30 +178,20 @@ export class SubscriptionStore {
   }
 
   /** META first, so dispatchers stop listing it; then the cursors. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string): Promise<boolean> {
     try {
       await this.clients.doc.send(
         new DeleteCommand({ TableName: this.table, Key: { pk: subscriptionPk(id), sk: META_SK }, ConditionExpression: 'attribute_exists(pk)' }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError(id);
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
-    const out = await this.clients.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriptionPk(id) }, ProjectionExpression: 'pk, sk' }),
-    );
-    await this.batchWrite((out.Items ?? []).map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } })));
+    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriptionPk(id) }, ProjectionExpression: 'pk, sk' });
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
+    return true;
   }
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
-      while (pending && pending.length > 0) {
-        const res = await this.clients.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }));
-        pending = res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
-      }
-    }
-  }
 }
 
 function toSubscription(item: Record<string, unknown>): Subscription {

@@ -13,7 +13,7 @@ export interface SubscriptionStorage {
   load(id: string): Promise<{ subscription: Subscription; cursors: Map<number, DeliveryCursor> }>;
   list(): Promise<Subscription[]>;
   /** Sets META fields (settings, state, secrets); refuses a subscription deleted meanwhile. */
-  update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription>;
+  update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription | undefined>;
   /** A partition added to the topic after the subscription was made gets its cursor lazily; never overwrites one. */
   putCursorIfAbsent(id: string, cursor: DeliveryCursor): Promise<void>;
   /**
@@ -35,5 +35,5 @@ export interface SubscriptionStorage {
    */
   resetCursor(id: string, partition: number, nextOffset: number | undefined): Promise<void>;
   /** META first, so dispatchers stop listing it; then the cursors. */
-  delete(id: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
 }
