@@ -11,6 +11,7 @@ import type { StorageClients } from './clients.js';
 import { deleteAll, getAll, queryAll } from './paginate.js';
 import { GROUPS_LIST_PK, groupPk, INDEX_LIST, META_SK, MEMBER_SK_PREFIX, memberSk, OFFSET_SK_PREFIX, POSITION_SK_PREFIX, offsetSk as offsetSkOf, positionSk as positionSkOf, topicOffsetsPrefix } from './keys.js';
 import type { GroupMember, GroupMeta, StoredOffset } from '../model/group.js';
+import { conditionally } from './conditional.js';
 
 const offsetSk = (tp: TopicPartition) => offsetSkOf(tp.topic, tp.partition);
 const positionSk = (tp: TopicPartition) => positionSkOf(tp.topic, tp.partition);
@@ -49,8 +50,8 @@ export class GroupStore {
    * rebalances racing each other only one can win, so a generation has one assignment.
    */
   async writeMeta(meta: GroupMeta, previousGeneration: number | undefined): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { pk: groupPk(meta.group), sk: META_SK, listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
@@ -58,12 +59,8 @@ export class GroupStore {
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async renewLease(group: string, memberId: string, leaseExpiresAt: number): Promise<void> {
@@ -167,8 +164,8 @@ export class GroupStore {
    * of the old generation are fenced from committing over the new offsets.
    */
   async writeMetaWithOffsets(meta: GroupMeta, previousGeneration: number | undefined, offsets: readonly StoredOffset[]): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -183,12 +180,8 @@ export class GroupStore {
             ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
           ],
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /** Forgets committed offsets and positions of a deleted topic. */

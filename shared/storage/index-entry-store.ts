@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexEntry } from '../model/log-index.js';
 import type { StorageClients } from './clients.js';
 import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk, timeKey } from './keys.js';
 import { toEntry } from './log-store.js';
 import { deleteAll, queryAll } from './paginate.js';
+import { conditionally } from './conditional.js';
 
 /**
  * The log's index entries as maintenance rewrites them: swaps (compaction), log-start
@@ -38,8 +39,8 @@ export class IndexEntryStore {
   async swapEntries(topicId: string, partition: number, old: readonly IndexEntry[], replacement: IndexEntry): Promise<boolean> {
     const pk = logPk(topicId, partition);
     const last = old.at(-1)!;
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             ...old.slice(0, -1).map((e) => ({
@@ -60,18 +61,14 @@ export class IndexEntryStore {
             },
           ],
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /** Retention: drops the oldest entry and moves the log start past it, in one transaction. */
   async removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -95,12 +92,8 @@ export class IndexEntryStore {
             },
           ],
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async markTier(topicId: string, partition: number, entry: IndexEntry, tier: IndexEntry['tier']): Promise<void> {

@@ -5,6 +5,7 @@ import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { apiKeyKey as keyItemKey, INDEX_LIST, KEYS_LIST_PK } from './keys.js';
 import type { StoredKey } from '../model/api-key.js';
+import { conditionally } from './conditional.js';
 
 export class KeyStore {
   constructor(
@@ -41,13 +42,7 @@ export class KeyStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    try {
-      await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: keyItemKey(id), ConditionExpression: 'attribute_exists(pk)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionally(this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: keyItemKey(id), ConditionExpression: 'attribute_exists(pk)' })));
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { MAINTENANCE_LEASE_KEY } from './keys.js';
+import { conditionally } from './conditional.js';
 
 /** The maintenance lease: one item that says which run may work, and until when. */
 export class LeaseStore {
@@ -12,8 +13,8 @@ export class LeaseStore {
 
   /** One maintenance run at a time: a lease item, taken conditionally, that expires by itself. */
   async acquireLease(owner: string, now: number, ttlMs: number): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...MAINTENANCE_LEASE_KEY, owner, leaseUntil: now + ttlMs },
@@ -21,12 +22,8 @@ export class LeaseStore {
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now, ':owner': owner },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async releaseLease(owner: string): Promise<void> {

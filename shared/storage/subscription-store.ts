@@ -6,6 +6,7 @@ import type { StorageClients } from './clients.js';
 import { deleteAll, queryAll, writeAll } from './paginate.js';
 import { CURSOR_SK_PREFIX as CURSOR_PREFIX, cursorSk, INDEX_LIST, META_SK, SUBSCRIPTIONS_LIST_PK as LIST_PK, subscriptionPk } from './keys.js';
 import type { CursorChanges } from '../model/cursor-changes.js';
+import { conditionally } from './conditional.js';
 
 /**
  * Subscriptions and their delivery cursors, one item collection per subscription:
@@ -142,8 +143,8 @@ export class SubscriptionStore {
       clauses.push(`ADD ${adds.map(([k]) => `${k} :${k}`).join(', ')}`);
       for (const [k, n] of adds) values[`:${k}`] = n;
     }
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: subscriptionPk(id), sk: cursorSk(partition) },
@@ -152,12 +153,8 @@ export class SubscriptionStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /**

@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RetentionSettings, Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, deletedTopicKey, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
+import { conditionally } from './conditional.js';
 
 /** Topic items: one per name, listed through the sparse `list` GSI. */
 export class TopicStore {
@@ -13,19 +14,15 @@ export class TopicStore {
   ) {}
 
   async create(topic: Topic): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...topicKey(topic.name), listPk: TOPIC_LIST_PK, listSk: topic.name, ...topic },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async get(name: string): Promise<Topic | undefined> {
@@ -85,8 +82,8 @@ export class TopicStore {
    * maintenance job deletes the partitions' objects, entries and heads in the background.
    */
   async delete(topic: Topic, now: number): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -111,12 +108,8 @@ export class TopicStore {
             },
           ],
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /** Tombstones of deleted topics whose data the maintenance job has yet to purge. */
