@@ -3,7 +3,7 @@
  * in CI. From top to bottom:
  *
  *   functions/ (Lambda handlers, local mode)
- *     → shared/runtime.ts, config.ts, local/ (the composition root and what it reads)
+ *     → shared/runtime/, config.ts, local/ (the composition root and what it reads)
  *     → shared/http/ (routes, auth, problem+json)
  *     → capabilities: shared/{topics,groups,subscriptions,maintenance,replays,keys}/
  *     → shared/log/ (produce, fetch, commit, the RecordBatch format)
@@ -13,7 +13,7 @@
  * A layer may import any layer below it, never one above. Ports: a capability declares the
  * storage interface it needs (e.g. `LogStorage` in shared/log/log-storage.ts); the stores
  * in shared/storage/ satisfy it structurally, without importing it, and the composition
- * root is where TypeScript checks that they do. The data shapes both sides name
+ * root (shared/runtime/) is where TypeScript checks that they do. The data shapes both sides name
  * (IndexEntry, PartitionHead, GroupMeta, …) live in shared/model/. So no exception for
  * type-only imports is needed: storage never imports upward, not even types.
  */
@@ -23,7 +23,7 @@ const STORAGE = '^shared/storage/';
 const LOG = '^shared/log/';
 const CAPABILITIES = '^shared/(topics|groups|subscriptions|maintenance|replays|keys)/';
 const HTTP = '^shared/http/';
-const COMPOSITION = '^shared/(runtime|config)\\.ts$|^shared/local/';
+const COMPOSITION = '^shared/runtime/|^shared/config\\.ts$|^shared/local/';
 
 /** A rule that forbids a layer to import the layers above it. */
 const below = (name, comment, from, above) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: above } });
@@ -32,7 +32,7 @@ module.exports = {
   forbidden: [
     below('kernel-imports-nothing-above', 'errors, clock, metrics and concurrency are the kernel: they may import only the model', KERNEL, [STORAGE, LOG, CAPABILITIES, HTTP, COMPOSITION]),
     below('model-is-the-bottom', 'shared/model holds plain types and rules; it imports nothing of Freshet but the kernel', MODEL, [STORAGE, LOG, CAPABILITIES, HTTP, COMPOSITION]),
-    below('storage-implements-ports-without-importing-them', 'shared/storage may import only the model and the kernel; capability ports are satisfied structurally, checked in shared/runtime.ts', STORAGE, [LOG, CAPABILITIES, HTTP, COMPOSITION]),
+    below('storage-implements-ports-without-importing-them', 'shared/storage may import only the model and the kernel; capability ports are satisfied structurally, checked in shared/runtime/', STORAGE, [LOG, CAPABILITIES, HTTP, COMPOSITION]),
     below('log-is-below-the-capabilities', 'shared/log may not import a capability, http or the composition root', LOG, [CAPABILITIES, HTTP, COMPOSITION]),
     below('capabilities-are-below-http', 'a capability never imports http (or hono) or the composition root', CAPABILITIES, [HTTP, COMPOSITION]),
     below('http-is-given-its-contexts', 'shared/http receives the contexts the composition root built; it never builds them', HTTP, [COMPOSITION]),

@@ -11,7 +11,7 @@ import { startS3Server } from '../shared/local/s3-server.js';
 import type { LogContext } from '../shared/log/log-context.js';
 import { createStorageClients, type StorageClients } from '../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
-import { createRuntime } from '../shared/runtime.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
 import type { SubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 import { type CapacityProbe, probeTransactionalCapacity } from './instrument/capacity-probe.js';
 import { describeTableShape } from './instrument/transaction-capacity.js';

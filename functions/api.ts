@@ -3,7 +3,8 @@ import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig, RootKeySchema } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
-import { createRuntime, storageFromConfig } from '../shared/runtime.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { readSecretString } from '../shared/storage/secrets.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 

@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../shared/config.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
 import { ENTRY_PREFIX, LOG_PK_PREFIX, topicIdOfLogPk } from '../shared/storage/keys.js';
-import { createRuntime, storageFromConfig } from '../shared/runtime.js';
+import { createDispatcherRuntime } from '../shared/runtime/dispatcher.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { dispatchOnce } from '../shared/subscriptions/dispatcher.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
@@ -11,7 +12,7 @@ const metrics = powertoolsMetricsSink(SERVICE_NAMES.dispatcher);
 
 // Module scope: created once per Lambda instance and reused by every invocation.
 const config = loadConfig(process.env);
-const ctx = createRuntime({
+const ctx = createDispatcherRuntime({
   ...storageFromConfig(config),
   commitBudgetMs: config.commitBudgetMs,
   metrics,

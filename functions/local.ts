@@ -8,7 +8,8 @@ import { findJava, JavaMissingError } from '../shared/local/java.js';
 import { loadOrCreateRootKey } from '../shared/local/root-key.js';
 import { startS3Server } from '../shared/local/s3-server.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
-import { createRuntime, storageFromConfig } from '../shared/runtime.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
 import { startDispatcherLoop } from '../shared/subscriptions/dispatcher-loop.js';
 

@@ -1,14 +1,15 @@
 import { loadConfig } from '../shared/config.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
-import { createRuntime, storageFromConfig } from '../shared/runtime.js';
+import { createMaintenanceRuntime } from '../shared/runtime/maintenance.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
 // Module scope: created once per Lambda instance. EventBridge Scheduler invokes this every few minutes.
 const config = loadConfig(process.env);
 // Replays produce and deliver, so maintenance counts like the other functions.
 const metrics = powertoolsMetricsSink(SERVICE_NAMES.maintenance);
-const { maintenance } = createRuntime({
+const { maintenance } = createMaintenanceRuntime({
   ...storageFromConfig(config),
   metrics,
   // Replays into subscriptions deliver through the same signed path (and SSRF guard) as the dispatcher.

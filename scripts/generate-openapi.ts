@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createApp } from '../shared/http/app.js';
-import { createRuntime } from '../shared/runtime.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 
 // The spec needs routes, not storage: these clients are never called.

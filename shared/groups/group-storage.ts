@@ -3,7 +3,7 @@ import type { TopicPartition } from '../model/topic-partition.js';
 
 /**
  * The port consumer groups need from storage (implemented by storage/group-store.ts,
- * bound in shared/runtime.ts). One item collection per group: META (membership,
+ * bound in shared/runtime/). One item collection per group: META (membership,
  * generation, assignment), member leases, committed offsets and fetch positions.
  */
 export interface GroupStorage {

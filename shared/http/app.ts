@@ -21,7 +21,7 @@ import { registerTopicRoutes } from './routes/topics.js';
 
 const MAX_OTHER_BODY_BYTES = 256 * 1024;
 
-/** The capability contexts the API serves; the composition root (`shared/runtime.ts`) builds them. */
+/** The capability contexts the API serves; the composition root (`shared/runtime/`) builds them. */
 export interface AppDeps {
   log: LogContext;
   keys: KeyService;

@@ -5,7 +5,7 @@ import type { RetentionSettings, Topic } from '../model/topic.js';
 /**
  * The ports the log needs from storage. The log owns them; `shared/storage/` implements
  * them (TopicStore, LogStore, CommitWriter) without importing them, and the composition
- * root (`shared/runtime.ts`) is where the compiler checks that the stores fit.
+ * root (`shared/runtime/`) is where the compiler checks that the stores fit.
  *
  * Outcomes of conditional writes follow the storage convention (see storage/keys.ts):
  * an expected race is answered as a value, never thrown.

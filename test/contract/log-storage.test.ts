@@ -4,7 +4,8 @@ import type { CommitStorage, LogStorage } from '../../shared/log/log-storage.js'
 import type { PartitionAppend } from '../../shared/model/commit.js';
 import { EMPTY_HEAD, type PartitionHead } from '../../shared/model/log-index.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
-import { createStores } from '../../shared/storage/stores.js';
+import { CommitWriter } from '../../shared/storage/commit-writer.js';
+import { LogStore } from '../../shared/storage/log-store.js';
 import { emulatorClients } from '../support/test-stack.js';
 
 /**
@@ -24,8 +25,7 @@ const IMPLEMENTATIONS: { name: string; create: () => Promise<LogPorts> }[] = [
       const clients = emulatorClients();
       const name = `freshet-contract-${randomUUID().slice(0, 8)}`;
       await Promise.all([ensureTable(clients, name), ensureBucket(clients, name)]);
-      const stores = createStores({ clients, table: name, bucket: name });
-      return { log: stores.log, commits: stores.commits };
+      return { log: new LogStore(clients, name, name), commits: new CommitWriter(clients, name) };
     },
   },
 ];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createRuntime } from '../../shared/runtime.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createStorageClients } from '../../shared/storage/clients.js';
 
 // Routes only: nothing here touches storage.

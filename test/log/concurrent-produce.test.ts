@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createRuntime } from '../../shared/runtime.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
 
 let stack: TestStack;

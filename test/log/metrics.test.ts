@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createRuntime } from '../../shared/runtime.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import type { MetricName, MetricsSink } from '../../shared/metrics.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients, ROOT_KEY } from '../support/test-stack.js';

@@ -190,7 +190,7 @@ describe('long-poll fetch', () => {
   it('notices a commit made by another process by polling the head', async () => {
     await createTopic('waiting-remote', 1);
     const other = (await import('../../shared/http/app.js')).createApp(
-      (await import('../../shared/runtime.js')).createRuntime({ clients: stack.clients, table: stack.table, bucket: stack.bucket, rootKey: 'another-root-key-123456' }),
+      (await import('../../shared/runtime/create-runtime.js')).createRuntime({ clients: stack.clients, table: stack.table, bucket: stack.bucket, rootKey: 'another-root-key-123456' }),
     );
     const pending = fetchRecords('waiting-remote', 0, '?offset=0&waitMs=15000');
     await new Promise((r) => setTimeout(r, 300));

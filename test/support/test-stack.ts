@@ -6,7 +6,7 @@ import type { LogContext } from '../../shared/log/log-context.js';
 import type { MaintenanceContext } from '../../shared/maintenance/maintenance-context.js';
 import type { MetricsSink } from '../../shared/metrics.js';
 import type { MaintenanceSettings } from '../../shared/model/settings.js';
-import { type ApiRuntime, createRuntime } from '../../shared/runtime.js';
+import { type ApiRuntime, createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createStorageClients, type StorageClients } from '../../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import type { SubscriptionOptions, SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
