@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Runs a conditional write (one item or a transaction) and answers whether its condition
@@ -14,3 +15,9 @@ export async function conditionally(write: Promise<unknown>): Promise<boolean> {
     throw err;
   }
 }
+
+/** A TransactWriteItems of conditional items: all or none, answered as whether every condition held. */
+export const transactConditionally = (doc: DynamoDBDocumentClient, items: TransactItems): Promise<boolean> =>
+  conditionally(doc.send(new TransactWriteCommand({ TransactItems: items })));
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;

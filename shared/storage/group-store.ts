@@ -11,7 +11,7 @@ import type { StorageClients } from './clients.js';
 import { deleteAll, getAll, queryAll } from './paginate.js';
 import { GROUPS_LIST_PK, groupPk, INDEX_LIST, META_SK, MEMBER_SK_PREFIX, memberSk, OFFSET_SK_PREFIX, POSITION_SK_PREFIX, offsetSk as offsetSkOf, positionSk as positionSkOf, topicOffsetsPrefix } from './keys.js';
 import type { GroupMember, GroupMeta, StoredOffset } from '../model/group.js';
-import { conditionally } from './conditional.js';
+import { conditionally, transactConditionally } from './conditional.js';
 
 const offsetSk = (tp: TopicPartition) => offsetSkOf(tp.topic, tp.partition);
 const positionSk = (tp: TopicPartition) => positionSkOf(tp.topic, tp.partition);
@@ -164,24 +164,18 @@ export class GroupStore {
    * of the old generation are fenced from committing over the new offsets.
    */
   async writeMetaWithOffsets(meta: GroupMeta, previousGeneration: number | undefined, offsets: readonly StoredOffset[]): Promise<boolean> {
-    return conditionally(
-      this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: groupPk(meta.group), sk: META_SK, listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
-                ...(previousGeneration === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
-              },
-            },
-            ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
-          ],
-        }),
-      ),
-    );
+    return transactConditionally(this.clients.doc, [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: groupPk(meta.group), sk: META_SK, listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
+          ...(previousGeneration === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
+        },
+      },
+      ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
+    ]);
   }
 
   /** Forgets committed offsets and positions of a deleted topic. */

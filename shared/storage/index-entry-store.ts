@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexEntry } from '../model/log-index.js';
 import type { StorageClients } from './clients.js';
 import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk, timeKey } from './keys.js';
 import { toEntry } from './log-store.js';
 import { deleteAll, queryAll } from './paginate.js';
-import { conditionally } from './conditional.js';
+import { transactConditionally } from './conditional.js';
 
 /**
  * The log's index entries as maintenance rewrites them: swaps (compaction), log-start
@@ -39,61 +39,49 @@ export class IndexEntryStore {
   async swapEntries(topicId: string, partition: number, old: readonly IndexEntry[], replacement: IndexEntry): Promise<boolean> {
     const pk = logPk(topicId, partition);
     const last = old.at(-1)!;
-    return conditionally(
-      this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...old.slice(0, -1).map((e) => ({
-              Delete: {
-                TableName: this.table,
-                Key: { pk, sk: entrySk(e.lastOffset) },
-                ConditionExpression: 'objectKey = :k AND byteOffset = :o',
-                ExpressionAttributeValues: { ':k': e.objectKey, ':o': e.byteOffset },
-              },
-            })),
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
-                ConditionExpression: 'objectKey = :k AND byteOffset = :o',
-                ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
-              },
-            },
-          ],
-        }),
-      ),
-    );
+    return transactConditionally(this.clients.doc, [
+      ...old.slice(0, -1).map((e) => ({
+        Delete: {
+          TableName: this.table,
+          Key: { pk, sk: entrySk(e.lastOffset) },
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': e.objectKey, ':o': e.byteOffset },
+        },
+      })),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
+        },
+      },
+    ]);
   }
 
   /** Retention: drops the oldest entry and moves the log start past it, in one transaction. */
   async removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean> {
-    return conditionally(
-      this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: entryKey(topicId, partition, entry.lastOffset),
-                ConditionExpression: 'objectKey = :k AND byteOffset = :o',
-                ExpressionAttributeValues: { ':k': entry.objectKey, ':o': entry.byteOffset },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: headKey(topicId, partition),
-                UpdateExpression: 'SET logStartOffset = :start ADD #bytes :minus',
-                // The log start only moves forward, and only past this very entry.
-                ConditionExpression: 'logStartOffset <= :base',
-                ExpressionAttributeNames: { '#bytes': 'bytes' },
-                ExpressionAttributeValues: { ':start': entry.lastOffset + 1, ':base': entry.baseOffset, ':minus': -entry.byteLength },
-              },
-            },
-          ],
-        }),
-      ),
-    );
+    return transactConditionally(this.clients.doc, [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: entryKey(topicId, partition, entry.lastOffset),
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': entry.objectKey, ':o': entry.byteOffset },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: headKey(topicId, partition),
+          UpdateExpression: 'SET logStartOffset = :start ADD #bytes :minus',
+          // The log start only moves forward, and only past this very entry.
+          ConditionExpression: 'logStartOffset <= :base',
+          ExpressionAttributeNames: { '#bytes': 'bytes' },
+          ExpressionAttributeValues: { ':start': entry.lastOffset + 1, ':base': entry.baseOffset, ':minus': -entry.byteLength },
+        },
+      },
+    ]);
   }
 
   async markTier(topicId: string, partition: number, entry: IndexEntry, tier: IndexEntry['tier']): Promise<void> {

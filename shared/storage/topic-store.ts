@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RetentionSettings, Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, deletedTopicKey, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
-import { conditionally } from './conditional.js';
+import { conditionally, transactConditionally } from './conditional.js';
 
 /** Topic items: one per name, listed through the sparse `list` GSI. */
 export class TopicStore {
@@ -82,34 +82,28 @@ export class TopicStore {
    * maintenance job deletes the partitions' objects, entries and heads in the background.
    */
   async delete(topic: Topic, now: number): Promise<boolean> {
-    return conditionally(
-      this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: topicKey(topic.name),
-                ConditionExpression: 'topicId = :id',
-                ExpressionAttributeValues: { ':id': topic.topicId },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...deletedTopicKey(topic.topicId),
-                  listPk: DELETED_TOPIC_LIST_PK,
-                  listSk: topic.topicId,
-                  ...topic,
-                  deletedAt: now,
-                },
-              },
-            },
-          ],
-        }),
-      ),
-    );
+    return transactConditionally(this.clients.doc, [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: topicKey(topic.name),
+          ConditionExpression: 'topicId = :id',
+          ExpressionAttributeValues: { ':id': topic.topicId },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...deletedTopicKey(topic.topicId),
+            listPk: DELETED_TOPIC_LIST_PK,
+            listSk: topic.topicId,
+            ...topic,
+            deletedAt: now,
+          },
+        },
+      },
+    ]);
   }
 
   /** Tombstones of deleted topics whose data the maintenance job has yet to purge. */
