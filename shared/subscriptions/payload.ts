@@ -1,9 +1,10 @@
-import { toJsonRecord } from '../http/record-encoding.js';
+import { toJsonRecord } from '../log/json-records.js';
 import { MAX_TIMESTAMP } from '../log/limits.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import type { DeliveryFormat, ValueEncoding } from './subscription.js';
+import type { RecordEncoding } from '../model/record-encoding.js';
+import type { DeliveryFormat } from '../model/subscription.js';
 
-const CONTENT_TYPES: Record<ValueEncoding, string> = { json: 'application/json', string: 'text/plain; charset=utf-8', base64: 'application/octet-stream' };
+const CONTENT_TYPES: Record<RecordEncoding, string> = { json: 'application/json', string: 'text/plain; charset=utf-8', base64: 'application/octet-stream' };
 
 export interface DeliveryPayload {
   contentType: string;
@@ -16,7 +17,7 @@ export interface PayloadInput {
   partition: number;
   records: readonly DecodedRecord[];
   format: DeliveryFormat;
-  encoding: ValueEncoding;
+  encoding: RecordEncoding;
 }
 
 /**

@@ -2,7 +2,7 @@ import { type CloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
 import type { DecodedRecord } from '../../shared/log/record-batch-codec.js';
 import { formatPayload } from '../../shared/subscriptions/payload.js';
-import type { ValueEncoding } from '../../shared/subscriptions/subscription.js';
+import type { RecordEncoding } from '../../shared/model/record-encoding.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const record = (offset: number, timestamp: number, value: Uint8Array | null = utf8('{"a":1}')): DecodedRecord => ({
@@ -14,7 +14,7 @@ const record = (offset: number, timestamp: number, value: Uint8Array | null = ut
 });
 
 /** Parses the body the way a receiver using the official CloudEvents SDK does; it validates every event. */
-function received(records: DecodedRecord[], encoding: ValueEncoding) {
+function received(records: DecodedRecord[], encoding: RecordEncoding) {
   const payload = formatPayload({ subscriptionId: 'sub_1', topic: 'orders', partition: 3, records, format: 'cloudevents', encoding });
   expect(payload.contentType).toBe('application/cloudevents-batch+json');
   const events = HTTP.toEvent({ headers: { 'content-type': payload.contentType }, body: payload.body }) as CloudEvent<unknown>[];

@@ -9,8 +9,8 @@ import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
-import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
-import { digits, FetchQuery, unreadable, FetchResponse, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
+import { digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 
 const IdempotencyHeaders = z.object({
