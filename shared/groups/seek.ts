@@ -18,7 +18,7 @@ export interface SeekRequest {
  * One transaction cannot do it (at most 100 items), so the seek is committed by ONE
  * conditional write of META: generation + 1 and the whole seek as `pendingSeek`. From that
  * moment commits of the old generation are refused (their ConditionCheck names it), and every
- * read of the group completes a pending seek before answering (GroupStore.load), so nobody
+ * read of the group completes a pending seek before answering (GroupStorage.load), so nobody
  * sees some partitions sought and others not. This request then writes the offsets in chunks
  * and clears `pendingSeek`; if it dies midway, the next request to the group finishes the job.
  * Members learn of the new generation on their next heartbeat and continue from the new offsets.
