@@ -7,6 +7,7 @@ import { createMaintenanceContext } from '../maintenance/create-maintenance-cont
 import type { MaintenanceSettings } from '../maintenance/maintenance-context.js';
 import { GroupStore } from '../storage/group-store.js';
 import { KeyStore } from '../storage/key-store.js';
+import { StorageProbe } from '../storage/storage-probe.js';
 import { createSubscriptionsContext, type SubscriptionOptions } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
@@ -49,8 +50,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.onError(problemResponse);
   app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
 
-  registerHealthRoute(app);
-  const { clients, table } = deps.log.store;
+  const { clients, table, bucket } = deps.log.store;
+  registerHealthRoute(app, new StorageProbe(clients, table, bucket));
   const keys = new KeyService(deps.keyStore ?? new KeyStore(clients, table), deps.log.clock, deps.rootKey);
   const authenticated = authenticate(keys);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
