@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
-import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
+import { makeAcknowledgementsDurable } from '../shared/local/durable-acks.js';
 import { findJava, JavaMissingError } from '../shared/local/java.js';
 import { loadOrCreateRootKey } from '../shared/local/root-key.js';
-import { startS3Server } from '../shared/local/s3-server.js';
+import { startLocalStorage } from '../shared/local/local-storage.js';
 import { createLogContext } from '../shared/log/create-log-context.js';
 import { createMaintenanceContext } from '../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
@@ -29,13 +29,17 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const [dynamo, s3] = await Promise.all([
-    startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb') }),
-    startS3Server({ directory: join(dataDir, 's3') }),
-  ]);
-  const stopEmulators = () => Promise.allSettled([dynamo.stop(), s3.stop()]);
+  // An emulator that keeps dying stops the whole stack (shutdown is assigned once serving).
+  let shutdown = (reason: string, code: number): void => {
+    console.error(reason);
+    process.exit(code);
+  };
+  const storage = await startLocalStorage(dataDir, (message) => shutdown(message, 1));
+  const stopEmulators = () => storage.stop();
   try {
-    const clients = createStorageClients({ region: config.region, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    const clients = createStorageClients({ region: config.region, dynamoEndpoint: storage.dynamoEndpoint, s3Endpoint: storage.s3Endpoint });
+    // An acknowledgement must survive a kill of the emulators (docs/local-mode.md).
+    makeAcknowledgementsDurable(clients);
     await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
     const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
     const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
@@ -60,20 +64,20 @@ async function main(): Promise<void> {
       console.log(`Docs:    ${url}/docs`);
     });
     let stopping = false;
-    const shutdown = (signal: string) => {
+    shutdown = (reason: string, code: number) => {
       if (stopping) return;
       stopping = true;
-      console.log(`${signal}: stopping`);
+      (code === 0 ? console.log : console.error)(`${reason}`);
       server.close();
       stopWaking();
       clearInterval(maintenanceTimer);
       void maintaining
         .then(() => dispatcher.stop())
         .then(stopEmulators)
-        .then(() => process.exit(0));
+        .then(() => process.exit(code));
     };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT: stopping', 0));
+    process.on('SIGTERM', () => shutdown('SIGTERM: stopping', 0));
   } catch (err) {
     await stopEmulators();
     throw err;
