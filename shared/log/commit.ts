@@ -3,6 +3,7 @@ import { CommitContentionError } from '../errors.js';
 import type { IdempotencyRecord } from '../storage/commit-writer.js';
 import type { Topic } from '../topics/topic.js';
 import type { BatchSection } from './batch-object.js';
+import { timedOut } from './keyed-mutex.js';
 import type { LogContext } from './log-context.js';
 
 export type CommitOutcome = { baseOffsets: Map<number, number> } | { idempotencyKeyTaken: true };
@@ -23,12 +24,16 @@ export async function commitBatchObject(
     objectKey: string;
     sections: readonly BatchSection[];
     /** Recorded in the same transaction, with the base offsets this attempt assigns. */
-    idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'> };
+    idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'>; replacing?: { objectKey: string | undefined } };
+    /** `performance.now()` time by which to give up; by default the budget from now. */
+    deadline?: number;
   },
 ): Promise<CommitOutcome> {
   const { topicId } = args.topic;
   const lockKeys = args.sections.map((s) => `${topicId}#${s.partition}`);
-  const deadline = performance.now() + ctx.commitBudgetMs;
+  // The budget covers the wait for the in-process partition lock as well as the retries:
+  // under overload a produce answers 503 + Retry-After in time instead of queueing unbounded.
+  const deadline = args.deadline ?? performance.now() + ctx.commitBudgetMs;
 
   for (let attempt = 0; ; attempt++) {
     const outcome = await ctx.locks.withKeys(lockKeys, async (): Promise<CommitOutcome | undefined> => {
@@ -56,6 +61,7 @@ export async function commitBatchObject(
                   key: args.idempotency.key,
                   record: { ...args.idempotency.record, baseOffsets: Object.fromEntries(appends.map((a) => [a.partition, a.expected.nextOffset])) },
                   nowSeconds: Math.floor(now / 1000),
+                  ...(args.idempotency.replacing ? { replacing: args.idempotency.replacing } : {}),
                 },
               }
             : {}),
@@ -83,7 +89,8 @@ export async function commitBatchObject(
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
       for (const p of result.partitions) ctx.heads.delete(topicId, p);
       return undefined;
-    });
+    }, deadline);
+    if (outcome === timedOut) throw new CommitContentionError(1);
     if (outcome) return outcome;
     if (performance.now() >= deadline) throw new CommitContentionError(1);
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
