@@ -46,7 +46,7 @@ export async function supervise(options: SupervisorOptions): Promise<SupervisedE
         const now = performance.now();
         while (restarts.length > 0 && now - restarts[0]! > windowMs) restarts.shift();
         if (restarts.length >= maxRestarts) {
-          options.onGiveUp(`${options.name} died ${restarts.length} times within ${Math.round(windowMs / 1000)} s (last: ${status}); stopping local mode`);
+          options.onGiveUp(`${options.name} died ${restarts.length + 1} times within ${Math.round(windowMs / 1000)} s (last: ${status}); stopping local mode`);
           return;
         }
         restarts.push(now);
