@@ -151,6 +151,8 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 
 // --- producers ---------------------------------------------------------------------------
 const acked: Acked[] = [];
+/** Set by the kill schedule: the next producer to get a 200 kills the stack on the spot. */
+let killOnNextAck: (() => void) | undefined;
 const answers = { ok: 0, unavailable: 0, internal: 0, other: 0, network: 0 };
 const unavailableCodes = new Map<string, number>();
 let producing = true;
@@ -189,6 +191,7 @@ async function producer(id: number): Promise<void> {
     const key = `chaos-p${id}-${seq}`;
     const offsets = await sendUntilAcked(key, body);
     acked.push({ key, body, ids, offsets });
+    killOnNextAck?.();
   }
 }
 
@@ -204,9 +207,20 @@ const producers = Array.from({ length: PRODUCERS }, (_, i) => producer(i));
 
 for (let kill = 1; kill <= KILLS; kill++) {
   await underLoad();
-  killGroup('SIGKILL');
+  // Every other kill lands right on an acknowledgement, where a store that acknowledges
+  // before it commits is caught; the others at a random moment under load.
+  const how = kill % 2 === 0 ? 'right after an acknowledgement' : 'at a random moment';
+  if (kill % 2 === 0) {
+    await new Promise<void>((resolve) => {
+      killOnNextAck = () => {
+        killOnNextAck = undefined;
+        killGroup('SIGKILL');
+        resolve();
+      };
+    });
+  } else killGroup('SIGKILL');
   await exited(stack!);
-  log(`kill ${kill}/${KILLS}: SIGKILL of the whole stack (answers so far: ${JSON.stringify(answers)})`);
+  log(`kill ${kill}/${KILLS}: SIGKILL of the whole stack ${how} (answers so far: ${JSON.stringify(answers)})`);
   await bringUp();
 }
 
