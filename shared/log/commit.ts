@@ -36,6 +36,8 @@ export async function commitBatchObject(
   const deadline = args.deadline ?? performance.now() + ctx.commitBudgetMs;
 
   for (let attempt = 0; ; attempt++) {
+    // Spent before we even reach the lock (a slow upload under overload): commit nothing.
+    if (performance.now() >= deadline) throw new CommitContentionError(1);
     const outcome = await ctx.locks.withKeys(lockKeys, async (): Promise<CommitOutcome | undefined> => {
       const unknown = args.sections.filter((s) => !ctx.heads.get(topicId, s.partition)).map((s) => s.partition);
       if (unknown.length > 0) {

@@ -1,4 +1,4 @@
-import { PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import { CommitContentionError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord } from '../storage/commit-writer.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
@@ -72,7 +72,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   });
   const { body, sections } = buildBatchObject(byPartition, topic.compression);
   const objectKey = batchObjectKey(topic.name, now);
-  await ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') });
+  await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
 
   const idempotency = req.idempotency
     ? {
@@ -163,4 +163,22 @@ function replay(req: ProduceRequest, earlier: IdempotencyRecord): ProduceResult 
 function unpack(packed: Uint8Array): number[] {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   return Array.from({ length: packed.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
+}
+
+/**
+ * Under overload the upload itself can eat the budget. Past the deadline the request is
+ * answered 503 at once; the upload may still finish, as an orphan nothing refers to (the
+ * object sweep deletes it after its grace period), so nothing is committed either way.
+ */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommitContentionError(1)), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {});
+  }
 }
