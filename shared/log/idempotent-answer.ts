@@ -1,4 +1,4 @@
-import type { IdempotencyRecord } from '../storage/commit-writer.js';
+import type { IdempotencyRecord } from '../model/commit.js';
 import type { LogContext } from './log-context.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
 import { freePort } from '../../shared/local/free-port.js';
-import { createLogContext } from '../../shared/log/create-log-context.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createStorageClients } from '../../shared/storage/clients.js';
 import { storageFailureKind } from '../../shared/storage/storage-failure.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
@@ -30,12 +30,13 @@ describe('storage outages', () => {
       s3Endpoint: dead === 's3' ? deadEndpoint : s3Endpoint,
     });
     expect((await live.request('POST', '/v1/topics', { name: 'down', partitions: 1 })).status).toBe(201);
-    const log = createLogContext({ clients, table: live.table, bucket: live.bucket });
-    const app = createApp({ log, rootKey: 'test-root-key-0123456789' });
+    const runtime = createRuntime({ clients, table: live.table, bucket: live.bucket, rootKey: 'test-root-key-0123456789' });
+    const app = createApp(runtime);
     const stack = {
       ...live,
       clients,
-      log,
+      runtime,
+      log: runtime.log,
       app,
       request: async (method: string, path: string, body?: unknown) =>
         app.request(path, {

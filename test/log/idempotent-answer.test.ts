@@ -1,6 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { entrySk, headKey, logPk } from '../../shared/storage/keys.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
@@ -54,7 +53,7 @@ describe('an idempotent retry is answered only with offsets that hold its record
 
   it('still replays after maintenance compacted the request’s entry into a segment', async () => {
     const first = await produce('compacted', ['c-1', 'c-2', 'c-3']);
-    const report = await runMaintenance(createMaintenanceContext(stack.log, { compactAfterMs: 0 }));
+    const report = await runMaintenance({ ...stack.maintenance, settings: { ...stack.maintenance.settings, compactAfterMs: 0 } });
     expect(report.partitions.find((p) => p.topic === 'idem')?.compaction.segments).toBeGreaterThan(0);
     expect(await produce('compacted', ['c-1', 'c-2', 'c-3'])).toEqual(first);
     // …and the answers of the earlier tests too, now held by the segment.

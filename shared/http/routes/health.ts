@@ -1,11 +1,15 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { StorageUnavailableError } from '../../errors.js';
-import type { StorageProbe } from '../../storage/storage-probe.js';
 
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(), parts: z.array(z.string()) });
 
+/** What health asks: the storage parts that do not answer (empty when all is well). Implemented by storage/storage-probe.ts. */
+export interface HealthCheck {
+  down(): Promise<string[]>;
+}
+
 /** Liveness that means something: the API answers only 200 when DynamoDB and S3 answer too. */
-export function registerHealthRoute(app: OpenAPIHono, probe: StorageProbe): void {
+export function registerHealthRoute(app: OpenAPIHono, probe: HealthCheck): void {
   app.openapi(
     createRoute({
       method: 'get',
