@@ -36,8 +36,11 @@ export async function commitBatchObject(
   const deadline = args.deadline ?? performance.now() + ctx.commitBudgetMs;
 
   for (let attempt = 0; ; attempt++) {
-    // Spent before we even reach the lock (a slow upload under overload): commit nothing.
-    if (performance.now() >= deadline) throw new CommitContentionError(1);
+    // A commit started later than "deadline minus what a commit takes now" would answer
+    // late, so the wait for the lock ends that much earlier. Spent already (a slow upload
+    // under overload): commit nothing.
+    const lastStart = deadline - commitDuration.estimateMs;
+    if (performance.now() >= lastStart) throw new CommitContentionError(1);
     const outcome = await ctx.locks.withKeys(lockKeys, async (): Promise<CommitOutcome | undefined> => {
       const unknown = args.sections.filter((s) => !ctx.heads.get(topicId, s.partition)).map((s) => s.partition);
       if (unknown.length > 0) {
@@ -51,6 +54,7 @@ export async function commitBatchObject(
         return { ...s, expected, appendTime };
       });
       let result: Awaited<ReturnType<typeof ctx.writer.commit>>;
+      const started = performance.now();
       try {
         result = await ctx.writer.commit({
           topicId,
@@ -73,6 +77,7 @@ export async function commitBatchObject(
         for (const s of args.sections) ctx.heads.delete(topicId, s.partition);
         throw err;
       }
+      commitDuration.observe(performance.now() - started);
       if (result.committed) {
         const baseOffsets = new Map<number, number>();
         for (const a of appends) {
@@ -91,10 +96,22 @@ export async function commitBatchObject(
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
       for (const p of result.partitions) ctx.heads.delete(topicId, p);
       return undefined;
-    }, deadline);
+    }, lastStart);
     if (outcome === timedOut) throw new CommitContentionError(1);
     if (outcome) return outcome;
     if (performance.now() >= deadline) throw new CommitContentionError(1);
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
 }
+
+/**
+ * How long a commit transaction takes in this process lately (an exponentially weighted
+ * average): what must be left of the budget for a commit to start. Per process, like the
+ * lock it paces.
+ */
+const commitDuration = {
+  estimateMs: 0,
+  observe(ms: number): void {
+    this.estimateMs = this.estimateMs === 0 ? ms : 0.8 * this.estimateMs + 0.2 * ms;
+  },
+};
