@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
-import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
+import { makeAcknowledgementsDurable } from '../shared/local/durable-acks.js';
 import { findJava, JavaMissingError } from '../shared/local/java.js';
 import { loadOrCreateRootKey } from '../shared/local/root-key.js';
-import { startS3Server } from '../shared/local/s3-server.js';
+import { startLocalStorage } from '../shared/local/local-storage.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
 import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { storageFromConfig } from '../shared/runtime/options.js';
@@ -27,14 +27,18 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const [dynamo, s3] = await Promise.all([
-    startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb') }),
-    startS3Server({ directory: join(dataDir, 's3') }),
-  ]);
-  const stopEmulators = () => Promise.allSettled([dynamo.stop(), s3.stop()]);
+  // An emulator that keeps dying stops the whole stack (shutdown is assigned once serving).
+  let shutdown = (reason: string, code: number): void => {
+    console.error(reason);
+    process.exit(code);
+  };
+  const emulators = await startLocalStorage(dataDir, (message) => shutdown(message, 1));
+  const stopEmulators = () => emulators.stop();
   try {
-    const storage = storageFromConfig(config, { dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    const storage = storageFromConfig(config, { dynamoEndpoint: emulators.dynamoEndpoint, s3Endpoint: emulators.s3Endpoint });
     const { clients } = storage;
+    // An acknowledgement must survive a kill of the emulators (docs/local-mode.md).
+    makeAcknowledgementsDurable(clients);
     await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
     const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
     const runtime = createRuntime({
@@ -63,20 +67,20 @@ async function main(): Promise<void> {
       console.log(`Docs:    ${url}/docs`);
     });
     let stopping = false;
-    const shutdown = (signal: string) => {
+    shutdown = (reason: string, code: number) => {
       if (stopping) return;
       stopping = true;
-      console.log(`${signal}: stopping`);
+      (code === 0 ? console.log : console.error)(`${reason}`);
       server.close();
       stopWaking();
       clearInterval(maintenanceTimer);
       void maintaining
         .then(() => dispatcher.stop())
         .then(stopEmulators)
-        .then(() => process.exit(0));
+        .then(() => process.exit(code));
     };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT: stopping', 0));
+    process.on('SIGTERM', () => shutdown('SIGTERM: stopping', 0));
   } catch (err) {
     await stopEmulators();
     throw err;

@@ -187,3 +187,23 @@ export class ReplayNotFoundError extends NotFoundError {
     super('REPLAY_NOT_FOUND', 404, `replay '${id}' does not exist`, { id });
   }
 }
+
+/**
+ * DynamoDB or S3 did not answer, or asked us to slow down (throttling, 5xx, refused or
+ * reset connections, timeouts): the request may succeed if retried, so 503 + Retry-After,
+ * never 500. `parts` names what is down (`dynamodb`, `s3`).
+ */
+export class StorageUnavailableError extends FreshetError {
+  constructor(
+    readonly parts: readonly string[],
+    reason: 'unavailable' | 'throttled',
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(
+      reason === 'throttled' ? 'STORAGE_THROTTLED' : 'STORAGE_UNAVAILABLE',
+      503,
+      reason === 'throttled' ? `storage (${parts.join(', ')}) is throttling requests; retry later` : `storage (${parts.join(', ')}) is unavailable; retry later`,
+      { parts: [...parts], retryAfterSeconds },
+    );
+  }
+}

@@ -12,7 +12,7 @@ import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
 import { problemResponse } from './problem.js';
 import { registerGroupRoutes } from './routes/groups.js';
-import { registerHealthRoute } from './routes/health.js';
+import { type HealthCheck, registerHealthRoute } from './routes/health.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerMaintenanceRoutes } from './routes/maintenance.js';
 import { registerReplayRoutes } from './routes/replays.js';
@@ -29,6 +29,8 @@ export interface AppDeps {
   groups: GroupsContext;
   subscriptions: SubscriptionsContext;
   maintenance: MaintenanceContext;
+  /** Whether storage answers, for /v1/health. */
+  health: HealthCheck;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -51,7 +53,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     );
   });
 
-  registerHealthRoute(app);
+  registerHealthRoute(app, deps.health);
   const { keys, subscriptions, maintenance } = deps;
   const authenticated = authenticate(keys);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));

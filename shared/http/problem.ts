@@ -1,18 +1,24 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { CommitContentionError, FreshetError, MethodNotAllowedError } from '../errors.js';
+import { CommitContentionError, FreshetError, MethodNotAllowedError, StorageUnavailableError } from '../errors.js';
+import { asStorageUnavailable } from '../storage/storage-failure.js';
 
 /**
  * The one place errors become responses: RFC 9457 problem+json with a stable `code`.
  * Unknown errors are logged and answered as a 500 that reveals nothing internal.
  */
-export function problemResponse(err: unknown, c: Context): Response {
+export function problemResponse(thrown: unknown, c: Context): Response {
+  // An outage or throttle of DynamoDB/S3 is worth a retry: 503 + Retry-After, not 500.
+  const err = asStorageUnavailable(thrown) ?? thrown;
   const problem = toProblem(err);
-  if (problem.status >= 500 && !(err instanceof CommitContentionError)) {
-    console.error(JSON.stringify({ level: 'error', msg: 'request failed', path: c.req.path, error: describe(err) }));
+  const retryable = err instanceof CommitContentionError || err instanceof StorageUnavailableError;
+  if (err instanceof StorageUnavailableError) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'storage unavailable', path: c.req.path, error: describe(thrown) }));
+  } else if (problem.status >= 500 && !(err instanceof CommitContentionError)) {
+    console.error(JSON.stringify({ level: 'error', msg: 'request failed', path: c.req.path, error: describe(thrown) }));
   }
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-  if (err instanceof CommitContentionError) headers['retry-after'] = String(err.retryAfterSeconds);
+  if (retryable) headers['retry-after'] = String(err.retryAfterSeconds);
   if (err instanceof MethodNotAllowedError) headers.allow = err.allow.join(', ');
   return new Response(JSON.stringify({ ...problem, instance: c.req.path }), { status: problem.status, headers });
 }

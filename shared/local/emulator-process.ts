@@ -8,6 +8,10 @@ export interface RunningEmulator {
   port: number;
   /** Stops the process (SIGTERM, SIGKILL after a grace period); resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
+  /** Resolves when the process has exited, for whatever reason, with how (e.g. "killed by SIGKILL"). */
+  exited: Promise<string>;
+  /** The process id, so a test can kill it the hard way. */
+  pid: number | undefined;
 }
 
 /** The emulator died or never answered; the message carries the tail of its output. */
@@ -94,7 +98,7 @@ export async function launchEmulator(spec: EmulatorSpec): Promise<RunningEmulato
     }
   });
 
-  return { endpoint: spec.endpoint, port: spec.port, stop };
+  return { endpoint: spec.endpoint, port: spec.port, stop, exited, pid: child.pid };
 }
 
 /** Resolves to undefined once the probe succeeds, or to a one-line reason the start failed. */

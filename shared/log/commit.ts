@@ -3,6 +3,7 @@ import { CommitContentionError } from '../errors.js';
 import type { IdempotencyRecord } from '../model/commit.js';
 import type { Topic } from '../model/topic.js';
 import type { BatchSection } from './batch-object.js';
+import { timedOut } from './keyed-mutex.js';
 import type { LogContext } from './log-context.js';
 
 export type CommitOutcome = { baseOffsets: Map<number, number> } | { idempotencyKeyTaken: true };
@@ -23,14 +24,23 @@ export async function commitBatchObject(
     objectKey: string;
     sections: readonly BatchSection[];
     /** Recorded in the same transaction, with the base offsets this attempt assigns. */
-    idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'> };
+    idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'>; replacing?: { objectKey: string | undefined } };
+    /** `performance.now()` time by which to give up; by default the budget from now. */
+    deadline?: number;
   },
 ): Promise<CommitOutcome> {
   const { topicId } = args.topic;
   const lockKeys = args.sections.map((s) => `${topicId}#${s.partition}`);
-  const deadline = performance.now() + ctx.commitBudgetMs;
+  // The budget covers the wait for the in-process partition lock as well as the retries:
+  // under overload a produce answers 503 + Retry-After in time instead of queueing unbounded.
+  const deadline = args.deadline ?? performance.now() + ctx.commitBudgetMs;
 
   for (let attempt = 0; ; attempt++) {
+    // A commit started later than "deadline minus what a commit takes now" would answer
+    // late, so the wait for the lock ends that much earlier. Spent already (a slow upload
+    // under overload): commit nothing.
+    const lastStart = deadline - commitDuration.estimateMs;
+    if (performance.now() >= lastStart) throw new CommitContentionError(1);
     const outcome = await ctx.locks.withKeys(lockKeys, async (): Promise<CommitOutcome | undefined> => {
       const unknown = args.sections.filter((s) => !ctx.heads.get(topicId, s.partition)).map((s) => s.partition);
       if (unknown.length > 0) {
@@ -44,6 +54,7 @@ export async function commitBatchObject(
         return { ...s, expected, appendTime };
       });
       let result: Awaited<ReturnType<typeof ctx.writer.commit>>;
+      const started = performance.now();
       try {
         result = await ctx.writer.commit({
           topicId,
@@ -56,6 +67,7 @@ export async function commitBatchObject(
                   key: args.idempotency.key,
                   record: { ...args.idempotency.record, baseOffsets: Object.fromEntries(appends.map((a) => [a.partition, a.expected.nextOffset])) },
                   nowSeconds: Math.floor(now / 1000),
+                  ...(args.idempotency.replacing ? { replacing: args.idempotency.replacing } : {}),
                 },
               }
             : {}),
@@ -65,6 +77,7 @@ export async function commitBatchObject(
         for (const s of args.sections) ctx.heads.delete(topicId, s.partition);
         throw err;
       }
+      commitDuration.observe(performance.now() - started);
       if (result.committed) {
         const baseOffsets = new Map<number, number>();
         for (const a of appends) {
@@ -83,9 +96,22 @@ export async function commitBatchObject(
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
       for (const p of result.partitions) ctx.heads.delete(topicId, p);
       return undefined;
-    });
+    }, lastStart);
+    if (outcome === timedOut) throw new CommitContentionError(1);
     if (outcome) return outcome;
     if (performance.now() >= deadline) throw new CommitContentionError(1);
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
 }
+
+/**
+ * How long a commit transaction takes in this process lately (an exponentially weighted
+ * average): what must be left of the budget for a commit to start. Per process, like the
+ * lock it paces.
+ */
+const commitDuration = {
+  estimateMs: 0,
+  observe(ms: number): void {
+    this.estimateMs = this.estimateMs === 0 ? ms : 0.8 * this.estimateMs + 0.2 * ms;
+  },
+};

@@ -43,7 +43,8 @@ export interface CommitStorage {
     topic: string;
     objectKey: string;
     appends: readonly PartitionAppend[];
-    idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number };
+    /** `replacing`: a stored answer found stale (log/idempotent-answer.ts), superseded only as it was read. */
+    idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number; replacing?: { objectKey: string | undefined } };
   }): Promise<CommitResult>;
   readIdempotency(topic: string, key: string, nowSeconds: number): Promise<IdempotencyRecord | undefined>;
 }

@@ -1,7 +1,8 @@
-import { InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.js';
+import { CommitContentionError, InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord } from '../model/commit.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
+import { answerStillHolds } from './idempotent-answer.js';
 import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { requireTopic } from './partition-lookup.js';
@@ -35,6 +36,9 @@ export interface ProduceResult {
  * partition in ONE transaction. Nothing is written unless every record is acceptable.
  */
 export async function produce(ctx: LogContext, req: ProduceRequest): Promise<ProduceResult> {
+  // The budget runs from the request's start: under overload the upload and the wait for
+  // the partition lock must not add up to an answer later than the budget promises.
+  const deadline = performance.now() + ctx.commitBudgetMs;
   const bytes = checkLimits(req.records);
   const topic = await requireTopic(ctx, req.topic);
 
@@ -48,9 +52,15 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
     );
   }
 
+  let replacing: { objectKey: string | undefined } | undefined;
   if (req.idempotency) {
     const earlier = await ctx.writer.readIdempotency(req.topic, req.idempotency.key, Math.floor(ctx.clock.now() / 1000));
-    if (earlier) return replay(req, earlier);
+    if (earlier) {
+      const answer = replay(req, earlier);
+      // Replayed only if its offsets still hold this request's records; else commit anew.
+      if (await answerStillHolds(ctx, topic.topicId, earlier, unpack(earlier.recordPartitions))) return answer;
+      replacing = { objectKey: earlier.objectKey };
+    }
   }
 
   const now = ctx.clock.now();
@@ -63,12 +73,16 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   });
   const { body, sections } = buildBatchObject(byPartition, topic.compression);
   const objectKey = batchObjectKey(topic.name, now);
-  await ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') });
+  await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
 
   const idempotency = req.idempotency
-    ? { key: req.idempotency.key, record: idempotencyRecord(req.idempotency.fingerprint, recordPartitions, now) }
+    ? {
+        key: req.idempotency.key,
+        record: { ...idempotencyRecord(req.idempotency.fingerprint, recordPartitions, now), objectKey },
+        ...(replacing ? { replacing } : {}),
+      }
     : undefined;
-  const outcome = await commitBatchObject(ctx, { topic, objectKey, sections, ...(idempotency ? { idempotency } : {}) });
+  const outcome = await commitBatchObject(ctx, { topic, objectKey, sections, deadline, ...(idempotency ? { idempotency } : {}) });
 
   if ('idempotencyKeyTaken' in outcome) {
     // A concurrent request with the same key won; our object is an orphan for GC.
@@ -154,8 +168,30 @@ function replay(req: ProduceRequest, earlier: IdempotencyRecord): ProduceResult 
       `Idempotency-Key '${req.idempotency!.key}' was already used for a different request to topic '${req.topic}'`,
     );
   }
-  const view = new DataView(earlier.recordPartitions.buffer, earlier.recordPartitions.byteOffset, earlier.recordPartitions.byteLength);
-  const recordPartitions = Array.from({ length: earlier.recordPartitions.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
+  const recordPartitions = unpack(earlier.recordPartitions);
   const baseOffsets = new Map(Object.entries(earlier.baseOffsets).map(([p, o]) => [Number(p), o]));
   return { topic: req.topic, offsets: offsetsInRequestOrder(recordPartitions, baseOffsets) };
+}
+
+function unpack(packed: Uint8Array): number[] {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  return Array.from({ length: packed.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
+}
+
+/**
+ * Under overload the upload itself can eat the budget. Past the deadline the request is
+ * answered 503 at once; the upload may still finish, as an orphan nothing refers to (the
+ * object sweep deletes it after its grace period), so nothing is committed either way.
+ */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommitContentionError(1)), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {});
+  }
 }

@@ -21,6 +21,8 @@ export interface IdempotencyRecord {
   baseOffsets: Record<string, number>;
   /** Unix seconds; DynamoDB's TTL deletes the item some time after. */
   expiresAt: number;
+  /** The batch object the answer's entries point at (absent in records written before it was kept). */
+  objectKey?: string | undefined;
 }
 
 export type CommitResult =

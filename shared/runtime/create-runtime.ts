@@ -5,6 +5,7 @@ import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
 import type { ReplaysContext } from '../replays/replay-service.js';
 import { GroupStore } from '../storage/group-store.js';
 import { KeyStore } from '../storage/key-store.js';
+import { StorageProbe } from '../storage/storage-probe.js';
 import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { buildLog } from './log.js';
 import { buildMaintenance, buildReplays } from './maintenance.js';
@@ -28,6 +29,8 @@ export interface Runtime extends StorageLocation {
   maintenance: MaintenanceContext;
   /** API keys; present when a root key was given. */
   keys: KeyService | undefined;
+  /** Whether DynamoDB and S3 answer (for /v1/health). */
+  health: StorageProbe;
 }
 
 /** A runtime that serves the HTTP API: it has a root key, so it has `keys`. */
@@ -43,5 +46,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const groups: GroupsContext = { log, store: new GroupStore(clients, table) };
   const maintenance = buildMaintenance(log, subscriptions, replays, groups.store, options);
   const keys = options.rootKey === undefined ? undefined : new KeyService(new KeyStore(clients, table), log.clock, options.rootKey);
-  return { clients, table, bucket, log, groups, subscriptions, replays, maintenance, keys };
+  const health = new StorageProbe(clients, table, bucket);
+  return { clients, table, bucket, log, groups, subscriptions, replays, maintenance, keys, health };
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tagErrorsWith } from './storage-failure.js';
 
 export interface StorageClients {
   dynamo: DynamoDBClient;
@@ -40,6 +41,9 @@ export function createStorageClients(options: ClientOptions): StorageClients {
     region: options.region,
     ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, ...S3RVER_CLIENT_SETTINGS } : {}),
   });
+  // Outages and throttles become 503s that name the part that failed (storage-failure.ts).
+  dynamo.middlewareStack.add(tagErrorsWith('dynamodb') as never, { step: 'initialize', name: 'freshetStoragePart' });
+  s3.middlewareStack.add(tagErrorsWith('s3') as never, { step: 'initialize', name: 'freshetStoragePart' });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   return { dynamo, doc, s3 };
 }

@@ -20,7 +20,11 @@ export class CommitWriter {
     topic: string;
     objectKey: string;
     appends: readonly PartitionAppend[];
-    idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number };
+    /**
+     * `replacing`: the stored answer this commit supersedes because its offsets no longer
+     * hold the request's records (see log/idempotent-answer.ts); `objectKey` as stored.
+     */
+    idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number; replacing?: { objectKey: string | undefined } };
   }): Promise<CommitResult> {
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
     for (const a of args.appends) {
@@ -67,14 +71,17 @@ export class CommitWriter {
       });
     }
     if (args.idempotency) {
-      const { key, record, nowSeconds } = args.idempotency;
+      const { key, record, nowSeconds, replacing } = args.idempotency;
+      // TTL deletion lags expiry by up to days, so an expired record counts as absent. A
+      // stale record may be replaced only as it was read: if a concurrent retry replaced
+      // it first, we lose and replay that one.
+      const stale = replacing === undefined ? '' : replacing.objectKey === undefined ? ' OR attribute_not_exists(objectKey)' : ' OR objectKey = :stale';
       items.push({
         Put: {
           TableName: this.table,
           Item: { ...idempotencyKey(args.topic, key), ...record },
-          // TTL deletion lags expiry by up to days, so an expired record counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
+          ConditionExpression: `attribute_not_exists(pk) OR expiresAt < :now${stale}`,
+          ExpressionAttributeValues: { ':now': nowSeconds, ...(replacing?.objectKey !== undefined ? { ':stale': replacing.objectKey } : {}) },
         },
       });
     }
@@ -107,6 +114,7 @@ export class CommitWriter {
       recordPartitions: item.recordPartitions as Uint8Array,
       baseOffsets: item.baseOffsets as Record<string, number>,
       expiresAt: item.expiresAt as number,
+      objectKey: item.objectKey as string | undefined,
     };
   }
 }

@@ -5,7 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, HeadBucketCommand, NoSuchBucket, NotFound } from '@aws-sdk/client-s3';
 import { INDEX_BY_TIME, INDEX_LIST } from './keys.js';
 import type { StorageClients } from './clients.js';
 
@@ -68,10 +68,26 @@ export async function ensureTable(clients: StorageClients, table: string): Promi
   );
 }
 
+/**
+ * Creates the bucket only when HEAD says it is missing (404). Any other failure (a 500 from
+ * a damaged s3rver data dir, a refused connection) is not "missing" and is thrown as is:
+ * creating would only fail again with a misleading "already exists". A bucket created by a
+ * concurrent start in between counts as success.
+ */
 export async function ensureBucket(clients: StorageClients, bucket: string): Promise<void> {
   try {
     await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
-  } catch {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
   }
+  try {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    if (!(err instanceof BucketAlreadyOwnedByYou)) throw err;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof NotFound || err instanceof NoSuchBucket || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 }

@@ -1,17 +1,37 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { StorageUnavailableError } from '../../errors.js';
 import { throttled } from '../schemas.js';
 
-export function registerHealthRoute(app: OpenAPIHono): void {
+const Problem = z.object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(), parts: z.array(z.string()) });
+
+/** What health asks: the storage parts that do not answer (empty when all is well). Implemented by storage/storage-probe.ts. */
+export interface HealthCheck {
+  down(): Promise<string[]>;
+}
+
+/** Liveness that means something: the API answers only 200 when DynamoDB and S3 answer too. */
+export function registerHealthRoute(app: OpenAPIHono, probe: HealthCheck): void {
   app.openapi(
     createRoute({
       method: 'get',
       path: '/v1/health',
       operationId: 'health',
       tags: ['system'],
-      summary: 'Liveness (no API key needed)',
+      summary: 'Health: the API and its storage answer (no API key needed)',
       security: [],
-      responses: { 200: { content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } }, description: 'the API is up' }, ...throttled },
+      responses: {
+        200: { content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } }, description: 'the API, DynamoDB and S3 answer' },
+        503: {
+          content: { 'application/problem+json': { schema: Problem } },
+          description: 'storage does not answer; `parts` names which (dynamodb, s3); retry after Retry-After seconds',
+        },
+        ...throttled,
+      },
     }),
-    (c) => c.json({ status: 'ok' as const }, 200),
+    async (c) => {
+      const down = await probe.down();
+      if (down.length > 0) throw new StorageUnavailableError(down, 'unavailable');
+      return c.json({ status: 'ok' as const }, 200);
+    },
   );
 }
