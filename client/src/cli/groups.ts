@@ -19,9 +19,11 @@ export function registerGroups(program: Command, ctx: CliContext): void {
     .action(async (group: string) => {
       const g = await ctx.freshet().admin().describeGroup(group);
       const totalLag = g.offsets.reduce((n, o) => n + (o.lag ?? 0), 0);
+      // The server has no lag for a partition the group never committed (as Kafka shows '-').
+      const unknown = g.offsets.filter((o) => o.lag === null).length;
       print(ctx.format(), g, () =>
         [
-          `group ${g.group}: generation ${g.generation}, ${g.members.length} member(s), total lag ${totalLag}`,
+          `group ${g.group}: generation ${g.generation}, ${g.members.length} member(s), total lag ${totalLag}${unknown ? ` (+${unknown} partition(s) never committed)` : ''}`,
           '',
           table(
             ['TOPIC', 'PARTITION', 'COMMITTED', 'HIGH WATERMARK', 'LAG', 'OWNER'],
