@@ -5,7 +5,15 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+
+// esbuild is a devDependency of the repo: an install without dev dependencies has no
+// build tools, and nothing that would use the build (tests, the examples) either.
+const esbuild = await import('esbuild').catch(() => undefined);
+if (!esbuild) {
+  console.warn('@freshet/client: esbuild is not installed; skipping the build of client/dist');
+  process.exit(0);
+}
+const { build } = esbuild;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');

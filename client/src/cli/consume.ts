@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Freshet } from '../freshet.js';
+import { disconnectOnSignals } from '../node/signals.js';
 import type { KafkaMessage } from '../records.js';
 import type { CliContext } from './context.js';
 import { parseIntFlag, parsePosition, type Position, UsageError } from './output.js';
@@ -89,6 +90,8 @@ async function consumeGroup(
     await freshet.admin().seekGroup(groupId, { topic, to: from });
   }
   const consumer = freshet.consumer({ groupId, maxWaitTimeInMs: follow ? 5_000 : 1_000 });
+  // Ctrl-C leaves the group at once, so its partitions move now, not after the session timeout.
+  const unhook = disconnectOnSignals([consumer]);
   await consumer.subscribe({ topics: [topic], fromBeginning: from !== 'latest' });
   let finish!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -112,5 +115,6 @@ async function consumeGroup(
     eachBatchAutoResolve: false,
   });
   await done;
+  unhook();
   await consumer.disconnect();
 }
