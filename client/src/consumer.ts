@@ -108,6 +108,8 @@ export class Consumer {
   /** Fetched but not yet processed: paused partitions, and what a failed handler left. */
   private held = new Map<string, { tp: TopicPartition; messages: KafkaMessage[] }>();
   private readonly pausedSet = new Set<string>();
+  /** Whole topics paused (pause() without partitions): also covers partitions assigned later. */
+  private readonly pausedTopics = new Set<string>();
   private lastHeartbeat = 0;
   private readonly listeners = new Set<(e: ConsumerEvent) => void>();
   private readonly opts: Required<Omit<ConsumerOptions, 'memberId' | 'retry'>> & { retry: RetryOptions };
@@ -169,10 +171,12 @@ export class Consumer {
   }
 
   pause(topics: { topic: string; partitions?: number[] }[]): void {
+    for (const t of topics) if (!t.partitions) this.pausedTopics.add(t.topic);
     for (const tp of this.expand(topics)) this.pausedSet.add(tpKey(tp));
   }
 
   resume(topics: { topic: string; partitions?: number[] }[]): void {
+    for (const t of topics) if (!t.partitions) this.pausedTopics.delete(t.topic);
     for (const tp of this.expand(topics)) this.pausedSet.delete(tpKey(tp));
   }
 
@@ -346,7 +350,7 @@ export class Consumer {
     }
     const ready: { tp: TopicPartition; messages: KafkaMessage[] }[] = [];
     for (const [k, g] of groups) {
-      if (this.pausedSet.has(k)) this.hold(g);
+      if (this.isPaused(k)) this.hold(g);
       else ready.push(g);
     }
     return ready;
@@ -368,7 +372,7 @@ export class Consumer {
         try {
           if (run.eachMessage) {
             for (const message of messages) {
-              if (!this.running || this.stale || this.pausedSet.has(k)) break;
+              if (!this.running || this.stale || this.isPaused(k)) break;
               await run.eachMessage({ ...tp, message, generation, heartbeat: () => this.heartbeat(), pause });
               resolve(message.offset);
             }
@@ -421,7 +425,11 @@ export class Consumer {
   }
 
   private readyHeld() {
-    return [...this.held.entries()].filter(([k]) => !this.pausedSet.has(k));
+    return [...this.held.entries()].filter(([k]) => !this.isPaused(k));
+  }
+
+  private isPaused(k: string): boolean {
+    return this.pausedSet.has(k) || this.pausedTopics.has(k.slice(0, k.indexOf('\u0000')));
   }
 
   private takeReadyHeld() {

@@ -78,4 +78,42 @@ describe('consumer', () => {
     console.log(`consumer group: ${records} records, ${duplicates} redelivered across generations, final generation ${description.generation}`);
     expect(description.offsets.map((o) => o.lag)).toEqual([0, 0, 0, 0, 0, 0]);
   });
+
+  it('holds a paused partition back until resume, and redelivers from a seek', async () => {
+    const topic = 'paused';
+    await freshet.admin().createTopic({ name: topic, partitions: 2 });
+    const producer = freshet.producer();
+    await producer.send({ topic, messages: Array.from({ length: 200 }, (_, i) => ({ partition: i % 2, value: i })) });
+    await producer.disconnect();
+
+    const seen: string[] = [];
+    const consumer = freshet.consumer({ groupId: 'pauser', sessionTimeoutMs: 6_000, maxWaitTimeInMs: 300 });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    consumer.pause([{ topic, partitions: [0] }]);
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        seen.push(`${partition}/${message.offset}`);
+      },
+    });
+    await until('partition 1 consumed', () => seen.filter((s) => s.startsWith('1/')).length === 100);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.filter((s) => s.startsWith('0/'))).toEqual([]);
+    expect(consumer.paused()).toEqual([{ topic, partition: 0 }]);
+
+    consumer.resume([{ topic, partitions: [0] }]);
+    await until('partition 0 consumed', () => seen.filter((s) => s.startsWith('0/')).length === 100);
+    expect(seen.filter((s) => s.startsWith('0/'))).toEqual(Array.from({ length: 100 }, (_, i) => `0/${i}`));
+
+    seen.length = 0;
+    await consumer.seek({ topic, partition: 0, offset: 90 });
+    await until('redelivery from the seek', () => seen.length >= 10);
+    expect(seen.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `0/${90 + i}`));
+    await consumer.disconnect();
+    const group = await freshet.admin().describeGroup('pauser');
+    expect(group.offsets.map((o) => [o.partition, o.committedOffset])).toEqual([
+      [0, 100],
+      [1, 100],
+    ]);
+  });
 });
+
