@@ -20,6 +20,7 @@ export interface ClientBenchRow {
 export interface ClientBenchResults {
   at: string;
   durationMs: number;
+  keys?: number;
   loadAverage: number;
   rows: ClientBenchRow[];
 }
@@ -37,7 +38,7 @@ export function renderClientSection(r: ClientBenchResults | undefined = readClie
     START,
     '## 7. Produce through the client',
     '',
-    `_\`npm run bench:client\` on ${r.at}, ${r.durationMs / 1000} s per scenario, load average ${r.loadAverage.toFixed(1)} at the start. Raw figures: [bench/client-results.json](../bench/client-results.json)._`,
+    `_\`npm run bench:client\` on ${r.at}, ${r.durationMs / 1000} s per scenario, ${r.keys ?? 96} distinct keys, load average ${r.loadAverage.toFixed(1)} at the start. Raw figures: [bench/client-results.json](../bench/client-results.json)._`,
     '',
     '`@freshet/client` with its defaults (linger 5 ms, 1 MiB batches cut per partition, 32 MiB in flight), 1 KiB records keyed over 12 partitions, against the same metered stack as above. "Not awaiting" callers call `submit` again as soon as the producer accepts the message (backpressure only); "awaiting" callers wait for every ack (the latency-bound case). Ack latency is from the call to its acknowledgement, so for callers that do not wait it includes the time spent in the 32 MiB buffer. Cost per GiB of record bytes, from the counted calls at list prices; the Lambda part is the server time measured here × 1 GB, so it grows with the machine\'s load.',
     '',
