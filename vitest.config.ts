@@ -4,14 +4,61 @@ import { defineConfig } from 'vitest/config';
 // here (this file runs in the main process, where globalSetup creates clients) and in workers.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/** Pure code: the codec, partitioner, assignor and OpenAPI document. Runs without Java in seconds. */
+const UNIT = [
+  'test/groups/assignor.test.ts',
+  'test/http/openapi.test.ts',
+  'test/log/crc32c.test.ts',
+  'test/log/kafkajs-interop.test.ts',
+  'test/log/murmur2.test.ts',
+  'test/log/record-batch-codec.test.ts',
+  'test/subscriptions/dispatcher-lambda.test.ts',
+];
+
+/** Infra tests that run the bundled Lambda code or the table schema against the emulators. */
+const INFRA_ON_EMULATORS = ['test/infra/api-bundle.test.ts', 'test/infra/dispatcher-bundle.test.ts', 'test/infra/table-schema.test.ts'];
+
+/**
+ * Three projects; `npm test` runs them all, `npm run test:unit` only the first.
+ * - unit: pure code; no emulators, no Java.
+ * - emulator: everything that stores, against DynamoDB Local and s3rver started once.
+ * - infra: the CDK stack's synthesized template (cdk-nag, IAM, resources); its tests of the
+ *   bundles and the table schema need the emulators, so they run in `emulator`.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/support/capture-logs.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Storage tests share two emulator processes; two cores run two files at a time.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: UNIT,
+          globalSetup: ['test/setup/logs.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'emulator',
+          include: ['test/{contract,groups,http,local,log,maintenance,security,subscriptions}/**/*.test.ts', ...INFRA_ON_EMULATORS],
+          exclude: UNIT,
+          globalSetup: ['test/setup/logs.ts', 'test/setup/emulators.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          exclude: INFRA_ON_EMULATORS,
+          globalSetup: ['test/setup/logs.ts'],
+        },
+      },
+    ],
   },
 });

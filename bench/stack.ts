@@ -8,11 +8,11 @@ import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
 import type { RunningEmulator } from '../shared/local/emulator-process.js';
 import { freePort } from '../shared/local/free-port.js';
 import { startS3Server } from '../shared/local/s3-server.js';
-import { createLogContext } from '../shared/log/create-log-context.js';
 import type { LogContext } from '../shared/log/log-context.js';
 import { createStorageClients, type StorageClients } from '../shared/storage/clients.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
-import { createSubscriptionsContext, type SubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
+import type { SubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 import { type CapacityProbe, probeTransactionalCapacity } from './instrument/capacity-probe.js';
 import { describeTableShape } from './instrument/transaction-capacity.js';
 import { UsageMeter } from './instrument/usage-meter.js';
@@ -68,13 +68,13 @@ export async function startBenchStack(): Promise<BenchStack> {
     meter.attach(clients, new Map([[TABLE, await describeTableShape(clients, TABLE)]]));
     const capacityProbe = await probeTransactionalCapacity(clients, TABLE, meter);
 
-    const log = createLogContext({ clients, table: TABLE, bucket: BUCKET });
     // Compaction takes batch objects older than compactAfterMs (10 min by default); the bench
     // cannot wait, so every batch is old enough when it asks for a maintenance pass.
     // Webhook receivers are on loopback (the bench's load driver), which local mode allows.
     const subscriptionOptions = { policy: { allowLoopback: true } };
-    const app = createApp({ log, rootKey: ROOT_KEY, maintenance: { compactAfterMs: 0 }, subscriptions: subscriptionOptions });
-    const subscriptions = createSubscriptionsContext(log, subscriptionOptions);
+    const runtime = createRuntime({ clients, table: TABLE, bucket: BUCKET, rootKey: ROOT_KEY, maintenance: { compactAfterMs: 0 }, subscriptions: subscriptionOptions });
+    const { log, subscriptions } = runtime;
+    const app = createApp(runtime);
     const port = await freePort();
     const server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: meter.timeRequests(app.fetch), port, hostname: '127.0.0.1' }, () => resolve(s as Server));

@@ -2,9 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig, RootKeySchema } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
-import { createLogContext } from '../shared/log/create-log-context.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
-import { createStorageClients } from '../shared/storage/clients.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { readSecretString } from '../shared/storage/secrets.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
@@ -21,9 +21,15 @@ const config = loadConfig(process.env);
 const rootKey = config.rootKey ?? (config.rootKeySecretArn ? await readSecretString(config.rootKeySecretArn, { region: config.region }) : undefined);
 if (!rootKey) throw new Error('set FRESHET_ROOT_KEY or FRESHET_ROOT_KEY_SECRET_ARN');
 
-const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
-const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs, metrics });
-const app = handle(createApp({ log, rootKey: RootKeySchema.parse(rootKey) }));
+const runtime = createRuntime({
+  ...storageFromConfig(config),
+  rootKey: RootKeySchema.parse(rootKey),
+  commitBudgetMs: config.commitBudgetMs,
+  metrics,
+  subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? false } },
+  maintenance: config.maintenance,
+});
+const app = handle(createApp(runtime));
 logger.info('api ready', { table: config.table, bucket: config.bucket, rootKeyFrom: config.rootKey ? 'environment' : 'secret' });
 
 export const handler = async (event: LambdaEvent, context: LambdaContext) => {

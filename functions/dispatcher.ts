@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../shared/config.js';
-import { createLogContext } from '../shared/log/create-log-context.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
-import { createStorageClients } from '../shared/storage/clients.js';
+import { ENTRY_PREFIX, LOG_PK_PREFIX, topicIdOfLogPk } from '../shared/storage/keys.js';
+import { createDispatcherRuntime } from '../shared/runtime/dispatcher.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { dispatchOnce } from '../shared/subscriptions/dispatcher.js';
-import { createSubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.dispatcher });
@@ -12,9 +12,12 @@ const metrics = powertoolsMetricsSink(SERVICE_NAMES.dispatcher);
 
 // Module scope: created once per Lambda instance and reused by every invocation.
 const config = loadConfig(process.env);
-const clients = createStorageClients({ region: config.region, dynamoEndpoint: config.dynamoEndpoint, s3Endpoint: config.s3Endpoint });
-const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs, metrics });
-const ctx = createSubscriptionsContext(log, { policy: { allowLoopback: config.webhookAllowLoopback ?? false } });
+const ctx = createDispatcherRuntime({
+  ...storageFromConfig(config),
+  commitBudgetMs: config.commitBudgetMs,
+  metrics,
+  subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? false } },
+}).subscriptions;
 
 /** The part of a DynamoDB stream record we read: the new item's keys. */
 interface StreamRecord {
@@ -38,8 +41,8 @@ export function topicIdsOf(records: readonly StreamRecord[]): Set<string> {
   for (const r of records) {
     const pk = r.dynamodb?.Keys?.pk?.S;
     const sk = r.dynamodb?.Keys?.sk?.S;
-    if (r.eventName !== 'INSERT' || !pk?.startsWith('LOG#') || !sk?.startsWith('O#')) continue;
-    ids.add(pk.slice('LOG#'.length, pk.lastIndexOf('#')));
+    if (r.eventName !== 'INSERT' || !pk?.startsWith(LOG_PK_PREFIX) || !sk?.startsWith(ENTRY_PREFIX)) continue;
+    ids.add(topicIdOfLogPk(pk));
   }
   return ids;
 }

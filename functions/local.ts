@@ -7,13 +7,11 @@ import { startDynamoDbLocal } from '../shared/local/dynamodb-local.js';
 import { findJava, JavaMissingError } from '../shared/local/java.js';
 import { loadOrCreateRootKey } from '../shared/local/root-key.js';
 import { startS3Server } from '../shared/local/s3-server.js';
-import { createLogContext } from '../shared/log/create-log-context.js';
-import { createMaintenanceContext } from '../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
-import { createStorageClients } from '../shared/storage/clients.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
+import { storageFromConfig } from '../shared/runtime/options.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
 import { startDispatcherLoop } from '../shared/subscriptions/dispatcher-loop.js';
-import { createSubscriptionsContext } from '../shared/subscriptions/subscriptions-context.js';
 
 /** `npm start`: DynamoDB Local + s3rver + the API on one machine, data under FRESHET_DATA_DIR. */
 async function main(): Promise<void> {
@@ -35,22 +33,27 @@ async function main(): Promise<void> {
   ]);
   const stopEmulators = () => Promise.allSettled([dynamo.stop(), s3.stop()]);
   try {
-    const clients = createStorageClients({ region: config.region, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    const storage = storageFromConfig(config, { dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    const { clients } = storage;
     await Promise.all([ensureTable(clients, config.table), ensureBucket(clients, config.bucket)]);
     const rootKey = config.rootKey ?? (await loadOrCreateRootKey(dataDir));
-    const log = createLogContext({ clients, table: config.table, bucket: config.bucket, commitBudgetMs: config.commitBudgetMs });
-    // Local mode may push to receivers on this machine over http (FRESHET_WEBHOOK_ALLOW_LOOPBACK=false turns that off).
-    const subscriptions = { policy: { allowLoopback: config.webhookAllowLoopback ?? true } };
-    const app = createApp({ log, rootKey, subscriptions, maintenance: config.maintenance });
+    const runtime = createRuntime({
+      ...storage,
+      rootKey,
+      commitBudgetMs: config.commitBudgetMs,
+      // Local mode may push to receivers on this machine over http (FRESHET_WEBHOOK_ALLOW_LOOPBACK=false turns that off).
+      subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? true } },
+      maintenance: config.maintenance,
+    });
+    const { log, maintenance } = runtime;
+    const app = createApp(runtime);
     // The maintenance pass the Lambda runs on a schedule, here on a timer (one at a time).
-    const subscriptionsContext = createSubscriptionsContext(log, subscriptions);
-    const maintenance = createMaintenanceContext(log, config.maintenance, subscriptionsContext);
     let maintaining: Promise<unknown> = Promise.resolve();
     const maintenanceTimer = setInterval(() => {
       maintaining = maintaining.then(() => runMaintenance(maintenance)).catch((err: unknown) => console.error('maintenance failed:', err instanceof Error ? err.message : err));
     }, config.maintenance.intervalMs);
     // The same dispatcher as the Lambda: woken right after each commit, and every second for due retries.
-    const dispatcher = startDispatcherLoop(subscriptionsContext, { intervalMs: 1_000 });
+    const dispatcher = startDispatcherLoop(runtime.subscriptions, { intervalMs: 1_000 });
     const stopWaking = log.notifier.onAnyAppend(() => dispatcher.wake());
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
       const url = `http://localhost:${info.port}`;

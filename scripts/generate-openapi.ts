@@ -5,11 +5,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createApp } from '../shared/http/app.js';
-import { createLogContext } from '../shared/log/create-log-context.js';
+import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { createStorageClients } from '../shared/storage/clients.js';
 
 // The spec needs routes, not storage: these clients are never called.
-const log = createLogContext({ clients: createStorageClients({ region: 'us-east-1' }), table: 'unused', bucket: 'unused' });
-const res = await createApp({ log, rootKey: 'unused-root-key-for-the-spec' }).request('/openapi.yaml');
+const runtime = createRuntime({ clients: createStorageClients({ region: 'us-east-1' }), table: 'unused', bucket: 'unused', rootKey: 'unused-root-key-for-the-spec' });
+const res = await createApp(runtime).request('/openapi.yaml');
 await writeFile(new URL('../openapi.yaml', import.meta.url), await res.text());
 console.log('wrote openapi.yaml');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_COMMIT_BUDGET_MS, DEFAULT_MAINTENANCE_SETTINGS as M } from './model/settings.js';
 
 /** The root API key, whether it comes from the environment or from Secrets Manager. */
 export const RootKeySchema = z.string().min(16, 'the root key must be at least 16 characters');
@@ -19,12 +20,12 @@ const ConfigSchema = z.object({
   FRESHET_S3_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Milliseconds a produce may spend retrying a contended commit before answering 503. */
-  FRESHET_COMMIT_BUDGET_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  FRESHET_COMMIT_BUDGET_MS: z.coerce.number().int().min(100).max(30_000).default(DEFAULT_COMMIT_BUDGET_MS),
   /** Local mode: how often the maintenance pass runs. */
   FRESHET_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
-  FRESHET_COMPACT_AFTER_MS: z.coerce.number().int().min(0).default(10 * 60_000),
-  FRESHET_SEGMENT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 ** 3).default(64 * 1024 * 1024),
-  FRESHET_ORPHAN_GRACE_MS: z.coerce.number().int().min(60_000).default(60 * 60_000),
+  FRESHET_COMPACT_AFTER_MS: z.coerce.number().int().min(0).default(M.compactAfterMs),
+  FRESHET_SEGMENT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 ** 3).default(M.segmentBytes),
+  FRESHET_ORPHAN_GRACE_MS: z.coerce.number().int().min(60_000).default(M.orphanGraceMs),
   /** Never a class that needs a restore before reading (GLACIER, DEEP_ARCHIVE). */
   FRESHET_COLD_STORAGE_CLASS: z.enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).default('STANDARD_IA'),
   /**

@@ -7,6 +7,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../shared/metrics.js';
+import { ENTRY_PREFIX, LOG_PK_PREFIX } from '../../shared/storage/keys.js';
 import { FreshetFunction } from './function.js';
 import { InvokeUnqualified } from './invoke-unqualified.js';
 import type { FreshetStorage } from './storage.js';
@@ -90,7 +91,7 @@ export class FreshetDispatcher extends Construct {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith('LOG#') }, sk: { S: FilterRule.beginsWith('O#') } } },
+            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(LOG_PK_PREFIX) }, sk: { S: FilterRule.beginsWith(ENTRY_PREFIX) } } },
           }),
         ],
       }),

@@ -4,6 +4,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { INDEX_BY_TIME, INDEX_LIST } from '../../shared/storage/keys.js';
+import { BATCHES_PREFIX, OBJECT_PREFIXES, SEGMENTS_PREFIX } from '../../shared/storage/object-keys.js';
 import { TABLE_ATTRIBUTES, TTL_ATTRIBUTE } from '../../shared/storage/provision.js';
 
 export interface FreshetStorageProps {
@@ -93,12 +94,12 @@ export class FreshetStorage extends Construct {
 
   /** Ranged reads of produced batches and compacted segments (fetch). */
   grantRecordsRead(grantee: IGrantable): Grant {
-    return this.grantObjects(grantee, ['s3:GetObject'], ['batches', 'segments']);
+    return this.grantObjects(grantee, ['s3:GetObject'], [OBJECT_PREFIXES.batches, OBJECT_PREFIXES.segments]);
   }
 
   /** One PUT per produce request, under batches/ only: the api never writes segments. */
   grantBatchWrite(grantee: IGrantable): Grant {
-    return this.grantObjects(grantee, ['s3:PutObject'], ['batches']);
+    return this.grantObjects(grantee, ['s3:PutObject'], [OBJECT_PREFIXES.batches]);
   }
 
   /**
@@ -108,12 +109,12 @@ export class FreshetStorage extends Construct {
    * Listing is limited to the two prefixes by condition.
    */
   grantMaintenance(grantee: IGrantable): Grant {
-    const objects = this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], ['batches', 'segments']);
+    const objects = this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [OBJECT_PREFIXES.batches, OBJECT_PREFIXES.segments]);
     const list = Grant.addToPrincipal({
       grantee,
       actions: ['s3:ListBucket'],
       resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': ['batches/*', 'segments/*'] } },
+      conditions: { StringLike: { 's3:prefix': [`${BATCHES_PREFIX}*`, `${SEGMENTS_PREFIX}*`] } },
     });
     return objects.combine(list).combine(this.grantItemsReadWrite(grantee));
   }

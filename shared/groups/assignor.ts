@@ -1,3 +1,5 @@
+import type { Assignment, TopicPartition } from '../model/topic-partition.js';
+
 /**
  * The service-side partition assignor: deterministic, balanced and sticky.
  *
@@ -11,17 +13,10 @@
  * one) with the fewest possible moves; ties break by member id, so every process that
  * computes an assignment from the same input gets the same answer.
  */
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
 export interface AssignorMember {
   memberId: string;
   topics: readonly string[];
 }
-
-export type Assignment = Record<string, TopicPartition[]>;
 
 export function assignPartitions(
   members: readonly AssignorMember[],

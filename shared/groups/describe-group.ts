@@ -1,6 +1,5 @@
 import { GroupNotEmptyError, GroupNotFoundError } from '../errors.js';
-import { tpKey } from '../storage/group-store.js';
-import type { TopicPartition } from './assignor.js';
+import { type TopicPartition, tpKey } from '../model/topic-partition.js';
 import { loadGroup } from './group-state.js';
 import type { GroupsContext } from './groups-context.js';
 

@@ -1,9 +1,10 @@
 import { OffsetOutOfRangeError } from '../errors.js';
-import { fetchRecords, recordSize } from '../log/fetch.js';
+import { fetchRecords } from '../log/fetch.js';
+import { recordSize } from '../log/record-size.js';
 import { FETCH_POLL_INTERVAL_MS } from '../log/limits.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import { type GroupMember, type StoredOffset, tpKey } from '../storage/group-store.js';
-import type { TopicPartition } from './assignor.js';
+import type { GroupMember, StoredOffset } from '../model/group.js';
+import { type TopicPartition, tpKey } from '../model/topic-partition.js';
 import { loadGroup } from './group-state.js';
 import type { GroupsContext } from './groups-context.js';
 import { requireMember } from './membership.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitContentionError } from '../errors.js';
-import type { GroupMember, GroupMeta } from '../storage/group-store.js';
+import type { GroupMember, GroupMeta } from '../model/group.js';
 import { assignPartitions } from './assignor.js';
 import type { GroupsContext } from './groups-context.js';
 

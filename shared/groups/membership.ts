@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { GroupNotFoundError, TopicNotFoundError, UnknownMemberError } from '../errors.js';
-import type { GroupMember, GroupMeta } from '../storage/group-store.js';
-import type { TopicPartition } from './assignor.js';
+import type { GroupMember, GroupMeta } from '../model/group.js';
+import type { TopicPartition } from '../model/topic-partition.js';
 import { type GroupState, loadGroup, updateGroup } from './group-state.js';
 import { type GroupsContext, SESSION_TIMEOUT } from './groups-context.js';
 

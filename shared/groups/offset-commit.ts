@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitContentionError, IllegalGenerationError, OffsetOutOfRangeError, PartitionNotAssignedError } from '../errors.js';
-import { tpKey } from '../storage/group-store.js';
 import { topicWithPartition } from '../log/partition-lookup.js';
-import type { TopicPartition } from './assignor.js';
+import { type TopicPartition, tpKey } from '../model/topic-partition.js';
 import { loadGroup } from './group-state.js';
 import type { GroupsContext } from './groups-context.js';
 import { requireMember } from './membership.js';

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CommitContentionError, OffsetOutOfRangeError, PartitionNotFoundError, TopicNotFoundError } from '../errors.js';
+import { CommitContentionError, OffsetOutOfRangeError, PartitionNotFoundError } from '../errors.js';
 import { offsetForTimestamp } from '../log/list-offsets.js';
-import type { GroupMeta } from '../storage/group-store.js';
+import { requireTopic } from '../log/partition-lookup.js';
+import type { GroupMeta } from '../model/group.js';
 import type { GroupsContext } from './groups-context.js';
 
 export type SeekTarget = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
@@ -18,8 +19,7 @@ export interface SeekRequest {
  * commit from the old generation cannot overwrite them.
  */
 export async function seekGroup(ctx: GroupsContext, group: string, req: SeekRequest): Promise<{ generation: number; offsets: { topic: string; partition: number; offset: number }[] }> {
-  const topic = await ctx.log.topics.get(req.topic);
-  if (!topic) throw new TopicNotFoundError(req.topic);
+  const topic = await requireTopic(ctx.log, req.topic);
   const partitions = req.partitions ?? Array.from({ length: topic.partitions }, (_, p) => p);
   for (const p of partitions) if (p >= topic.partitions) throw new PartitionNotFoundError(req.topic, p, topic.partitions);
   const heads = await ctx.log.store.readHeads(topic.topicId, partitions);

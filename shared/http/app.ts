@@ -1,13 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import type { GroupsContext } from '../groups/groups-context.js';
+import type { KeyService } from '../keys/key-service.js';
 import type { LogContext } from '../log/log-context.js';
-import { KeyService } from '../keys/key-service.js';
-import { createMaintenanceContext } from '../maintenance/create-maintenance-context.js';
-import type { MaintenanceSettings } from '../maintenance/maintenance-context.js';
-import { GroupStore } from '../storage/group-store.js';
-import { KeyStore } from '../storage/key-store.js';
-import { createSubscriptionsContext, type SubscriptionOptions } from '../subscriptions/subscriptions-context.js';
+import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
+import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiYaml } from './openapi-document.js';
@@ -23,17 +21,13 @@ import { registerTopicRoutes } from './routes/topics.js';
 
 const MAX_OTHER_BODY_BYTES = 256 * 1024;
 
+/** The capability contexts the API serves; the composition root (`shared/runtime/`) builds them. */
 export interface AppDeps {
   log: LogContext;
-  rootKey: string;
-  /** Consumer group state; by default in the log's table. */
-  groupStore?: GroupStore;
-  /** API keys; by default in the log's table. */
-  keyStore?: KeyStore;
-  /** Maintenance settings (thresholds, storage class); defaults otherwise. */
-  maintenance?: Partial<MaintenanceSettings>;
-  /** Webhook subscriptions: the SSRF policy (local mode allows loopback receivers). */
-  subscriptions?: SubscriptionOptions;
+  keys: KeyService;
+  groups: GroupsContext;
+  subscriptions: SubscriptionsContext;
+  maintenance: MaintenanceContext;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -50,8 +44,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.notFound((c) => problemResponse(new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`), c));
 
   registerHealthRoute(app);
-  const { clients, table } = deps.log.store;
-  const keys = new KeyService(deps.keyStore ?? new KeyStore(clients, table), deps.log.clock, deps.rootKey);
+  const { keys, subscriptions, maintenance } = deps;
   const authenticated = authenticate(keys);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
   // Produce has its own 6 MB limit; every other body is small.
@@ -65,10 +58,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   registerTopicRoutes(app, deps.log);
   registerRecordRoutes(app, deps.log);
-  registerGroupRoutes(app, { log: deps.log, store: deps.groupStore ?? new GroupStore(clients, table) });
+  registerGroupRoutes(app, deps.groups);
   registerKeyRoutes(app, keys);
-  const subscriptions = createSubscriptionsContext(deps.log, deps.subscriptions);
-  const maintenance = createMaintenanceContext(deps.log, deps.maintenance, subscriptions);
   registerSubscriptionRoutes(app, subscriptions);
   registerMaintenanceRoutes(app, maintenance);
   registerReplayRoutes(app, maintenance.replays);

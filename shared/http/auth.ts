@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { KeyService } from '../keys/key-service.js';
-import { type Action, allows, type Principal } from '../keys/scopes.js';
+import { type Action, allows, type Principal } from '../model/scope.js';
 
 type WithPrincipal = Context<{ Variables: { principal: Principal } }>;
 

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../log/limits.js';
-import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../topics/topic.js';
+import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../model/topic.js';
 
 /** A non-negative safe integer written as plain digits (no signs, exponents, hex or blanks). */
 export const digits = (name: string, max = Number.MAX_SAFE_INTEGER) =>

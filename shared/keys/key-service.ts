@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { KeyNotFoundError } from '../errors.js';
-import type { KeyStore, StoredKey } from '../storage/key-store.js';
-import { type Principal, principalFromScopes, type Scope } from './scopes.js';
+import type { KeyStorage } from './key-storage.js';
+import type { StoredKey } from '../model/api-key.js';
+import { type Principal, principalFromScopes, type Scope } from '../model/scope.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 /** How often a key's lastUsedAt is written at most, per process: not a write per request. */
@@ -19,7 +20,7 @@ export class KeyService {
   private readonly touched = new Map<string, number>();
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: KeyStorage,
     private readonly clock: Clock,
     rootKey: string,
   ) {

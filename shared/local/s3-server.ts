@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3RVER_CLIENT_SETTINGS } from '../storage/clients.js';
 import { EmulatorStartError, launchEmulator, type RunningEmulator } from './emulator-process.js';
 import { freePort, isPortFree } from './free-port.js';
 
@@ -32,10 +33,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningEm
   const client = new S3Client({
     endpoint,
     region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...S3RVER_CLIENT_SETTINGS,
     maxAttempts: 1,
   });
   try {

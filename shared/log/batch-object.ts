@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
-import type { CompressionSetting } from '../topics/topic.js';
+import type { CompressionSetting } from '../model/topic.js';
+import { batchKey } from '../storage/object-keys.js';
 import { encodeRecordBatch, type LogRecord } from './record-batch-codec.js';
 
 /** Where one partition's RecordBatch sits inside a batch object. */
@@ -11,10 +12,10 @@ export interface BatchSection {
   maxTimestamp: number;
 }
 
-/** `batches/{topic}/{yyyy-mm-dd-hh}/{ulid}`: the hour prefix lets GC and lifecycle rules list by age. */
+/** A produce's object key (see storage/object-keys.ts); the hour prefix lets GC and lifecycle rules list by age. */
 export function batchObjectKey(topic: string, now: number): string {
   const hour = new Date(now).toISOString().slice(0, 13).replace('T', '-');
-  return `batches/${topic}/${hour}/${ulid(now)}`;
+  return batchKey(topic, hour, ulid(now));
 }
 
 /**

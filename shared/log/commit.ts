@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitContentionError } from '../errors.js';
-import type { IdempotencyRecord } from '../storage/commit-writer.js';
-import type { Topic } from '../topics/topic.js';
+import type { IdempotencyRecord } from '../model/commit.js';
+import type { Topic } from '../model/topic.js';
 import type { BatchSection } from './batch-object.js';
 import type { LogContext } from './log-context.js';
 

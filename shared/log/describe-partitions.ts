@@ -1,5 +1,5 @@
-import { TopicNotFoundError } from '../errors.js';
 import type { LogContext } from './log-context.js';
+import { requireTopic } from './partition-lookup.js';
 
 export interface PartitionDescription {
   partition: number;
@@ -10,8 +10,7 @@ export interface PartitionDescription {
 }
 
 export async function describePartitions(ctx: LogContext, topicName: string): Promise<PartitionDescription[]> {
-  const topic = await ctx.topics.get(topicName);
-  if (!topic) throw new TopicNotFoundError(topicName);
+  const topic = await requireTopic(ctx, topicName);
   const partitions = Array.from({ length: topic.partitions }, (_, p) => p);
   const heads = await ctx.store.readHeads(topic.topicId, partitions);
   return partitions.map((partition) => {

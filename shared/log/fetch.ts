@@ -1,10 +1,11 @@
 import { mapWithConcurrency } from '../concurrency.js';
 import { OffsetOutOfRangeError } from '../errors.js';
-import type { IndexEntry, PartitionHead } from '../storage/log-store.js';
+import type { IndexEntry, PartitionHead } from '../model/log-index.js';
 import { FETCH_POLL_INTERVAL_MS } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { topicWithPartition } from './partition-lookup.js';
 import { type DecodedRecord, decodeRecordBatches } from './record-batch-codec.js';
+import { recordSize } from './record-size.js';
 
 export interface FetchRequest {
   topic: string;
@@ -104,10 +105,4 @@ async function waitForRecords(ctx: LogContext, topicId: string, partition: numbe
     current = await ctx.store.readHead(topicId, partition);
   }
   return current;
-}
-
-export function recordSize(r: DecodedRecord): number {
-  let size = (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers) size += h.key.length + (h.value?.length ?? 0);
-  return size;
 }

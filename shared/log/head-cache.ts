@@ -1,4 +1,4 @@
-import type { PartitionHead } from '../storage/log-store.js';
+import type { PartitionHead } from '../model/log-index.js';
 
 /**
  * The last head this process committed or read, per partition. A commit uses it as its

@@ -1,17 +1,15 @@
 import type { Clock } from '../clock.js';
 import type { MetricsSink } from '../metrics.js';
-import type { CommitWriter } from '../storage/commit-writer.js';
-import type { LogStore } from '../storage/log-store.js';
-import type { TopicStore } from '../storage/topic-store.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { HeadCache } from './head-cache.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import type { CommitStorage, LogStorage, TopicStorage } from './log-storage.js';
 
 /** Everything the log's operations need, created once per process. */
 export interface LogContext {
-  topics: TopicStore;
-  store: LogStore;
-  writer: CommitWriter;
+  topics: TopicStorage;
+  store: LogStorage;
+  writer: CommitStorage;
   clock: Clock;
   heads: HeadCache;
   locks: KeyedMutex;

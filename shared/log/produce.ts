@@ -1,11 +1,13 @@
-import { PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
-import type { IdempotencyRecord } from '../storage/commit-writer.js';
+import { PartitionNotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.js';
+import type { IdempotencyRecord } from '../model/commit.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST } from './limits.js';
 import type { LogContext } from './log-context.js';
+import { requireTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
 import type { LogRecord, RecordHeader } from './record-batch-codec.js';
+import { recordSize } from './record-size.js';
 
 export interface ProduceRecord {
   key: Uint8Array | null;
@@ -34,8 +36,7 @@ export interface ProduceResult {
  */
 export async function produce(ctx: LogContext, req: ProduceRequest): Promise<ProduceResult> {
   const bytes = checkLimits(req.records);
-  const topic = await ctx.topics.get(req.topic);
-  if (!topic) throw new TopicNotFoundError(req.topic);
+  const topic = await requireTopic(ctx, req.topic);
 
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
@@ -88,8 +89,7 @@ function checkLimits(records: readonly ProduceRecord[]): number {
     throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${records.length}`);
   }
   records.forEach((r, index) => {
-    let size = (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const h of r.headers) size += Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+    const size = recordSize(r);
     if (size > MAX_RECORD_BYTES) {
       throw new PayloadTooLargeError('RECORD_TOO_LARGE', `record ${index} is ${size} bytes; the limit is ${MAX_RECORD_BYTES}`, {
         index,

@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
 import { mapWithConcurrency } from '../concurrency.js';
 import { decodeRecordBatch } from '../log/record-batch-codec.js';
-import { pad20 } from '../storage/keys.js';
-import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
-import { isSegmentKey, type MaintenanceContext } from './maintenance-context.js';
+import type { IndexEntry } from '../model/log-index.js';
+import type { Topic } from '../model/topic.js';
+import { isSegmentKey, segmentKey } from '../storage/object-keys.js';
+import type { MaintenanceContext } from './maintenance-context.js';
 
 /** A transaction holds 100 items: one Put plus at most 98 Deletes per swap. */
 const ENTRIES_PER_SWAP = 99;
@@ -89,8 +89,8 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
     return bytes;
   });
   const first = entries[0]!;
-  const objectKey = `segments/${topic.name}-${topic.topicId}/${partition}/${pad20(first.baseOffset)}.${ulid()}`;
-  await ctx.store.putSegment(objectKey, Buffer.concat(parts), { 'topic-id': topic.topicId, partition: String(partition), 'base-offset': String(first.baseOffset) });
+  const objectKey = segmentKey(topic.name, topic.topicId, partition, first.baseOffset, ulid());
+  await ctx.objects.putSegment(objectKey, Buffer.concat(parts), { 'topic-id': topic.topicId, partition: String(partition), 'base-offset': String(first.baseOffset) });
 
   let covered = 0;
   let byteOffset = 0;
@@ -108,7 +108,7 @@ async function writeSegment(ctx: MaintenanceContext, topic: Topic, partition: nu
       tier: 'hot',
       timeIndex: chunk.flatMap((e) => [e.baseOffset, e.appendTime]),
     };
-    if (!(await ctx.store.swapEntries(topic.topicId, partition, chunk, replacement))) break;
+    if (!(await ctx.entries.swapEntries(topic.topicId, partition, chunk, replacement))) break;
     covered += chunk.length;
     byteOffset += byteLength;
   }

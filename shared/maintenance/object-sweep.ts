@@ -1,5 +1,6 @@
-import type { PartitionHead } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
+import type { PartitionHead } from '../model/log-index.js';
+import type { Topic } from '../model/topic.js';
+import { topicBatchesPrefix, topicSegmentsPrefix } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 /** An idle topic's objects are listed at most this often: LIST requests are what idling would cost. */
@@ -12,7 +13,7 @@ const IDLE_SWEEP_INTERVAL_MS = 24 * 3600_000;
  */
 export async function sweepDue(ctx: MaintenanceContext, topic: Topic, heads: ReadonlyMap<number, PartitionHead>, released: ReadonlySet<string>, now: number): Promise<boolean> {
   if (released.size > 0) return true;
-  const last = await ctx.store.lastSweep(topic.topicId);
+  const last = await ctx.objects.lastSweep(topic.topicId);
   const lastAppend = Math.max(0, ...[...heads.values()].map((h) => h.lastAppendTime ?? 0));
   return lastAppend >= last - ctx.settings.orphanGraceMs || now - last >= IDLE_SWEEP_INTERVAL_MS;
 }
@@ -26,14 +27,14 @@ export async function sweepDue(ctx: MaintenanceContext, topic: Topic, heads: Rea
  */
 export async function sweepTopicObjects(ctx: MaintenanceContext, topic: Topic, partitions: readonly number[], released: ReadonlySet<string>, now: number): Promise<string[]> {
   const referenced = new Set<string>();
-  for (const p of partitions) for (const e of await ctx.store.entries(topic.topicId, p)) referenced.add(e.objectKey);
+  for (const p of partitions) for (const e of await ctx.entries.entries(topic.topicId, p)) referenced.add(e.objectKey);
   const objects = [
-    ...(await ctx.store.listObjects(`batches/${topic.name}/`)),
-    ...(await ctx.store.listObjects(`segments/${topic.name}-${topic.topicId}/`)),
+    ...(await ctx.objects.listObjects(topicBatchesPrefix(topic.name))),
+    ...(await ctx.objects.listObjects(topicSegmentsPrefix(topic.name, topic.topicId))),
   ];
   const graceEnd = now - ctx.settings.orphanGraceMs;
   const doomed = objects.filter((o) => !referenced.has(o.key) && (released.has(o.key) || o.lastModified < graceEnd)).map((o) => o.key);
-  await ctx.store.deleteObjects(doomed);
-  await ctx.store.recordSweep(topic.topicId, now);
+  await ctx.objects.deleteObjects(doomed);
+  await ctx.objects.recordSweep(topic.topicId, now);
   return doomed;
 }

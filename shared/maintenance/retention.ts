@@ -1,5 +1,5 @@
-import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
+import type { IndexEntry } from '../model/log-index.js';
+import type { Topic } from '../model/topic.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 export interface RetentionResult {
@@ -22,7 +22,7 @@ export async function enforceRetention(ctx: MaintenanceContext, topic: Topic, pa
     const expired = ms >= 0 && e.appendTime < now - ms;
     const oversize = bytes >= 0 && size - e.byteLength >= bytes;
     if (!expired && !oversize) break;
-    if (!(await ctx.store.removeOldestEntry(topic.topicId, partition, e))) break;
+    if (!(await ctx.entries.removeOldestEntry(topic.topicId, partition, e))) break;
     result.removed++;
     result.logStartOffset = e.lastOffset + 1;
     result.released.add(e.objectKey);

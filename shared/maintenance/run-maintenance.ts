@@ -41,7 +41,7 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
   const deadline = started + ctx.settings.runBudgetMs;
   const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0, replays: [] };
   const owner = ulid();
-  if (!(await ctx.store.acquireLease(owner, now, ctx.settings.runBudgetMs * 2 + 60_000))) {
+  if (!(await ctx.leases.acquireLease(owner, now, ctx.settings.runBudgetMs * 2 + 60_000))) {
     return { ...report, complete: false, skipped: 'another maintenance run holds the lease' };
   }
   try {
@@ -55,11 +55,11 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
       const written = all.filter((p) => heads.get(p)?.exists);
       const released = new Set<string>();
       for (const partition of written) {
-        let entries = await ctx.store.entries(topic.topicId, partition);
+        let entries = await ctx.entries.entries(topic.topicId, partition);
         const retention = await enforceRetention(ctx, topic, partition, entries, now);
         entries = entries.slice(retention.removed);
         const compaction = await compactPartition(ctx, topic, partition, entries, now);
-        if (compaction.segments.length > 0) entries = await ctx.store.entries(topic.topicId, partition);
+        if (compaction.segments.length > 0) entries = await ctx.entries.entries(topic.topicId, partition);
         const tiered = await tierPartition(ctx, topic, partition, entries, now);
         for (const key of [...retention.released, ...compaction.released]) released.add(key);
         const line: PartitionReport = {
@@ -91,7 +91,7 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
       log('replay advanced', line);
     }
   } finally {
-    await ctx.store.releaseLease(owner);
+    await ctx.leases.releaseLease(owner);
   }
   report.durationMs = Math.round(performance.now() - started);
   return report;

@@ -1,6 +1,7 @@
-import type { IndexEntry } from '../storage/log-store.js';
-import type { Topic } from '../topics/topic.js';
-import { isSegmentKey, type MaintenanceContext } from './maintenance-context.js';
+import type { IndexEntry } from '../model/log-index.js';
+import type { Topic } from '../model/topic.js';
+import { isSegmentKey } from '../storage/object-keys.js';
+import type { MaintenanceContext } from './maintenance-context.js';
 
 /**
  * KIP-405's idea on S3: segments whose newest record is older than retention.hotMs are
@@ -14,8 +15,8 @@ export async function tierPartition(ctx: MaintenanceContext, topic: Topic, parti
   for (const [objectKey, segmentEntries] of bySegment) {
     if (segmentEntries.every((e) => e.tier === 'cold')) continue;
     if (Math.max(...segmentEntries.map((e) => e.appendTime)) >= now - topic.retention.hotMs) continue;
-    await ctx.store.changeStorageClass(objectKey, ctx.settings.coldStorageClass);
-    for (const e of segmentEntries) await ctx.store.markTier(topic.topicId, partition, e, 'cold');
+    await ctx.objects.changeStorageClass(objectKey, ctx.settings.coldStorageClass);
+    for (const e of segmentEntries) await ctx.entries.markTier(topic.topicId, partition, e, 'cold');
     tiered++;
   }
   return tiered;

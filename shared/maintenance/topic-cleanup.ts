@@ -1,3 +1,4 @@
+import { topicSegmentsPrefix } from '../storage/object-keys.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 
 /**
@@ -8,17 +9,17 @@ import type { MaintenanceContext } from './maintenance-context.js';
  */
 export async function purgeDeletedTopics(ctx: MaintenanceContext, deadline: number): Promise<string[]> {
   const purged: string[] = [];
-  for (const topic of await ctx.store.deletedTopics()) {
+  for (const topic of await ctx.log.topics.deletedTopics()) {
     if (performance.now() > deadline) break;
     const objects = new Set<string>();
-    for (let p = 0; p < topic.partitions; p++) for (const key of await ctx.store.purgePartition(topic.topicId, p)) objects.add(key);
-    for (const o of await ctx.store.listObjects(`segments/${topic.name}-${topic.topicId}/`)) objects.add(o.key);
-    await ctx.store.deleteObjects([...objects]);
+    for (let p = 0; p < topic.partitions; p++) for (const key of await ctx.entries.purgePartition(topic.topicId, p)) objects.add(key);
+    for (const o of await ctx.objects.listObjects(topicSegmentsPrefix(topic.name, topic.topicId))) objects.add(o.key);
+    await ctx.objects.deleteObjects([...objects]);
     const current = await ctx.log.topics.get(topic.name);
     if (!current) {
       for (const group of await ctx.groups.listGroups()) await ctx.groups.deleteTopicOffsets(group.group, topic.name);
     }
-    await ctx.store.forgetDeletedTopic(topic.topicId);
+    await ctx.log.topics.forgetDeletedTopic(topic.topicId);
     purged.push(`${topic.name} (${topic.topicId})`);
   }
   return purged;

@@ -3,7 +3,7 @@ import { fetchRecords } from '../log/fetch.js';
 import { offsetForTimestamp } from '../log/list-offsets.js';
 import { produce } from '../log/produce.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import { REPLAY_SOURCE_HEADER, type Replay, type ReplayPartition } from './replay.js';
+import { REPLAY_SOURCE_HEADER, type Replay, type ReplayPartition } from '../model/replay.js';
 import type { ReplaysContext } from './replay-service.js';
 
 const CHUNK_RECORDS = 500;

@@ -1,12 +1,13 @@
 import { ulid } from 'ulid';
-import { FreshetError, ReplayNotFoundError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import { FreshetError, ReplayNotFoundError, UnprocessableError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
-import type { ReplayStore } from '../storage/replay-store.js';
-import type { Replay } from './replay.js';
+import { requireTopic } from '../log/partition-lookup.js';
+import type { ReplayStorage } from './replay-storage.js';
+import type { Replay } from '../model/replay.js';
 
 export interface ReplaysContext {
   log: LogContext;
-  store: ReplayStore;
+  store: ReplayStorage;
   /** Whether a subscription exists (the subscriptions capability answers; absent: none do). */
   subscriptionExists?: (id: string) => Promise<boolean>;
 }
@@ -19,13 +20,13 @@ export interface CreateReplayInput {
 }
 
 export async function createReplay(ctx: ReplaysContext, input: CreateReplayInput): Promise<Replay> {
-  if (!(await ctx.log.topics.get(input.topic))) throw new TopicNotFoundError(input.topic);
+  await requireTopic(ctx.log, input.topic);
   if (input.to && input.to.timestamp <= input.from.timestamp) {
     throw new UnprocessableError('EMPTY_WINDOW', `the window [${input.from.timestamp}, ${input.to.timestamp}) is empty: 'to' must be after 'from'`);
   }
   if ('topic' in input.target) {
     if (input.target.topic === input.topic) throw new UnprocessableError('REPLAY_INTO_SOURCE', 'a replay cannot target its own source topic');
-    if (!(await ctx.log.topics.get(input.target.topic))) throw new TopicNotFoundError(input.target.topic);
+    await requireTopic(ctx.log, input.target.topic);
   } else if (!(await ctx.subscriptionExists?.(input.target.subscription))) {
     throw new FreshetError('SUBSCRIPTION_NOT_FOUND', 404, `subscription '${input.target.subscription}' does not exist`, { id: input.target.subscription });
   }

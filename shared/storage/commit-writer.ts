@@ -2,37 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { entrySk, headKey, idempotencyKey, logPk, timeKey } from './keys.js';
-import type { PartitionHead } from './log-store.js';
-
-/** What one produce appends to one partition: a section of the batch object. */
-export interface PartitionAppend {
-  partition: number;
-  /** The head as read; the commit is conditional on it not having moved since. */
-  expected: PartitionHead;
-  recordCount: number;
-  byteOffset: number;
-  byteLength: number;
-  appendTime: number;
-  maxTimestamp: number;
-}
-
-/** The outcome of a produce, kept so a retry with the same Idempotency-Key gets it back. */
-export interface IdempotencyRecord {
-  fingerprint: string;
-  /** The partition of each record, in request order (uint16 little-endian). */
-  recordPartitions: Uint8Array;
-  /** Base offset assigned to each touched partition. */
-  baseOffsets: Record<string, number>;
-  /** Unix seconds; DynamoDB's TTL deletes the item some time after. */
-  expiresAt: number;
-}
-
-export type CommitResult =
-  | { committed: true }
-  /** A head moved (or a concurrent transaction held it): re-read these and try again. */
-  | { committed: false; reason: 'head-moved'; partitions: number[] }
-  /** Another request with the same Idempotency-Key committed first. */
-  | { committed: false; reason: 'idempotency-key-taken' };
+import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
 
 /**
  * The produce commit (invariant 3): ONE TransactWriteItems that, for every partition,

@@ -1,52 +1,20 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { Assignment, TopicPartition } from '../groups/assignor.js';
+import { type Assignment, type TopicPartition, tpKey } from '../model/topic-partition.js';
 import type { StorageClients } from './clients.js';
-import { deleteAll, queryAll } from './paginate.js';
-import { INDEX_LIST } from './keys.js';
+import { deleteAll, getAll, queryAll } from './paginate.js';
+import { GROUPS_LIST_PK, groupPk, INDEX_LIST, META_SK, MEMBER_SK_PREFIX, memberSk, OFFSET_SK_PREFIX, POSITION_SK_PREFIX, offsetSk as offsetSkOf, positionSk as positionSkOf, topicOffsetsPrefix } from './keys.js';
+import type { GroupMember, GroupMeta, StoredOffset } from '../model/group.js';
+import { conditionally, transactConditionally } from './conditional.js';
 
-/** A member as the group remembers it between rebalances. */
-export interface GroupMember {
-  memberId: string;
-  topics: string[];
-  sessionTimeoutMs: number;
-  autoOffsetReset: 'earliest' | 'latest';
-  joinedAt: number;
-}
-
-/** The group's META item: membership and assignment, changed only by a rebalance. */
-export interface GroupMeta {
-  group: string;
-  generation: number;
-  members: Record<string, GroupMember>;
-  assignment: Assignment;
-  /** Partition counts the assignment was computed from; a change triggers a rebalance. */
-  partitionCounts: Record<string, number>;
-  updatedAt: number;
-}
-
-export interface StoredOffset extends TopicPartition {
-  offset: number;
-  generation: number;
-  memberId: string;
-  /** When it was written (commit or seek). */
-  at: number;
-}
-
-const GROUPS_LIST_PK = 'GROUPS';
-const groupPk = (group: string) => `GROUP#${group}`;
-const memberSk = (id: string) => `MEMBER#${id}`;
-const offsetSk = (tp: TopicPartition) => `OFFSET#${tp.topic}#${tp.partition}`;
-const positionSk = (tp: TopicPartition) => `POSITION#${tp.topic}#${tp.partition}`;
+const offsetSk = (tp: TopicPartition) => offsetSkOf(tp.topic, tp.partition);
+const positionSk = (tp: TopicPartition) => positionSkOf(tp.topic, tp.partition);
 
 /**
  * Consumer group state in the table, one item collection per group: META (membership,
@@ -67,12 +35,12 @@ export class GroupStore {
     const items = await queryAll(this.clients.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': groupPk(group), ':from': 'MEMBER#', ':to': 'META' },
+      ExpressionAttributeValues: { ':pk': groupPk(group), ':from': MEMBER_SK_PREFIX, ':to': META_SK },
       ConsistentRead: true,
     });
     for (const item of items) {
-      if (item.sk === 'META') meta = toMeta(item);
-      else leases.set((item.sk as string).slice('MEMBER#'.length), item.leaseExpiresAt as number);
+      if (item.sk === META_SK) meta = toMeta(item);
+      else leases.set((item.sk as string).slice(MEMBER_SK_PREFIX.length), item.leaseExpiresAt as number);
     }
     return { meta, leases };
   }
@@ -82,21 +50,17 @@ export class GroupStore {
    * rebalances racing each other only one can win, so a generation has one assignment.
    */
   async writeMeta(meta: GroupMeta, previousGeneration: number | undefined): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: groupPk(meta.group), sk: 'META', listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
+          Item: { pk: groupPk(meta.group), sk: META_SK, listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
           ...(previousGeneration === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async renewLease(group: string, memberId: string, leaseExpiresAt: number): Promise<void> {
@@ -127,7 +91,7 @@ export class GroupStore {
     const items = await queryAll(this.clients.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
-      ExpressionAttributeValues: { ':pk': groupPk(group), ':o': 'OFFSET#' },
+      ExpressionAttributeValues: { ':pk': groupPk(group), ':o': OFFSET_SK_PREFIX },
       ConsistentRead: true,
     });
     for (const item of items) offsets.push(toOffset(item));
@@ -167,7 +131,7 @@ export class GroupStore {
             {
               ConditionCheck: {
                 TableName: this.table,
-                Key: { pk: groupPk(group), sk: 'META' },
+                Key: { pk: groupPk(group), sk: META_SK },
                 ConditionExpression: 'generation = :g',
                 ExpressionAttributeValues: { ':g': generation },
               },
@@ -200,42 +164,30 @@ export class GroupStore {
    * of the old generation are fenced from committing over the new offsets.
    */
   async writeMetaWithOffsets(meta: GroupMeta, previousGeneration: number | undefined, offsets: readonly StoredOffset[]): Promise<boolean> {
-    try {
-      await this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: groupPk(meta.group), sk: 'META', listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
-                ...(previousGeneration === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
-              },
-            },
-            ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
-          ],
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+    return transactConditionally(this.clients.doc, [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: groupPk(meta.group), sk: META_SK, listPk: GROUPS_LIST_PK, listSk: meta.group, ...meta },
+          ...(previousGeneration === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'generation = :g', ExpressionAttributeValues: { ':g': previousGeneration } }),
+        },
+      },
+      ...offsets.map((o) => ({ Put: { TableName: this.table, Item: { pk: groupPk(meta.group), sk: offsetSk(o), ...o } } })),
+    ]);
   }
 
   /** Forgets committed offsets and positions of a deleted topic. */
   async deleteTopicOffsets(group: string, topic: string): Promise<void> {
-    for (const prefix of [`OFFSET#${topic}#`, `POSITION#${topic}#`]) {
-      const out = await this.clients.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': groupPk(group), ':p': prefix },
-          ProjectionExpression: 'pk, sk',
-        }),
-      );
-      for (const item of out.Items ?? []) await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
+    for (const skPrefix of [OFFSET_SK_PREFIX, POSITION_SK_PREFIX]) {
+      const items = await queryAll(this.clients.doc, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': groupPk(group), ':p': topicOffsetsPrefix(skPrefix, topic) },
+        ProjectionExpression: 'pk, sk',
+      });
+      await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
     }
   }
 
@@ -257,7 +209,7 @@ export class GroupStore {
       await this.clients.doc.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { pk: groupPk(group), sk: 'META' },
+          Key: { pk: groupPk(group), sk: META_SK },
           ConditionExpression: 'generation = :g',
           ExpressionAttributeValues: { ':g': generation },
         }),
@@ -278,18 +230,9 @@ export class GroupStore {
 
   private async batchGet(group: string, sks: readonly string[]): Promise<Map<string, StoredOffset>> {
     const found = new Map<string, StoredOffset>();
-    for (let i = 0; i < sks.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = sks.slice(i, i + 100).map((sk) => ({ pk: groupPk(group), sk }));
-      while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.clients.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) {
-          const o = toOffset(item);
-          found.set(`${o.topic}#${o.partition}`, o);
-        }
-        keys = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
+    for (const item of await getAll(this.clients.doc, this.table, sks.map((sk) => ({ pk: groupPk(group), sk })))) {
+      const o = toOffset(item);
+      found.set(tpKey(o), o);
     }
     return found;
   }
@@ -317,4 +260,3 @@ function toOffset(item: Record<string, unknown>): StoredOffset {
   };
 }
 
-export const tpKey = (tp: TopicPartition): string => `${tp.topic}#${tp.partition}`;

@@ -1,25 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Scope } from '../keys/scopes.js';
+import type { Scope } from '../model/scope.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
-import { INDEX_LIST } from './keys.js';
-
-/** An API key as stored: never the key itself, only its SHA-256. */
-export interface StoredKey {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  /** Hex SHA-256 of the key. */
-  hash: string;
-  /** The first characters of the key, so a person can tell keys apart. */
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
-
-const KEYS_LIST_PK = 'APIKEYS';
-const keyItemKey = (id: string) => ({ pk: `APIKEY#${id}`, sk: 'APIKEY' });
+import { apiKeyKey as keyItemKey, INDEX_LIST, KEYS_LIST_PK } from './keys.js';
+import type { StoredKey } from '../model/api-key.js';
+import { conditionally } from './conditional.js';
 
 export class KeyStore {
   constructor(
@@ -56,13 +42,7 @@ export class KeyStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    try {
-      await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: keyItemKey(id), ConditionExpression: 'attribute_exists(pk)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionally(this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: keyItemKey(id), ConditionExpression: 'attribute_exists(pk)' })));
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -1,45 +1,16 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
-import { ENTRY_PREFIX, entrySk, headKey, INDEX_BY_TIME, logPk, pad15 } from './keys.js';
-
-/** The HEAD item of a partition. A partition nobody wrote to has no item yet. */
-export interface PartitionHead {
-  exists: boolean;
-  /** The high watermark: the offset the next committed record gets. */
-  nextOffset: number;
-  logStartOffset: number;
-  bytes: number;
-  lastAppendTime: number | null;
-}
-
-export const EMPTY_HEAD: PartitionHead = { exists: false, nextOffset: 0, logStartOffset: 0, bytes: 0, lastAppendTime: null };
-
-/** One index entry: which bytes of which object hold offsets baseOffset..lastOffset. */
-export interface IndexEntry {
-  baseOffset: number;
-  lastOffset: number;
-  recordCount: number;
-  objectKey: string;
-  byteOffset: number;
-  byteLength: number;
-  /** The (last) append time of the records it holds. */
-  appendTime: number;
-  maxTimestamp: number;
-  tier: 'hot' | 'cold';
-  /**
-   * Segment entries only: `[baseOffset, appendTime]` of every original batch they hold,
-   * flattened (Kafka's time index), so offsets-for-time stays exact after compaction.
-   */
-  timeIndex?: number[] | undefined;
-}
+import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
+import { getAll } from './paginate.js';
+import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
   constructor(
-    readonly clients: StorageClients,
-    readonly table: string,
-    readonly bucket: string,
+    private readonly clients: StorageClients,
+    private readonly table: string,
+    private readonly bucket: string,
   ) {}
 
   async readHead(topicId: string, partition: number): Promise<PartitionHead> {
@@ -52,22 +23,8 @@ export class LogStore {
   /** Strongly consistent heads of many partitions, 100 keys per BatchGetItem (its limit). */
   async readHeads(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
     const heads = new Map<number, PartitionHead>(partitions.map((p) => [p, EMPTY_HEAD]));
-    const chunks: number[][] = [];
-    for (let i = 0; i < partitions.length; i += 100) chunks.push(partitions.slice(i, i + 100));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let keys: Record<string, unknown>[] | undefined = chunk.map((p) => headKey(topicId, p));
-        while (keys && keys.length > 0) {
-          const out: BatchGetCommandOutput = await this.clients.doc.send(
-            new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          for (const item of out.Responses?.[this.table] ?? []) {
-            heads.set(Number((item.pk as string).slice((item.pk as string).lastIndexOf('#') + 1)), toHead(item));
-          }
-          keys = out.UnprocessedKeys?.[this.table]?.Keys;
-        }
-      }),
-    );
+    const items = await getAll(this.clients.doc, this.table, partitions.map((p) => headKey(topicId, p)));
+    for (const item of items) heads.set(partitionOfLogPk(item.pk as string), toHead(item));
     return heads;
   }
 
@@ -83,7 +40,7 @@ export class LogStore {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':from': entrySk(offset), ':to': `${ENTRY_PREFIX}~` },
+          ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':from': entrySk(offset), ':to': ENTRY_SK_END },
           ConsistentRead: true,
           Limit: 50,
           ExclusiveStartKey: start,

@@ -1,12 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Replay } from '../replays/replay.js';
+import type { Replay } from '../model/replay.js';
 import type { StorageClients } from './clients.js';
-import { INDEX_LIST } from './keys.js';
+import { ACTIVE_REPLAYS_LIST_PK as ACTIVE, FINISHED_REPLAYS_LIST_PK as FINISHED, INDEX_LIST, replayKey } from './keys.js';
+import { conditionally } from './conditional.js';
 
-const ACTIVE = 'REPLAYS#active';
-const FINISHED = 'REPLAYS#finished';
-const replayKey = (id: string) => ({ pk: `REPLAY#${id}`, sk: 'META' });
 
 /** Replay jobs; active ones are listed through the `list` GSI, so a maintenance run finds its work with one Query. */
 export class ReplayStore {
@@ -33,8 +30,8 @@ export class ReplayStore {
    */
   async save(replay: Replay, expectedVersion: number | undefined): Promise<boolean> {
     const finished = replay.status === 'done' || replay.status === 'failed' || replay.status === 'cancelled';
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...replayKey(replay.id), listPk: finished ? FINISHED : ACTIVE, listSk: replay.id, ...replay },
@@ -42,12 +39,8 @@ export class ReplayStore {
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }
 

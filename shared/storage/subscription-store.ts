@@ -1,21 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SubscriptionNotFoundError } from '../errors.js';
-import type { DeliveryCursor, Subscription } from '../subscriptions/subscription.js';
+import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { StorageClients } from './clients.js';
-import { queryAll } from './paginate.js';
-import { INDEX_LIST } from './keys.js';
-
-const LIST_PK = 'SUBSCRIPTIONS';
-const subscriptionPk = (id: string) => `SUBSCRIPTION#${id}`;
-const CURSOR_PREFIX = 'CURSOR#';
-const cursorSk = (partition: number) => `${CURSOR_PREFIX}${String(partition).padStart(5, '0')}`;
-
-/** Fields a cursor write may set; `deliveredCount`/`deadLetteredCount` are added to, not set. */
-export type CursorChanges = Partial<Omit<DeliveryCursor, 'partition' | 'epoch' | 'deliveredCount' | 'deadLetteredCount'>> & {
-  addDelivered?: number;
-  addDeadLettered?: number;
-};
+import { deleteAll, queryAll, writeAll } from './paginate.js';
+import { CURSOR_SK_PREFIX as CURSOR_PREFIX, cursorSk, INDEX_LIST, META_SK, SUBSCRIPTIONS_LIST_PK as LIST_PK, subscriptionPk } from './keys.js';
+import type { CursorChanges } from '../model/cursor-changes.js';
+import { conditionally } from './conditional.js';
 
 /**
  * Subscriptions and their delivery cursors, one item collection per subscription:
@@ -30,11 +21,11 @@ export class SubscriptionStore {
 
   /** Cursors first, META last: a dispatcher lists META, so it never sees a subscription without its cursors. */
   async create(sub: Subscription, cursors: readonly DeliveryCursor[]): Promise<void> {
-    await this.batchWrite(cursors.map((c) => ({ PutRequest: { Item: { pk: subscriptionPk(sub.id), sk: cursorSk(c.partition), ...c } } })));
+    await writeAll(this.clients.doc, this.table, cursors.map((c) => ({ PutRequest: { Item: { pk: subscriptionPk(sub.id), sk: cursorSk(c.partition), ...c } } })));
     await this.clients.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: subscriptionPk(sub.id), sk: 'META', listPk: LIST_PK, listSk: sub.id, ...sub },
+        Item: { pk: subscriptionPk(sub.id), sk: META_SK, listPk: LIST_PK, listSk: sub.id, ...sub },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -71,7 +62,7 @@ export class SubscriptionStore {
   }
 
   /** Sets META fields (settings, state, secrets); refuses a subscription deleted meanwhile. */
-  async update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription> {
+  async update(id: string, changes: Partial<Omit<Subscription, 'id'>>): Promise<Subscription | undefined> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
     const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
@@ -79,7 +70,7 @@ export class SubscriptionStore {
       const out = await this.clients.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: subscriptionPk(id), sk: 'META' },
+          Key: { pk: subscriptionPk(id), sk: META_SK },
           UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
@@ -89,7 +80,7 @@ export class SubscriptionStore {
       );
       return toSubscription(out.Attributes ?? {});
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError(id);
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
@@ -152,8 +143,8 @@ export class SubscriptionStore {
       clauses.push(`ADD ${adds.map(([k]) => `${k} :${k}`).join(', ')}`);
       for (const [k, n] of adds) values[`:${k}`] = n;
     }
-    try {
-      await this.clients.doc.send(
+    return conditionally(
+      this.clients.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: subscriptionPk(id), sk: cursorSk(partition) },
@@ -162,12 +153,8 @@ export class SubscriptionStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /**
@@ -188,30 +175,20 @@ export class SubscriptionStore {
   }
 
   /** META first, so dispatchers stop listing it; then the cursors. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string): Promise<boolean> {
     try {
       await this.clients.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: subscriptionPk(id), sk: 'META' }, ConditionExpression: 'attribute_exists(pk)' }),
+        new DeleteCommand({ TableName: this.table, Key: { pk: subscriptionPk(id), sk: META_SK }, ConditionExpression: 'attribute_exists(pk)' }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError(id);
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
-    const out = await this.clients.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriptionPk(id) }, ProjectionExpression: 'pk, sk' }),
-    );
-    await this.batchWrite((out.Items ?? []).map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } })));
+    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriptionPk(id) }, ProjectionExpression: 'pk, sk' });
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
+    return true;
   }
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
-      while (pending && pending.length > 0) {
-        const res = await this.clients.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }));
-        pending = res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
-      }
-    }
-  }
 }
 
 function toSubscription(item: Record<string, unknown>): Subscription {

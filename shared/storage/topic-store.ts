@@ -1,10 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TopicExistsError, TopicNotFoundError } from '../errors.js';
-import type { RetentionSettings, Topic } from '../topics/topic.js';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RetentionSettings, Topic } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
-import { DELETED_TOPIC_LIST_PK, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
+import { DELETED_TOPIC_LIST_PK, deletedTopicKey, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
+import { conditionally, transactConditionally } from './conditional.js';
 
 /** Topic items: one per name, listed through the sparse `list` GSI. */
 export class TopicStore {
@@ -13,19 +13,16 @@ export class TopicStore {
     private readonly table: string,
   ) {}
 
-  async create(topic: Topic): Promise<void> {
-    try {
-      await this.clients.doc.send(
+  async create(topic: Topic): Promise<boolean> {
+    return conditionally(
+      this.clients.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...topicKey(topic.name), listPk: TOPIC_LIST_PK, listSk: topic.name, ...topic },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new TopicExistsError(topic.name);
-      throw err;
-    }
+      ),
+    );
   }
 
   async get(name: string): Promise<Topic | undefined> {
@@ -49,7 +46,7 @@ export class TopicStore {
    * Conditional on the same incarnation (`topicId`) and on never shrinking: two PATCHes
    * racing each other cannot lower the partition count the other one raised.
    */
-  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic> {
+  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined> {
     const sets: string[] = [];
     const values: Record<string, unknown> = { ':id': topic.topicId };
     if (changes.partitions !== undefined) {
@@ -75,7 +72,7 @@ export class TopicStore {
       );
       return toTopic(out.Attributes ?? {});
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new TopicNotFoundError(topic.name);
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
@@ -84,39 +81,41 @@ export class TopicStore {
    * Removes the name and leaves a tombstone naming the incarnation, from which the
    * maintenance job deletes the partitions' objects, entries and heads in the background.
    */
-  async delete(topic: Topic, now: number): Promise<void> {
-    try {
-      await this.clients.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: topicKey(topic.name),
-                ConditionExpression: 'topicId = :id',
-                ExpressionAttributeValues: { ':id': topic.topicId },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: `DELETED_TOPIC#${topic.topicId}`,
-                  sk: 'META',
-                  listPk: DELETED_TOPIC_LIST_PK,
-                  listSk: topic.topicId,
-                  ...topic,
-                  deletedAt: now,
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) throw new TopicNotFoundError(topic.name);
-      throw err;
-    }
+  async delete(topic: Topic, now: number): Promise<boolean> {
+    return transactConditionally(this.clients.doc, [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: topicKey(topic.name),
+          ConditionExpression: 'topicId = :id',
+          ExpressionAttributeValues: { ':id': topic.topicId },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...deletedTopicKey(topic.topicId),
+            listPk: DELETED_TOPIC_LIST_PK,
+            listSk: topic.topicId,
+            ...topic,
+            deletedAt: now,
+          },
+        },
+      },
+    ]);
+  }
+
+  /** Tombstones of deleted topics whose data the maintenance job has yet to purge. */
+  async deletedTopics(): Promise<(Topic & { deletedAt: number })[]> {
+    const out = await this.clients.doc.send(
+      new QueryCommand({ TableName: this.table, IndexName: INDEX_LIST, KeyConditionExpression: 'listPk = :pk', ExpressionAttributeValues: { ':pk': DELETED_TOPIC_LIST_PK } }),
+    );
+    return (out.Items ?? []) as (Topic & { deletedAt: number })[];
+  }
+
+  async forgetDeletedTopic(topicId: string): Promise<void> {
+    await this.clients.doc.send(new DeleteCommand({ TableName: this.table, Key: deletedTopicKey(topicId) }));
   }
 }
 

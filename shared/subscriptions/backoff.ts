@@ -1,4 +1,4 @@
-import type { Backoff } from './subscription.js';
+import type { Backoff } from '../model/subscription.js';
 
 /** Retry-After is honoured up to this long; a larger value is treated as this. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;

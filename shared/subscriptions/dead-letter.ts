@@ -3,7 +3,7 @@ import { TopicExistsError } from '../errors.js';
 import { produce } from '../log/produce.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
 import { createTopic } from '../topics/topic-service.js';
-import type { Subscription } from './subscription.js';
+import type { Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
 
 /** Headers every dead-lettered record carries (besides its own), documented in docs/webhooks.md. */

@@ -2,7 +2,7 @@ import type { DecodedRecord } from '../log/record-batch-codec.js';
 import { type DeliveryResult, deliverOnce } from './delivery.js';
 import { formatPayload } from './payload.js';
 import { signHeaders, signingSecrets } from './signing.js';
-import type { Subscription } from './subscription.js';
+import type { Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
 
 /**

@@ -6,8 +6,9 @@ import { retryDelayMs } from './backoff.js';
 import { deadLetter } from './dead-letter.js';
 import { deliverRecords } from './deliver-records.js';
 import { passesFilter } from './record-filter.js';
-import type { DeliveryCursor, Subscription } from './subscription.js';
+import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
+import { applySubscriptionChanges } from './apply-changes.js';
 
 /** A lease outlives the slowest attempt by this much, so it never lapses mid-delivery. */
 const LEASE_MARGIN_MS = 15_000;
@@ -82,7 +83,7 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
     } else if (status === 410) {
       // Gone: the receiver asks us to stop. Pause; the batch stays in flight for a resume.
       log.metrics.add('Deliveries', 'Count', 1, { outcome: 'gone' });
-      await store.update(sub.id, { state: 'paused', pausedReason: `the receiver answered 410 Gone (${result.error ?? ''})`.slice(0, 500), updatedAt: now });
+      await applySubscriptionChanges(store, sub.id, { state: 'paused', pausedReason: `the receiver answered 410 Gone (${result.error ?? ''})`.slice(0, 500), updatedAt: now });
       await write({ ...seen, leaseUntil: 0 });
       return { attempts, nextDueAt: null };
     } else if (c.attempts + 1 >= sub.maxAttempts) {

@@ -1,7 +1,8 @@
 import { mapWithConcurrency } from '../concurrency.js';
 import { dispatchPartition } from './dispatch-partition.js';
-import { newCursor, type Subscription } from './subscription.js';
+import { newCursor, type Subscription } from '../model/subscription.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
+import { applySubscriptionChanges } from './apply-changes.js';
 
 export interface PassOptions {
   /** Only subscriptions to these topic incarnations (a stream batch names them); all when absent. */
@@ -79,7 +80,7 @@ async function dispatchSubscription(ctx: SubscriptionsContext, id: string, deadl
 }
 
 async function pause(ctx: SubscriptionsContext, sub: Subscription, reason: string): Promise<void> {
-  await ctx.store.update(sub.id, { state: 'paused', pausedReason: reason, updatedAt: ctx.log.clock.now() });
+  await applySubscriptionChanges(ctx.store, sub.id, { state: 'paused', pausedReason: reason, updatedAt: ctx.log.clock.now() });
 }
 
 function earliest(times: readonly (number | null)[]): number | null {

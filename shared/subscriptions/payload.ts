@@ -1,6 +1,7 @@
-import { toJsonRecord } from '../http/record-encoding.js';
+import { toJsonRecord } from '../log/json-records.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import type { DeliveryFormat, ValueEncoding } from './subscription.js';
+import type { RecordEncoding } from '../model/record-encoding.js';
+import type { DeliveryFormat } from '../model/subscription.js';
 
 export interface DeliveryPayload {
   contentType: string;
@@ -13,7 +14,7 @@ export interface PayloadInput {
   partition: number;
   records: readonly DecodedRecord[];
   format: DeliveryFormat;
-  encoding: ValueEncoding;
+  encoding: RecordEncoding;
 }
 
 /**

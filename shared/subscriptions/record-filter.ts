@@ -1,5 +1,5 @@
 import type { DecodedRecord } from '../log/record-batch-codec.js';
-import type { RecordFilter } from './subscription.js';
+import type { RecordFilter } from '../model/subscription.js';
 
 const utf8 = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Subscription } from './subscription.js';
+import type { Subscription } from '../model/subscription.js';
 import { secretKey } from './secret.js';
 
 export interface SignatureHeaders {

@@ -1,8 +1,8 @@
 import { OffsetOutOfRangeError, PartitionNotFoundError } from '../errors.js';
 import { offsetForTimestamp } from '../log/list-offsets.js';
 import type { LogContext } from '../log/log-context.js';
-import type { Topic } from '../topics/topic.js';
-import type { StartAt } from './subscription.js';
+import type { Topic } from '../model/topic.js';
+import type { StartAt } from '../model/subscription.js';
 
 export type SeekTarget = StartAt | { offsets: { partition: number; offset: number }[] };
 

@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
-import { UnprocessableError } from '../errors.js';
+import { SubscriptionNotFoundError, UnprocessableError } from '../errors.js';
+import type { RecordEncoding } from '../model/record-encoding.js';
 import { getTopic } from '../topics/topic-service.js';
-import { isValidTopicName } from '../topics/topic.js';
+import { isValidTopicName } from '../model/topic.js';
 import { generateSecret } from './secret.js';
 import { vetWebhookUrl } from './ssrf-guard.js';
 import { resolveOffsets, type SeekTarget } from './start-offsets.js';
@@ -16,10 +17,10 @@ import {
   SUBSCRIPTION_LIMITS as L,
   type Subscription,
   type SubscriptionState,
-  type ValueEncoding,
-} from './subscription.js';
+} from '../model/subscription.js';
 import { partitionView } from './subscription-view.js';
 import type { SubscriptionsContext } from './subscriptions-context.js';
+import { applySubscriptionChanges } from './apply-changes.js';
 
 export interface SubscriptionSettings {
   url?: string | undefined;
@@ -28,7 +29,7 @@ export interface SubscriptionSettings {
   backoff?: Partial<Backoff> | undefined;
   timeoutMs?: number | undefined;
   format?: DeliveryFormat | undefined;
-  encoding?: ValueEncoding | undefined;
+  encoding?: RecordEncoding | undefined;
   filter?: RecordFilter | null | undefined;
   state?: SubscriptionState | undefined;
 }
@@ -96,7 +97,7 @@ export async function updateSubscription(ctx: SubscriptionsContext, id: string, 
   if (changes.url !== undefined) await vetWebhookUrl(changes.url, ctx.policy);
   const backoff = changes.backoff ? checkBackoff({ ...sub.backoff, ...changes.backoff }) : undefined;
   const reshaped = (['format', 'encoding', 'batchSize'] as const).some((k) => changes[k] !== undefined && changes[k] !== sub[k]) || changes.filter !== undefined;
-  const updated = await ctx.store.update(id, {
+  const updated = await applySubscriptionChanges(ctx.store, id, {
     ...changes,
     backoff,
     filter: changes.filter === undefined ? undefined : changes.filter,
@@ -111,7 +112,7 @@ export async function updateSubscription(ctx: SubscriptionsContext, id: string, 
 export async function rotateSecret(ctx: SubscriptionsContext, id: string): Promise<Subscription> {
   const { subscription: sub } = await ctx.store.load(id);
   const now = ctx.log.clock.now();
-  return ctx.store.update(id, { secret: generateSecret(), previousSecret: sub.secret, previousSecretExpiresAt: now + SECRET_ROTATION_OVERLAP_MS, updatedAt: now });
+  return applySubscriptionChanges(ctx.store, id, { secret: generateSecret(), previousSecret: sub.secret, previousSecretExpiresAt: now + SECRET_ROTATION_OVERLAP_MS, updatedAt: now });
 }
 
 /** Moves cursors (all partitions, or those listed) and re-delivers from there; attempts start over. */
@@ -128,7 +129,9 @@ export async function seekSubscription(ctx: SubscriptionsContext, id: string, to
   return { offsets: [...offsets].map(([partition, offset]) => ({ partition, offset })).sort((a, b) => a.partition - b.partition) };
 }
 
-export const deleteSubscription = (ctx: SubscriptionsContext, id: string): Promise<void> => ctx.store.delete(id);
+export async function deleteSubscription(ctx: SubscriptionsContext, id: string): Promise<void> {
+  if (!(await ctx.store.delete(id))) throw new SubscriptionNotFoundError(id);
+}
 export const listSubscriptions = (ctx: SubscriptionsContext): Promise<Subscription[]> => ctx.store.list();
 export const loadSubscription = async (ctx: SubscriptionsContext, id: string): Promise<Subscription> => (await ctx.store.load(id)).subscription;
 

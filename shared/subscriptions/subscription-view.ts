@@ -1,5 +1,5 @@
-import type { PartitionHead } from '../storage/log-store.js';
-import type { DeliveryCursor, Subscription } from './subscription.js';
+import type { PartitionHead } from '../model/log-index.js';
+import type { DeliveryCursor, Subscription } from '../model/subscription.js';
 
 /** What the API shows of a subscription: everything but the secrets. */
 export function publicSubscription(sub: Subscription) {

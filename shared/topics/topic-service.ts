@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
-import { InvalidRequestError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import { InvalidRequestError, TopicExistsError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
-import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from './topic.js';
+import { requireTopic } from '../log/partition-lookup.js';
+import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from '../model/topic.js';
 
 export interface CreateTopicInput {
   name: string;
@@ -30,15 +31,11 @@ export async function createTopic(ctx: LogContext, input: CreateTopicInput): Pro
     cleanupPolicy: input.cleanupPolicy ?? 'delete',
     createdAt: ctx.clock.now(),
   };
-  await ctx.topics.create(topic);
+  if (!(await ctx.topics.create(topic))) throw new TopicExistsError(topic.name);
   return topic;
 }
 
-export async function getTopic(ctx: LogContext, name: string): Promise<Topic> {
-  const topic = await ctx.topics.get(name);
-  if (!topic) throw new TopicNotFoundError(name);
-  return topic;
-}
+export const getTopic = (ctx: LogContext, name: string): Promise<Topic> => requireTopic(ctx, name);
 
 export const listTopics = (ctx: LogContext): Promise<Topic[]> => ctx.topics.list();
 
@@ -55,15 +52,18 @@ export async function updateTopic(ctx: LogContext, name: string, input: UpdateTo
       );
     }
   }
-  return ctx.topics.update(topic, {
+  const updated = await ctx.topics.update(topic, {
     ...(input.partitions !== undefined ? { partitions: input.partitions } : {}),
     ...(input.retention !== undefined ? { retention: { ...topic.retention, ...input.retention } } : {}),
   });
+  // Deleted (or deleted and re-created) since it was read.
+  if (!updated) throw new TopicNotFoundError(name);
+  return updated;
 }
 
 export async function deleteTopic(ctx: LogContext, name: string): Promise<void> {
   const topic = await getTopic(ctx, name);
-  await ctx.topics.delete(topic, ctx.clock.now());
+  if (!(await ctx.topics.delete(topic, ctx.clock.now()))) throw new TopicNotFoundError(name);
 }
 
 function checkPartitionCount(partitions: number): void {

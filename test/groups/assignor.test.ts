@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Assignment, assignPartitions, movedPartitions } from '../../shared/groups/assignor.js';
+import { assignPartitions, movedPartitions } from '../../shared/groups/assignor.js';
+import type { Assignment } from '../../shared/model/topic-partition.js';
 
 const members = (...ids: string[]) => ids.map((memberId) => ({ memberId, topics: ['t'] }));
 const counts = (a: Assignment) => Object.values(a).map((tps) => tps.length);

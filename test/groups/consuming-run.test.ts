@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
+import { testApi } from '../support/http.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -14,10 +15,7 @@ interface Member {
   generation: number;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await stack.request(method, path, body);
-  return { status: res.status, body: res.status === 204 ? (undefined as T) : ((await res.json()) as T) };
-}
+const { call } = testApi(() => stack);
 
 describe('a consuming run with members joining and leaving', () => {
   it('processes every record at least once, loses none, and duplicates only across rebalances', async () => {

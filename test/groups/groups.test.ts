@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Assignment, movedPartitions, type TopicPartition } from '../../shared/groups/assignor.js';
+import { movedPartitions } from '../../shared/groups/assignor.js';
+import type { Assignment, TopicPartition } from '../../shared/model/topic-partition.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestStack, type TestStack } from '../support/test-stack.js';
+import { testApi } from '../support/http.js';
 
 let stack: TestStack;
 const clock = new ManualClock();
@@ -16,10 +18,7 @@ interface Member {
   assignments: TopicPartition[];
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await stack.request(method, path, body);
-  return { status: res.status, body: res.status === 204 ? (undefined as T) : ((await res.json()) as T) };
-}
+const { call } = testApi(() => stack);
 
 async function topic(name: string, partitions: number) {
   expect((await call('POST', '/v1/topics', { name, partitions })).status).toBe(201);

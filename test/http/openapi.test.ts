@@ -2,14 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createLogContext } from '../../shared/log/create-log-context.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createStorageClients } from '../../shared/storage/clients.js';
 
 // Routes only: nothing here touches storage.
-const app = createApp({
-  log: createLogContext({ clients: createStorageClients({ region: 'us-east-1' }), table: 'unused', bucket: 'unused' }),
-  rootKey: 'unused-root-key-for-the-spec',
-});
+const app = createApp(
+  createRuntime({ clients: createStorageClients({ region: 'us-east-1' }), table: 'unused', bucket: 'unused', rootKey: 'unused-root-key-for-the-spec' }),
+);
 
 describe('openapi.yaml', () => {
   it('is the document generated from the route definitions (run `npm run openapi` when this fails)', async () => {

@@ -18,6 +18,7 @@ import {
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { EmulatorStartError, launchEmulator, type RunningEmulator } from '../../shared/local/emulator-process.js';
+import { S3RVER_CLIENT_SETTINGS } from '../../shared/storage/clients.js';
 import { freePort } from '../../shared/local/free-port.js';
 import { findJava, JavaMissingError } from '../../shared/local/java.js';
 import { startS3Server } from '../../shared/local/s3-server.js';
@@ -40,11 +41,7 @@ function s3Client(endpoint: string): S3Client {
   const client = new S3Client({
     endpoint,
     region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // With the SDK's default checksums, stream bodies are stored with their aws-chunked framing.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...S3RVER_CLIENT_SETTINGS,
   });
   cleanups.push(() => client.destroy());
   return client;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createLogContext } from '../../shared/log/create-log-context.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
 
 let stack: TestStack;
@@ -18,7 +18,7 @@ describe('concurrent produce to one partition', () => {
     // Four independent contexts stand for four Lambda instances: no shared locks or head
     // cache, so they really race each other through DynamoDB's conditional writes.
     const instances = Array.from({ length: 4 }, () =>
-      createApp({ log: createLogContext({ clients: stack.clients, table: stack.table, bucket: stack.bucket }), rootKey: ROOT_KEY }),
+      createApp(createRuntime({ clients: stack.clients, table: stack.table, bucket: stack.bucket, rootKey: ROOT_KEY })),
     );
     const acknowledged: { producer: number; seq: number; offset: number }[] = [];
     let contended = 0;

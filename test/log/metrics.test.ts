@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../shared/http/app.js';
-import { createLogContext } from '../../shared/log/create-log-context.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
 import type { MetricName, MetricsSink } from '../../shared/metrics.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients, ROOT_KEY } from '../support/test-stack.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const clients = emulatorClients();
   const name = `freshet-metrics-${randomUUID().slice(0, 8)}`;
   await Promise.all([ensureTable(clients, name), ensureBucket(clients, name)]);
-  const app = createApp({ log: createLogContext({ clients, table: name, bucket: name, metrics: sink }), rootKey: ROOT_KEY });
+  const app = createApp(createRuntime({ clients, table: name, bucket: name, metrics: sink, rootKey: ROOT_KEY }));
   request = (method, path, body, headers = {}) =>
     Promise.resolve(
       app.request(path, {

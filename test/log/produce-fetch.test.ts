@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countCalls } from '../support/call-counter.js';
+import { testApi } from '../support/http.js';
 import { createTestStack, emulatorClients, type TestStack } from '../support/test-stack.js';
 
 let stack: TestStack;
@@ -11,22 +12,7 @@ beforeAll(async () => {
   stack = await createTestStack({ clients });
 });
 
-async function createTopic(name: string, partitions: number, extra: Record<string, unknown> = {}) {
-  const res = await stack.request('POST', '/v1/topics', { name, partitions, ...extra });
-  expect(res.status).toBe(201);
-  return res.json();
-}
-
-async function produce(topic: string, body: unknown, headers?: Record<string, string>) {
-  const res = await stack.request('POST', `/v1/topics/${topic}/records`, body, headers);
-  const json = (await res.json()) as { offsets: { partition: number; offset: number }[] };
-  return { status: res.status, json };
-}
-
-async function fetchRecords(topic: string, partition: number, query = '') {
-  const res = await stack.request('GET', `/v1/topics/${topic}/partitions/${partition}/records${query}`);
-  return { status: res.status, json: (await res.json()) as { records: { offset: number; key: string; value: unknown; headers: Record<string, string>; timestamp: number }[]; nextOffset: number; highWatermark: number; logStartOffset: number } };
-}
+const { createTopic, produce, fetchRecords } = testApi(() => stack);
 
 describe('produce and fetch', () => {
   it('reads back what was produced, with keys, values, headers and timestamps', async () => {
@@ -203,10 +189,9 @@ describe('long-poll fetch', () => {
 
   it('notices a commit made by another process by polling the head', async () => {
     await createTopic('waiting-remote', 1);
-    const other = (await import('../../shared/http/app.js')).createApp({
-      log: (await import('../../shared/log/create-log-context.js')).createLogContext({ clients: stack.clients, table: stack.table, bucket: stack.bucket }),
-      rootKey: 'another-root-key-123456',
-    });
+    const other = (await import('../../shared/http/app.js')).createApp(
+      (await import('../../shared/runtime/create-runtime.js')).createRuntime({ clients: stack.clients, table: stack.table, bucket: stack.bucket, rootKey: 'another-root-key-123456' }),
+    );
     const pending = fetchRecords('waiting-remote', 0, '?offset=0&waitMs=15000');
     await new Promise((r) => setTimeout(r, 300));
     await other.request('/v1/topics/waiting-remote/records', {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { type FaultMode, injectFaults } from '../support/fault-injector.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -52,7 +51,7 @@ describe('crash injection: every SDK call of a maintenance run fails in turn', (
     for (let n = 1; n < 200; n++) {
       const mode: FaultMode = n % 2 === 0 ? 'after' : 'before';
       const { stack, faults, clock } = await freshStack();
-      const maintenance = createMaintenanceContext(stack.log);
+      const maintenance = stack.maintenance;
       await stack.request('POST', '/v1/topics', { name: 'm', partitions: 2, retention: { hotMs: 5 * MINUTE } });
       for (let i = 0; i < 3; i++) await stack.request('POST', '/v1/topics/m/records', { records: [{ partition: 0, value: i }, { partition: 1, value: -i }] });
       const read = async () =>
@@ -79,9 +78,9 @@ describe('crash injection: every SDK call of a maintenance run fails in turn', (
 
       // Everything left is referenced: one segment per partition and nothing else.
       const { topicId } = (await stack.log.topics.get('m'))!;
-      const objects = (await maintenance.store.listObjects('')).map((o) => o.key).sort();
+      const objects = (await maintenance.objects.listObjects('')).map((o) => o.key).sort();
       const referenced = new Set<string>();
-      for (const p of [0, 1]) for (const e of await maintenance.store.entries(topicId, p)) referenced.add(e.objectKey);
+      for (const p of [0, 1]) for (const e of await maintenance.entries.entries(topicId, p)) referenced.add(e.objectKey);
       expect(objects).toEqual([...referenced].sort());
       expect(objects.every((k) => k.startsWith('segments/'))).toBe(true);
     }

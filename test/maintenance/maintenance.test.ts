@@ -1,11 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import type { MaintenanceContext } from '../../shared/maintenance/maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { countCalls } from '../support/call-counter.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestStack, emulatorClients, type TestStack } from '../support/test-stack.js';
+import { testApi } from '../support/http.js';
 
 let stack: TestStack;
 let maintenance: MaintenanceContext;
@@ -18,17 +18,14 @@ beforeAll(async () => {
   const clients = emulatorClients();
   calls = countCalls(clients);
   stack = await createTestStack({ clients, clock });
-  maintenance = createMaintenanceContext(stack.log);
+  maintenance = stack.maintenance;
 });
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await stack.request(method, path, body);
-  return { status: res.status, body: res.status === 204 ? (undefined as T) : ((await res.json()) as T) };
-}
+const { call } = testApi(() => stack);
 
 type Fetched = { records: { offset: number; key: string; value: string; headers: Record<string, string>; timestamp: number }[]; logStartOffset: number; highWatermark: number };
 const readAll = async (topic: string, partition = 0) => (await call<Fetched>('GET', `/v1/topics/${topic}/partitions/${partition}/records?limit=10000&maxBytes=4000000&encoding=base64`)).body;
-const objectCount = async (prefix: string) => (await maintenance.store.listObjects(prefix)).length;
+const objectCount = async (prefix: string) => (await maintenance.objects.listObjects(prefix)).length;
 
 describe('compaction', () => {
   it('rewrites old batches into segments: records read back byte-identical, far fewer entries, objects and GETs', async () => {
@@ -46,7 +43,7 @@ describe('compaction', () => {
     const offsetsForTimes = async () => Promise.all(times.filter((_, i) => i % 7 === 0).map(async (t) => (await call<{ offset: number }>('GET', `/v1/topics/compact-me/partitions/0/offsets?timestamp=${t}`)).body.offset));
     const offsetsBefore = await offsetsForTimes();
     const { topicId } = (await stack.log.topics.get('compact-me'))!;
-    expect(await maintenance.store.entries(topicId, 0)).toHaveLength(100);
+    expect(await maintenance.entries.entries(topicId, 0)).toHaveLength(100);
     expect(await objectCount('batches/compact-me/')).toBe(100);
 
     calls.reset();
@@ -57,7 +54,7 @@ describe('compaction', () => {
     const report = await runMaintenance(maintenance);
     expect(report.complete).toBe(true);
 
-    expect(await maintenance.store.entries(topicId, 0)).toHaveLength(2); // 100 entries, ≤ 99 per swap
+    expect(await maintenance.entries.entries(topicId, 0)).toHaveLength(2); // 100 entries, ≤ 99 per swap
     expect(await objectCount('batches/compact-me/')).toBe(0);
     expect(await objectCount(`segments/compact-me-${topicId}/`)).toBe(2); // one segment per partition
     const after = await readAll('compact-me');
@@ -80,7 +77,7 @@ describe('compaction', () => {
     clock.advance(11 * MINUTE);
     await runMaintenance(maintenance);
     const { topicId } = (await stack.log.topics.get('big-batches'))!;
-    const entries = await maintenance.store.entries(topicId, 0);
+    const entries = await maintenance.entries.entries(topicId, 0);
     expect(entries.map((e) => e.recordCount)).toEqual([4, 4, 4]); // 4 × ~900 KB fit in 4 MiB, a 5th would not
     expect(new Set(entries.map((e) => e.objectKey)).size).toBe(1); // still one segment object
     expect(Math.max(...entries.map((e) => e.byteLength))).toBeLessThanOrEqual(4 * 1024 * 1024);
@@ -133,9 +130,9 @@ describe('tiering', () => {
     clock.advance(11 * MINUTE);
     await runMaintenance(maintenance);
     const { topicId } = (await stack.log.topics.get('cold'))!;
-    const [entry] = await maintenance.store.entries(topicId, 0);
+    const [entry] = await maintenance.entries.entries(topicId, 0);
     expect(entry!.tier).toBe('cold');
-    expect(await maintenance.store.storageClass(entry!.objectKey)).toBe('STANDARD_IA');
+    expect(await maintenance.objects.storageClass(entry!.objectKey)).toBe('STANDARD_IA');
     expect(await readAll('cold')).toEqual(before);
   });
 });
@@ -145,11 +142,11 @@ describe('orphan GC and topic deletion', () => {
     // A clock of its own: the grace period is judged against S3's real LastModified.
     const ownClock = new ManualClock(Date.now());
     const own = await createTestStack({ clock: ownClock });
-    const ownMaintenance = createMaintenanceContext(own.log);
+    const ownMaintenance = own.maintenance;
     await own.request('POST', '/v1/topics', { name: 'orphans', partitions: 1 });
     await own.request('POST', '/v1/topics/orphans/records', { records: [{ value: 'kept' }] });
     await own.clients.s3.send(new PutObjectCommand({ Bucket: own.bucket, Key: 'batches/orphans/2026-01-01-00/crashed-before-commit', Body: 'x' }));
-    const orphanExists = async () => (await ownMaintenance.store.listObjects('batches/orphans/')).some((o) => o.key.endsWith('crashed-before-commit'));
+    const orphanExists = async () => (await ownMaintenance.objects.listObjects('batches/orphans/')).some((o) => o.key.endsWith('crashed-before-commit'));
     ownClock.advance(5 * MINUTE);
     await runMaintenance(ownMaintenance);
     expect(await orphanExists()).toBe(true);
@@ -165,7 +162,7 @@ describe('orphan GC and topic deletion', () => {
     const counted = countCalls(clients);
     const ownClock = new ManualClock(Date.now());
     const own = await createTestStack({ clients, clock: ownClock });
-    const ownMaintenance = createMaintenanceContext(own.log);
+    const ownMaintenance = own.maintenance;
     await own.request('POST', '/v1/topics', { name: 'idle', partitions: 1 });
     await own.request('POST', '/v1/topics/idle/records', { records: [{ value: 1 }] });
     ownClock.advance(2 * 60 * MINUTE);
@@ -196,10 +193,10 @@ describe('orphan GC and topic deletion', () => {
     expect((await call('DELETE', '/v1/topics/doomed')).status).toBe(204);
     const report = await runMaintenance(maintenance);
     expect(report.topicsPurged).toEqual([`doomed (${topicId})`]);
-    expect(await maintenance.store.entries(topicId, 0)).toEqual([]);
+    expect(await maintenance.entries.entries(topicId, 0)).toEqual([]);
     expect((await stack.log.store.readHead(topicId, 1)).exists).toBe(false);
     expect(await objectCount('batches/doomed/')).toBe(0);
-    expect(await maintenance.store.deletedTopics()).toEqual([]);
+    expect(await maintenance.log.topics.deletedTopics()).toEqual([]);
     const group = (await call<{ offsets: unknown[] }>('GET', '/v1/groups/doomed-readers')).body;
     expect(group.offsets).toEqual([]);
   });

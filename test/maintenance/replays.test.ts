@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createMaintenanceContext } from '../../shared/maintenance/create-maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
 import { dispatchOnce } from '../../shared/subscriptions/dispatcher.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -19,7 +18,7 @@ describe('replay jobs', () => {
   it('copy exactly the records of a time window into a topic, with keys, headers and original timestamps', async () => {
     const clock = new ManualClock(Date.now());
     const h = await createHarness({ clock });
-    const maintenance = createMaintenanceContext(h.stack.log, {}, h.ctx);
+    const maintenance = h.stack.maintenance;
     await h.topic('src', 2);
     await h.topic('dst', 2);
     const marks: number[] = [];
@@ -53,7 +52,7 @@ describe('replay jobs', () => {
   it('re-delivers a window to a subscription, signed, without moving its live cursor', async () => {
     const clock = new ManualClock(Date.now());
     const h = await createHarness({ clock });
-    const maintenance = createMaintenanceContext(h.stack.log, {}, h.ctx);
+    const maintenance = h.stack.maintenance;
     const receiver = await new Receiver().start();
     try {
       await h.topic('events', 1);
@@ -83,7 +82,7 @@ describe('replay jobs', () => {
 
   it('can be cancelled while pending, and then does nothing', async () => {
     const h = await createHarness();
-    const maintenance = createMaintenanceContext(h.stack.log, {}, h.ctx);
+    const maintenance = h.stack.maintenance;
     await h.topic('c-src', 1);
     await h.topic('c-dst', 1);
     await h.produce('c-src', [{ value: 1 }]);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSubscriptions } from '../../shared/runtime/subscriptions.js';
 import { type DispatcherLoop, startDispatcherLoop } from '../../shared/subscriptions/dispatcher-loop.js';
-import { createSubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
 import { createHarness, type Harness, partitionsOf, subscribe } from './harness.js';
 import { parseDelivery, Receiver } from './receiver.js';
 
@@ -46,7 +46,8 @@ describe('delivery to a receiver failing half the requests at random', () => {
     // Two dispatchers compete for the same partitions: the lease must keep them from delivering one partition at once.
     const started = performance.now();
     for (let i = 0; i < 2; i++) {
-      const loop = startDispatcherLoop(createSubscriptionsContext(h.stack.log, { policy: h.policy }), { intervalMs: 50 });
+      // Each its own context, as two processes have: its own lease-owner name.
+      const loop = startDispatcherLoop(buildSubscriptions(h.stack.log, { clients: h.stack.clients, table: h.stack.table, bucket: h.stack.bucket, subscriptions: { policy: h.policy } }), { intervalMs: 50 });
       loops.push(loop);
       h.stack.log.notifier.onAnyAppend(() => loop.wake());
     }

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { Clock } from '../../shared/clock.js';
-import { createApp } from '../../shared/http/app.js';
 import type { ResolvedAddress, UrlPolicy } from '../../shared/subscriptions/ssrf-guard.js';
-import { createSubscriptionsContext, type SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
-import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
+import type { SubscriptionsContext } from '../../shared/subscriptions/subscriptions-context.js';
+import { testApi } from '../support/http.js';
+import { createTestStack, type TestStack } from '../support/test-stack.js';
 
 export interface Harness {
   stack: TestStack;
@@ -20,7 +20,6 @@ export interface Harness {
  * and resolve made-up names through `policy.names` before the system resolver.
  */
 export async function createHarness(options: { clock?: Clock; allowLoopback?: boolean; random?: () => number } = {}): Promise<Harness> {
-  const stack = await createTestStack(options.clock ? { clock: options.clock } : {});
   const names = new Map<string, ResolvedAddress[]>();
   const policy = {
     allowLoopback: options.allowLoopback ?? true,
@@ -28,16 +27,10 @@ export async function createHarness(options: { clock?: Clock; allowLoopback?: bo
     resolve: async (host: string) => names.get(host) ?? (host === 'localhost' ? [{ address: '127.0.0.1', family: 4 as const }] : []),
   };
   const subscriptions = { policy, ...(options.random ? { random: options.random } : {}) };
-  const app = createApp({ log: stack.log, rootKey: ROOT_KEY, subscriptions });
-  const ctx = createSubscriptionsContext(stack.log, subscriptions);
-  const call = async <T>(method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, {
-      method,
-      headers: { authorization: `Bearer ${ROOT_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
-  };
+  // The API and the dispatcher share one subscriptions context, as in local mode.
+  const stack = await createTestStack({ ...(options.clock ? { clock: options.clock } : {}), subscriptions });
+  const ctx = stack.subscriptions;
+  const { call } = testApi(stack);
   return {
     stack,
     ctx,

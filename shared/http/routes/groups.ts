@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { describeGroup, deleteGroup, listGroups, topicsOfGroup } from '../../groups/describe-group.js';
-import { allows } from '../../keys/scopes.js';
+import { allows } from '../../model/scope.js';
 import { principalOf, requireAdmin, requireTopics } from '../auth.js';
 import { groupFetch } from '../../groups/group-fetch.js';
 import { type GroupsContext, SESSION_TIMEOUT } from '../../groups/groups-context.js';
@@ -8,8 +8,8 @@ import { heartbeat, joinGroup, leaveGroup } from '../../groups/membership.js';
 import { commitOffsets } from '../../groups/offset-commit.js';
 import { seekGroup } from '../../groups/seek.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
-import { MAX_PARTITIONS } from '../../topics/topic.js';
-import { toJsonRecord } from '../record-encoding.js';
+import { MAX_PARTITIONS } from '../../model/topic.js';
+import { toJsonRecord } from '../../log/json-records.js';
 import { digits, Encoding, FetchedRecord, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
 
 const conflict = { 409: problem('stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin') } as const;

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { KeyService } from '../../keys/key-service.js';
-import { ACTIONS } from '../../keys/scopes.js';
+import { ACTIONS } from '../../model/scope.js';
 import { requireAdmin } from '../auth.js';
 import { json, problem, problems } from '../schemas.js';
 

@@ -9,7 +9,7 @@ import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
-import { toJsonRecord, toProduceRecords } from '../record-encoding.js';
+import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { digits, FetchQuery, FetchResponse, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 

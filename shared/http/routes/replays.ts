@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Replay } from '../../replays/replay.js';
+import type { Replay } from '../../model/replay.js';
 import { cancelReplay, createReplay, getReplay, type ReplaysContext } from '../../replays/replay-service.js';
 import { requireTopics } from '../auth.js';
 import { notFound, problem, problems, TopicName } from '../schemas.js';

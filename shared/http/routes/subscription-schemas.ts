@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { SUBSCRIPTION_LIMITS as L } from '../../subscriptions/subscription.js';
-import { MAX_PARTITIONS } from '../../topics/topic.js';
+import { SUBSCRIPTION_LIMITS as L } from '../../model/subscription.js';
+import { MAX_PARTITIONS } from '../../model/topic.js';
 import { TopicName } from '../schemas.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { allows } from '../../keys/scopes.js';
-import type { Subscription } from '../../subscriptions/subscription.js';
+import { allows } from '../../model/scope.js';
+import type { Subscription } from '../../model/subscription.js';
 import {
   createSubscription,
   deleteSubscription,

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LogContext } from '../../log/log-context.js';
-import { MAX_PARTITIONS } from '../../topics/topic.js';
+import { MAX_PARTITIONS } from '../../model/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
-import { allows } from '../../keys/scopes.js';
+import { allows } from '../../model/scope.js';
 import { principalOf, requireAdmin, requireTopics } from '../auth.js';
 import { json, notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
 

@@ -1,13 +1,8 @@
 import { InvalidRequestError, UnprocessableError } from '../errors.js';
 import type { ProduceRecord } from '../log/produce.js';
 import type { DecodedRecord } from '../log/record-batch-codec.js';
+import type { RecordEncoding } from '../model/record-encoding.js';
 
-/**
- * How records' bytes are written in JSON. `json` (default): key and header values are
- * UTF-8 strings and the value is any JSON document; `string`: all UTF-8 strings;
- * `base64`: all base64 (standard alphabet, padded) for arbitrary bytes.
- */
-export type RecordEncoding = 'json' | 'string' | 'base64';
 
 export interface JsonProduceRecord {
   key?: string | null | undefined;

@@ -1,3 +1,5 @@
+import type { RecordEncoding } from './record-encoding.js';
+
 /**
  * A webhook push subscription as stored. The secret is kept because every delivery is
  * signed with it (HMAC needs the key itself, unlike API keys, which are stored hashed);
@@ -6,7 +8,6 @@
 export type StartAt = 'earliest' | 'latest' | { timestamp: number };
 export type DeliveryFormat = 'json' | 'cloudevents';
 export type SubscriptionState = 'active' | 'paused';
-export type ValueEncoding = 'json' | 'string' | 'base64';
 
 export interface Backoff {
   initialMs: number;
@@ -33,7 +34,7 @@ export interface Subscription {
   backoff: Backoff;
   timeoutMs: number;
   format: DeliveryFormat;
-  encoding: ValueEncoding;
+  encoding: RecordEncoding;
   filter: RecordFilter | null;
   deadLetterTopic: string;
   state: SubscriptionState;

@@ -1,0 +1,115 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IndexEntry } from '../model/log-index.js';
+import type { StorageClients } from './clients.js';
+import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk, timeKey } from './keys.js';
+import { toEntry } from './log-store.js';
+import { deleteAll, queryAll } from './paginate.js';
+import { transactConditionally } from './conditional.js';
+
+/**
+ * The log's index entries as maintenance rewrites them: swaps (compaction), log-start
+ * moves (retention), tier marks, and purging a deleted topic's partitions. Every index
+ * change is conditional on the entry being as it was read, so two runs (or a run racing
+ * a produce) can never both apply, and an offset is always covered once.
+ */
+export class IndexEntryStore {
+  constructor(
+    private readonly clients: StorageClients,
+    private readonly table: string,
+  ) {}
+
+  async entries(topicId: string, partition: number): Promise<IndexEntry[]> {
+    const entries: IndexEntry[] = [];
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
+      ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':o': ENTRY_PREFIX },
+      ConsistentRead: true,
+    });
+    for (const item of items) entries.push(toEntry(item));
+    return entries;
+  }
+
+  /**
+   * Replaces consecutive entries with one that covers the same offsets (keyed, like the
+   * last of them, by its last offset, so it overwrites that one). At most 99 entries: a
+   * transaction holds 100 items.
+   */
+  async swapEntries(topicId: string, partition: number, old: readonly IndexEntry[], replacement: IndexEntry): Promise<boolean> {
+    const pk = logPk(topicId, partition);
+    const last = old.at(-1)!;
+    return transactConditionally(this.clients.doc, [
+      ...old.slice(0, -1).map((e) => ({
+        Delete: {
+          TableName: this.table,
+          Key: { pk, sk: entrySk(e.lastOffset) },
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': e.objectKey, ':o': e.byteOffset },
+        },
+      })),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
+        },
+      },
+    ]);
+  }
+
+  /** Retention: drops the oldest entry and moves the log start past it, in one transaction. */
+  async removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean> {
+    return transactConditionally(this.clients.doc, [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: entryKey(topicId, partition, entry.lastOffset),
+          ConditionExpression: 'objectKey = :k AND byteOffset = :o',
+          ExpressionAttributeValues: { ':k': entry.objectKey, ':o': entry.byteOffset },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: headKey(topicId, partition),
+          UpdateExpression: 'SET logStartOffset = :start ADD #bytes :minus',
+          // The log start only moves forward, and only past this very entry.
+          ConditionExpression: 'logStartOffset <= :base',
+          ExpressionAttributeNames: { '#bytes': 'bytes' },
+          ExpressionAttributeValues: { ':start': entry.lastOffset + 1, ':base': entry.baseOffset, ':minus': -entry.byteLength },
+        },
+      },
+    ]);
+  }
+
+  async markTier(topicId: string, partition: number, entry: IndexEntry, tier: IndexEntry['tier']): Promise<void> {
+    try {
+      await this.clients.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: entryKey(topicId, partition, entry.lastOffset),
+          UpdateExpression: 'SET tier = :t',
+          ConditionExpression: 'objectKey = :k',
+          ExpressionAttributeValues: { ':t': tier, ':k': entry.objectKey },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /** Deletes every item of a partition's log (head and entries); answers the objects they named. */
+  async purgePartition(topicId: string, partition: number): Promise<Set<string>> {
+    const objects = new Set<string>();
+    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': logPk(topicId, partition) }, ConsistentRead: true });
+    for (const item of items) if (typeof item.objectKey === 'string') objects.add(item.objectKey);
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
+    return objects;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
