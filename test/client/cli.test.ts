@@ -34,7 +34,8 @@ function freshet(args: string[], input = ''): Promise<{ code: number | null; std
   });
 }
 
-describe('freshet CLI', () => {
+// Every CLI run is a child process starting tsx: slow on a loaded 2-core machine.
+describe('freshet CLI', { timeout: 120_000 }, () => {
   it('produces 1000 JSON lines from stdin and consumes the same lines back', async () => {
     expect((await freshet(['topics', 'create', 't', '--partitions', '3'])).code).toBe(0);
     const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ id: i, customer: `c${i % 17}`, note: `line ${i}` }));

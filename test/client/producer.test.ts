@@ -4,6 +4,8 @@ import { type ServedStack, serveTestStack } from './http-server.js';
 import { runLoad, verifyReadBack } from './produce-load.js';
 
 const MiB = 1024 * 1024;
+/** Each run takes 20–50 s on a 2-core machine; the bound leaves room for one shared with other test runs. */
+const HEAVY_TIMEOUT_MS = 240_000;
 const PARTITIONS = 12;
 let served: ServedStack;
 let freshet: Freshet;
@@ -33,7 +35,7 @@ describe('producer', () => {
     expect(stats.requests).toBe(requests);
     expect(requests).toBeLessThanOrEqual(bound);
     expect(await verifyReadBack(freshet, 'load', PARTITIONS, run, records)).toEqual([]);
-  });
+  }, HEAVY_TIMEOUT_MS);
 
   it('survives a 3 s outage of the API: nothing lost or duplicated, sends made during it resolve after it', async () => {
     await freshet.admin().createTopic({ name: 'outage', partitions: PARTITIONS });
@@ -66,5 +68,5 @@ describe('producer', () => {
     run.acks.set('-1:0', during!.meta);
     console.log(`producer outage: ${records + 1} records in ${served.produceRequests('outage')} requests, ${producer.stats().requests} cut by the client`);
     expect(await verifyReadBack(freshet, 'outage', PARTITIONS, run, records + 1)).toEqual([]);
-  });
+  }, HEAVY_TIMEOUT_MS);
 });

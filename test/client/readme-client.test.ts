@@ -88,5 +88,5 @@ describe('README client examples', () => {
     expect(result.stdout).toMatch(/produced 1 record\(s\) to payments/);
     expect(result.stdout).toMatch(/"value":\{"customer":"c-9","amount":3\}/);
     expect(result.stdout).toMatch(/^group billing: generation \d+/m);
-  });
+  }, 180_000); // four `npx freshet` processes, each starting tsx
 });
