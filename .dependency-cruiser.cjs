@@ -59,6 +59,20 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'client-core-is-web-standard',
+      comment: 'the @freshet/client core runs in browsers and workers: no node: modules (its CLI and node/ helpers may)',
+      severity: 'error',
+      from: { path: '^client/src/', pathNot: '^client/src/(cli|node)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'client-core-shares-only-the-partitioner',
+      comment: 'the client bundles the server\'s partitioner and nothing else of shared/ (it speaks the API, not the storage)',
+      severity: 'error',
+      from: { path: '^client/src/' },
+      to: { path: '^(shared|functions|infra|bench|scripts|test)/', pathNot: '^shared/log/(murmur2|partitioner)\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'an import circle makes two modules one; split out what both need',
       severity: 'error',

@@ -14,6 +14,7 @@ const UNIT = [
   'test/log/record-batch-codec.test.ts',
   'test/subscriptions/cloudevents-payload.test.ts',
   'test/subscriptions/dispatcher-lambda.test.ts',
+  'test/client/cli-config.test.ts',
 ];
 
 /** Infra tests that run the bundled Lambda code or the table schema against the emulators. */
@@ -46,7 +47,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'emulator',
-          include: ['test/{contract,groups,http,local,log,maintenance,security,subscriptions}/**/*.test.ts', ...INFRA_ON_EMULATORS],
+          include: ['test/{client,contract,groups,http,local,log,maintenance,security,subscriptions}/**/*.test.ts', ...INFRA_ON_EMULATORS],
           exclude: UNIT,
           globalSetup: ['test/setup/logs.ts', 'test/setup/emulators.ts'],
         },

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench:client`: produce through @freshet/client against the local stack (the
+ * same metered stack as `npm run bench`), 1 KiB records keyed over 12 partitions, default
+ * linger: 1, 8 and 64 callers that do not wait for acks, and 8 callers awaiting each send.
+ * Prints a markdown table and writes bench/client-results.json (rendered into
+ * docs/benchmarks.md by the bench report when present).
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { phaseCost, pricedUsage } from '../cost.js';
+import { loadPrices } from '../prices.js';
+import { startBenchStack } from '../stack.js';
+import type { ClientScenario, ClientScenarioResult } from './driver.js';
+import { CLIENT_RESULTS_FILE, type ClientBenchResults, type ClientBenchRow, renderClientSection, spliceClientSection } from './report.js';
+
+const RECORD_BYTES = 1024;
+const PARTITIONS = 12;
+const DURATION_MS = Number(process.env.FRESHET_BENCH_CLIENT_MS ?? 30_000);
+/**
+ * Distinct keys: many, as customer or device ids are. With few keys the partitions' rates
+ * differ (96 keys over 12 partitions: some get 4, some 12), and a partition with a lower rate
+ * ships smaller batches (docs/client.md).
+ */
+const KEYS = Number(process.env.FRESHET_BENCH_CLIENT_KEYS ?? 10_000);
+const SCENARIOS: { name: string; callers: number; awaitEach: boolean }[] = [
+  { name: '1 caller, not awaiting acks', callers: 1, awaitEach: false },
+  { name: '8 callers, not awaiting acks', callers: 8, awaitEach: false },
+  { name: '64 callers, not awaiting acks', callers: 64, awaitEach: false },
+  { name: '8 callers, awaiting each send', callers: 8, awaitEach: true },
+];
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const driver = fileURLToPath(new URL('./driver.ts', import.meta.url));
+
+const loadAverage = loadavg()[0]!;
+const stack = await startBenchStack();
+const prices = loadPrices();
+const rows: ClientBenchRow[] = [];
+try {
+  const only = process.env.FRESHET_BENCH_CLIENT_ONLY?.split(',').map(Number);
+  for (const [i, s] of SCENARIOS.entries()) {
+    if (only && !only.includes(i)) continue;
+    const topic = `client-${i}`;
+    const created = await fetch(`${stack.api.baseUrl}/v1/topics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.api.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: topic, partitions: PARTITIONS }),
+    });
+    if (created.status !== 201) throw new Error(`could not create ${topic}: ${created.status}`);
+    stack.meter.reset();
+    const scenario: ClientScenario = { ...stack.api, topic, callers: s.callers, awaitEach: s.awaitEach, durationMs: DURATION_MS, recordBytes: RECORD_BYTES, keys: KEYS };
+    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, driver, JSON.stringify(scenario)], { maxBuffer: 256 * 1024 * 1024 });
+    const r = JSON.parse(stdout) as ClientScenarioResult;
+    const usage = stack.meter.snapshot();
+    const cost = phaseCost(pricedUsage(usage, r.tally), prices, { records: r.records, payloadBytes: r.records * RECORD_BYTES });
+    const gib = (r.records * RECORD_BYTES) / 1024 ** 3;
+    const acks = r.ackMs.sort((a, b) => a - b);
+    rows.push({
+      scenario: s.name,
+      records: r.records,
+      recordsPerSecond: Math.round(r.records / (r.elapsedMs / 1000)),
+      ackP50Ms: Math.round(percentile(acks, 50)),
+      ackP99Ms: Math.round(percentile(acks, 99)),
+      requests: r.requests,
+      meanRequestKiB: Math.round(r.requestBytes / r.requests / 1024),
+      usdPerGiB: cost.usdPerGiB,
+      usdPerMillionRecords: cost.usdPerMillionRecords,
+      perGiB: { apiGateway: cost.usd.apiGateway / gib, lambda: cost.usd.lambda / gib, s3: cost.usd.s3 / gib, dynamodb: cost.usd.dynamodb / gib },
+      serverMsPerRequest: Math.round(usage.server.totalMs / Math.max(1, usage.server.requests)),
+    });
+    console.error(`${s.name}: ${JSON.stringify(rows.at(-1))}`);
+  }
+} finally {
+  await stack.stop();
+}
+const results: ClientBenchResults = { at: new Date().toISOString(), durationMs: DURATION_MS, keys: KEYS, loadAverage, rows };
+await writeFile(CLIENT_RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+const report = join(process.cwd(), 'docs', 'benchmarks.md');
+await writeFile(report, spliceClientSection(await readFile(report, 'utf8'), renderClientSection(results)));
+process.stdout.write(`${renderClientSection(results)}\n`);

@@ -1,0 +1,53 @@
+import type { Encoding } from './encoding.js';
+import type { components } from './generated/openapi.js';
+import { encodePath, type HttpClient } from './http.js';
+import { type KafkaMessage, toMessage } from './records.js';
+
+export interface ReadPartitionOptions {
+  topic: string;
+  partition: number;
+  /** An offset, or 'earliest' (the log start, the default) / 'latest' (the high watermark). */
+  fromOffset?: number | 'earliest' | 'latest';
+  /** The first record appended at or after this time (ms since the epoch, or a Date). */
+  fromTimestamp?: number | Date;
+  /** Keep long-polling at the end of the log. Default true; false stops at the high watermark. */
+  follow?: boolean;
+  /** Long-poll wait per fetch while following. Default 5 s. */
+  maxWaitMs?: number;
+  /** Records per fetch. Default 1,000. */
+  limit?: number;
+  maxBytes?: number;
+  encoding?: Encoding;
+  signal?: AbortSignal;
+}
+
+type FetchResponse = components['schemas']['FetchResponse'];
+
+/** The records of one partition, in offset order, as an async iterator (no group, no commits). */
+export async function* readPartition(http: HttpClient, o: ReadPartitionOptions): AsyncGenerator<KafkaMessage & { partition: number }> {
+  const path = `/v1/topics/${encodePath(o.topic)}/partitions/${o.partition}`;
+  const encoding = o.encoding ?? 'json';
+  const follow = o.follow ?? true;
+  let offset: number;
+  if (o.fromTimestamp !== undefined) {
+    const timestamp = o.fromTimestamp instanceof Date ? o.fromTimestamp.getTime() : o.fromTimestamp;
+    offset = (await http.call<{ offset: number }>('GET', `${path}/offsets`, { query: { timestamp }, retry: true, signal: o.signal })).offset;
+  } else if (typeof o.fromOffset === 'number') offset = o.fromOffset;
+  else {
+    const { partitions } = await http.call<components['schemas']['Partitions']>('GET', `/v1/topics/${encodePath(o.topic)}/partitions`, { retry: true, signal: o.signal });
+    const p = partitions.find((x) => x.partition === o.partition);
+    offset = o.fromOffset === 'latest' ? (p?.highWatermark ?? 0) : (p?.logStartOffset ?? 0);
+  }
+  while (!o.signal?.aborted) {
+    const waitMs = follow ? (o.maxWaitMs ?? 5_000) : 0;
+    const res = await http.call<FetchResponse>('GET', `${path}/records`, {
+      query: { offset, limit: o.limit ?? 1_000, maxBytes: o.maxBytes, waitMs, encoding },
+      waitMs,
+      retry: true,
+      signal: o.signal,
+    });
+    for (const r of res.records) yield { ...toMessage(r, encoding), partition: o.partition };
+    offset = res.nextOffset;
+    if (!follow && offset >= res.highWatermark) return;
+  }
+}

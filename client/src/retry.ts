@@ -1,0 +1,51 @@
+import { DeadlineExceededError, FreshetError, NetworkError, ServerUnavailableError } from './errors.js';
+
+export interface RetryOptions {
+  /** Give up this long after the first attempt started (Kafka's delivery.timeout.ms). Default 120 s. */
+  deadlineMs?: number;
+  /** First backoff; doubles per attempt up to `maxBackoffMs`, with full jitter. Default 100 ms. */
+  initialBackoffMs?: number;
+  /** Default 5 s. */
+  maxBackoffMs?: number;
+}
+
+export const RETRY_DEFAULTS: Required<RetryOptions> = { deadlineMs: 120_000, initialBackoffMs: 100, maxBackoffMs: 5_000 };
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retriable error, or the deadline
+ * passes. Waits the server's Retry-After when given (never past the deadline), else a
+ * jittered exponential backoff, so a crowd of clients does not come back in step.
+ */
+export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+  const { deadlineMs, initialBackoffMs, maxBackoffMs } = { ...RETRY_DEFAULTS, ...options };
+  const deadline = Date.now() + deadlineMs;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (!(err instanceof FreshetError) || !err.retriable || signal?.aborted) throw err;
+      const backoff = Math.random() * Math.min(maxBackoffMs, initialBackoffMs * 2 ** n);
+      const wait = err instanceof ServerUnavailableError && err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, backoff) : backoff;
+      if (Date.now() + wait >= deadline) {
+        throw new DeadlineExceededError(`gave up after ${n + 1} attempt(s) in ${deadlineMs} ms: ${err.detail || err.title}`, err);
+      }
+      await sleep(wait, signal);
+    }
+  }
+}
+
+export function isRetriable(err: unknown): boolean {
+  return err instanceof NetworkError || err instanceof ServerUnavailableError;
+}

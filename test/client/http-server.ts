@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { freePort } from '../../shared/local/free-port.js';
+import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
+
+/**
+ * The real app on the emulator-backed test stack, served over HTTP on a free loopback
+ * port, as the client meets it in production. `stop()` / `start()` take the server down
+ * and bring it back on the same port (an outage); requests are counted by route.
+ */
+export interface ServedStack {
+  stack: TestStack;
+  url: string;
+  port: number;
+  key: string;
+  /** Produce requests (POST …/records) that reached the app, by topic. */
+  produceRequests(topic: string): number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function serveTestStack(options: Parameters<typeof createTestStack>[0] = {}): Promise<ServedStack> {
+  const stack = await createTestStack(options);
+  const port = await freePort();
+  const produced = new Map<string, number>();
+  const fetch = (req: Request) => {
+    const m = /^\/v1\/topics\/([^/]+)\/records$/.exec(new URL(req.url).pathname);
+    if (m && req.method === 'POST') produced.set(m[1]!, (produced.get(m[1]!) ?? 0) + 1);
+    return stack.app.fetch(req);
+  };
+  let server: ServerType | undefined;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve());
+      s.once('error', reject);
+      server = s;
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const s = server;
+      server = undefined;
+      if (!s) return resolve();
+      s.close(() => resolve());
+      // Cut keep-alive and in-flight connections too: clients see a dead server, as in a crash.
+      (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  await start();
+  const address = server!.address() as AddressInfo;
+  return {
+    stack,
+    url: `http://127.0.0.1:${address.port}`,
+    port,
+    key: ROOT_KEY,
+    produceRequests: (topic) => produced.get(topic) ?? 0,
+    stop,
+    start,
+    close: stop,
+  };
+}
