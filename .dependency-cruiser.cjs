@@ -8,7 +8,7 @@
  *     → capabilities: shared/{topics,groups,subscriptions,maintenance,replays,keys}/
  *     → shared/log/ (produce, fetch, commit, the RecordBatch format)
  *     → shared/storage/ (DynamoDB and S3: the key layout and the stores)
- *     → shared/model/ and the kernel files shared/{errors,clock,metrics,concurrency}.ts
+ *     → shared/model/ and the kernel files shared/{errors,clock,metrics,logger,concurrency}.ts
  *
  * A layer may import any layer below it, never one above. Ports: a capability declares the
  * storage interface it needs (e.g. `LogStorage` in shared/log/log-storage.ts); the stores
@@ -17,7 +17,7 @@
  * (IndexEntry, PartitionHead, GroupMeta, …) live in shared/model/. So no exception for
  * type-only imports is needed: storage never imports upward, not even types.
  */
-const KERNEL = '^shared/(errors|clock|metrics|concurrency)\\.ts$';
+const KERNEL = '^shared/(errors|clock|metrics|logger|concurrency)\\.ts$';
 const MODEL = '^shared/model/';
 const STORAGE = '^shared/storage/';
 const LOG = '^shared/log/';
@@ -30,7 +30,7 @@ const below = (name, comment, from, above) => ({ name, comment, severity: 'error
 
 module.exports = {
   forbidden: [
-    below('kernel-imports-nothing-above', 'errors, clock, metrics and concurrency are the kernel: they may import only the model', KERNEL, [STORAGE, LOG, CAPABILITIES, HTTP, COMPOSITION]),
+    below('kernel-imports-nothing-above', 'errors, clock, metrics, logger and concurrency are the kernel: they may import only the model', KERNEL, [STORAGE, LOG, CAPABILITIES, HTTP, COMPOSITION]),
     below('model-is-the-bottom', 'shared/model holds plain types and rules; it imports nothing of Freshet but the kernel', MODEL, [STORAGE, LOG, CAPABILITIES, HTTP, COMPOSITION]),
     below('storage-implements-ports-without-importing-them', 'shared/storage may import only the model and the kernel; capability ports are satisfied structurally, checked in shared/runtime/', STORAGE, [LOG, CAPABILITIES, HTTP, COMPOSITION]),
     below('log-is-below-the-capabilities', 'shared/log may not import a capability, http or the composition root', LOG, [CAPABILITIES, HTTP, COMPOSITION]),

@@ -6,6 +6,7 @@ import { SERVICE_NAMES } from '../shared/metrics.js';
 import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { storageFromConfig } from '../shared/runtime/options.js';
 import { readSecretString } from '../shared/storage/secrets.js';
+import { powertoolsActivityLogger } from './commons/powertools-activity-logger.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.api });
@@ -26,6 +27,7 @@ const runtime = createRuntime({
   rootKey: RootKeySchema.parse(rootKey),
   commitBudgetMs: config.commitBudgetMs,
   metrics,
+  logger: powertoolsActivityLogger(logger),
   subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? false } },
   maintenance: config.maintenance,
 });

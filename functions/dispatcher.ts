@@ -5,6 +5,7 @@ import { ENTRY_PREFIX, LOG_PK_PREFIX, topicIdOfLogPk } from '../shared/storage/k
 import { createDispatcherRuntime } from '../shared/runtime/dispatcher.js';
 import { storageFromConfig } from '../shared/runtime/options.js';
 import { dispatchOnce } from '../shared/subscriptions/dispatcher.js';
+import { powertoolsActivityLogger } from './commons/powertools-activity-logger.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.dispatcher });
@@ -16,6 +17,8 @@ const ctx = createDispatcherRuntime({
   ...storageFromConfig(config),
   commitBudgetMs: config.commitBudgetMs,
   metrics,
+  // Failed deliveries and dead letters, one JSON line each.
+  logger: powertoolsActivityLogger(logger),
   subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? false } },
 }).subscriptions;
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../shared/config.js';
+import { withAccessLog } from '../shared/http/access-log.js';
 import { createApp } from '../shared/http/app.js';
 import { makeAcknowledgementsDurable } from '../shared/local/durable-acks.js';
 import { findJava, JavaMissingError } from '../shared/local/java.js';
@@ -12,6 +13,7 @@ import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { storageFromConfig } from '../shared/runtime/options.js';
 import { ensureBucket, ensureTable } from '../shared/storage/provision.js';
 import { startDispatcherLoop } from '../shared/subscriptions/dispatcher-loop.js';
+import { lineLogger } from './commons/line-logger.js';
 
 /** `npm start`: DynamoDB Local + s3rver + the API on one machine, data under FRESHET_DATA_DIR. */
 async function main(): Promise<void> {
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
       ...storage,
       rootKey,
       commitBudgetMs: config.commitBudgetMs,
+      // One line per failed delivery, dead letter, replay step and maintenance action.
+      logger: lineLogger(),
       // Local mode may push to receivers on this machine over http (FRESHET_WEBHOOK_ALLOW_LOOPBACK=false turns that off).
       subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? true } },
       maintenance: config.maintenance,
@@ -59,12 +63,21 @@ async function main(): Promise<void> {
     // The same dispatcher as the Lambda: woken right after each commit, and every second for due retries.
     const dispatcher = startDispatcherLoop(runtime.subscriptions, { intervalMs: 1_000 });
     const stopWaking = log.notifier.onAnyAppend(() => dispatcher.wake());
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
+    const fetch = config.logRequests ? withAccessLog(app.fetch, (line) => console.log(line)) : app.fetch;
+    const server = serve({ fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
       const url = `http://localhost:${info.port}`;
       console.log(`Freshet is running at ${url}  (data in ${dataDir})`);
       console.log(`API key: ${rootKey}`);
       console.log(`Try:     curl -H "Authorization: Bearer ${rootKey}" ${url}/v1/topics`);
       console.log(`Docs:    ${url}/docs`);
+    });
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      // A port in use is the one start-up failure a newcomer meets: one line, no stack.
+      const why = err.code === 'EADDRINUSE' ? `port ${config.port} is already in use (another Freshet?); set PORT to a free one, e.g. PORT=8081 npm start` : `cannot listen on port ${config.port}: ${err.message}`;
+      console.error(why);
+      clearInterval(maintenanceTimer);
+      stopWaking();
+      void dispatcher.stop().then(stopEmulators).then(() => process.exit(1));
     });
     let stopping = false;
     shutdown = (reason: string, code: number) => {

@@ -6,15 +6,13 @@ import { FreshetDispatcher } from './constructs/dispatcher.js';
 import { FreshetMaintenance } from './constructs/maintenance.js';
 import { FreshetRootKey } from './constructs/root-key.js';
 import { FreshetStorage } from './constructs/storage.js';
+import { FreshetDashboard } from './constructs/dashboard.js';
+import type { FreshetOptions } from './options.js';
 
-export interface FreshetStackProps extends StackProps {
-  /** Context `freshet:destroyOnRemoval`. Delete data and logs on `cdk destroy`. @default false (RETAIN) */
-  readonly destroyOnRemoval?: boolean;
-  /** Context `freshet:alarmEmail`. Subscribe this address to the alarms. @default none */
-  readonly alarmEmail?: string;
-  /** Context `freshet:maintenanceEveryMinutes`. How often maintenance runs. @default 5 */
-  readonly maintenanceEveryMinutes?: number;
-}
+/** A stack's options: what one deployment tunes (infra/options.ts) plus CloudFormation's own (stackName, env, tags). */
+export interface FreshetStackProps extends StackProps, FreshetOptions {}
+
+export { propsFromContext, stackNameFromContext } from './options.js';
 
 /** Everything Freshet runs on, assembled from constructs; each later worker is one more construct here. */
 export class FreshetStack extends Stack {
@@ -24,6 +22,7 @@ export class FreshetStack extends Stack {
   readonly dispatcher: FreshetDispatcher;
   readonly maintenance: FreshetMaintenance;
   readonly alarms: FreshetAlarms;
+  readonly dashboard: FreshetDashboard | undefined;
 
   constructor(scope: Construct, id: string, props: FreshetStackProps = {}) {
     super(scope, id, { description: 'Freshet: serverless Kafka-style streaming on S3 and DynamoDB', ...props });
@@ -32,20 +31,42 @@ export class FreshetStack extends Stack {
     this.storage = new FreshetStorage(this, 'Storage', { destroyOnRemoval: destroy });
     this.rootKey = new FreshetRootKey(this, 'RootKey');
     const logRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    this.api = new FreshetApi(this, 'Api', { storage: this.storage, rootKey: this.rootKey, logRemovalPolicy });
-    this.dispatcher = new FreshetDispatcher(this, 'Dispatcher', { storage: this.storage, logRemovalPolicy });
+    this.api = new FreshetApi(this, 'Api', {
+      storage: this.storage,
+      rootKey: this.rootKey,
+      logRemovalPolicy,
+      ...(props.apiMemoryMb !== undefined ? { memorySize: props.apiMemoryMb } : {}),
+      ...(props.apiThrottleRate !== undefined ? { throttleRateLimit: props.apiThrottleRate } : {}),
+      ...(props.apiThrottleBurst !== undefined ? { throttleBurstLimit: props.apiThrottleBurst } : {}),
+    });
+    this.dispatcher = new FreshetDispatcher(this, 'Dispatcher', {
+      storage: this.storage,
+      logRemovalPolicy,
+      retryEvery: Duration.minutes(props.dispatcherRetryEveryMinutes ?? 1),
+    });
     this.maintenance = new FreshetMaintenance(this, 'Maintenance', {
       storage: this.storage,
       every: Duration.minutes(props.maintenanceEveryMinutes ?? 5),
       logRemovalPolicy,
     });
-    this.alarms = new FreshetAlarms(this, 'Alarms', props.alarmEmail ? { email: props.alarmEmail } : {});
+    this.alarms = new FreshetAlarms(this, 'Alarms', {
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+      ...(props.alarmServerErrors !== undefined ? { serverErrorThreshold: props.alarmServerErrors } : {}),
+    });
     this.alarms.watchHttpApi('Api', this.api.httpApi);
     this.alarms.watchFunction('ApiFunction', this.api.handler.function);
     this.alarms.watchFunction('MaintenanceFunction', this.maintenance.handler.function);
     this.alarms.watchFunction('DispatcherFunction', this.dispatcher.handler.function);
     this.alarms.watchQueue('DispatcherFailures', this.dispatcher.failures);
-    this.alarms.add('DispatcherDeadLetters', this.dispatcher.metricDeadLetteredRecords(), 1, 'Dispatcher: records written to a dead-letter topic after their last delivery attempt');
+    const deadLetters = props.alarmDeadLetters ?? 1;
+    if (deadLetters > 0) this.alarms.add('DispatcherDeadLetters', this.dispatcher.metricDeadLetteredRecords(), deadLetters, 'Dispatcher: records written to a dead-letter topic after their last delivery attempt');
+    // What each maintenance pass reports (shared/maintenance/signals.ts); metric and alarm costs: docs/deploy.md.
+    const { every } = this.maintenance;
+    const missedPasses = props.alarmMaintenanceMissedPasses ?? 3;
+    if (missedPasses > 0) this.alarms.watchMaintenance(this.maintenance.metric('MaintenancePassCompleted'), every, missedPasses);
+    if (props.alarmSubscriptions ?? true) this.alarms.watchSubscriptions(this.maintenance.metric('SubscriptionsPaused'), this.maintenance.metric('SubscriptionsFailing'), every);
+    if (props.alarmGroupLag !== undefined) this.alarms.watchGroupLag(this.maintenance.metric('MaxGroupLag'), every, props.alarmGroupLag);
+    this.dashboard = (props.dashboard ?? true) ? new FreshetDashboard(this, 'Dashboard', { api: this.api, dispatcher: this.dispatcher, maintenance: this.maintenance }) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'RootKeySecretArn', {
@@ -55,26 +76,4 @@ export class FreshetStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
   }
-}
-
-/** Reads the stack's options from CDK context (cdk.json or `-c key=value`), which arrive as booleans or strings. */
-export function propsFromContext(scope: Construct): Pick<FreshetStackProps, 'destroyOnRemoval' | 'alarmEmail' | 'maintenanceEveryMinutes'> {
-  const destroy = scope.node.tryGetContext('freshet:destroyOnRemoval') as unknown;
-  const email = scope.node.tryGetContext('freshet:alarmEmail') as unknown;
-  const every = scope.node.tryGetContext('freshet:maintenanceEveryMinutes') as unknown;
-  const minutes = every === undefined ? undefined : Number(every);
-  if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440)) {
-    throw new Error(`context freshet:maintenanceEveryMinutes must be a whole number of minutes from 1 to 1440, not ${JSON.stringify(every)}`);
-  }
-  if (destroy !== undefined && ![true, false, 'true', 'false'].includes(destroy as string | boolean)) {
-    throw new Error(`context freshet:destroyOnRemoval must be true or false, not ${JSON.stringify(destroy)}`);
-  }
-  if (email !== undefined && email !== '' && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))) {
-    throw new Error(`context freshet:alarmEmail must be an email address, not ${JSON.stringify(email)}`);
-  }
-  return {
-    destroyOnRemoval: destroy === true || destroy === 'true',
-    ...(typeof email === 'string' && email !== '' ? { alarmEmail: email } : {}),
-    ...(minutes !== undefined ? { maintenanceEveryMinutes: minutes } : {}),
-  };
 }

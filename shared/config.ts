@@ -33,6 +33,8 @@ const ConfigSchema = z.object({
    * local mode allows it, the deployed functions do not.
    */
   FRESHET_WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).optional(),
+  /** Local mode: one access-log line per request when set (to anything but '', '0' or 'false'). */
+  FRESHET_LOG_REQUESTS: z.string().optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -57,6 +59,8 @@ export interface Config {
   };
   /** undefined: the entry point's default (local mode true, Lambda false). */
   webhookAllowLoopback: boolean | undefined;
+  /** Local mode prints an access-log line per request. */
+  logRequests: boolean;
 }
 
 export function loadConfig(env: Env): Config {
@@ -85,5 +89,6 @@ export function loadConfig(env: Env): Config {
       coldStorageClass: c.FRESHET_COLD_STORAGE_CLASS,
     },
     webhookAllowLoopback: c.FRESHET_WEBHOOK_ALLOW_LOOPBACK === undefined ? undefined : c.FRESHET_WEBHOOK_ALLOW_LOOPBACK === 'true',
+    logRequests: !['', '0', 'false'].includes((c.FRESHET_LOG_REQUESTS ?? '').trim().toLowerCase()),
   };
 }

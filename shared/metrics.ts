@@ -6,10 +6,25 @@ export const SERVICE_NAMES = { api: 'freshet-api', dispatcher: 'freshet-dispatch
 
 /**
  * What the domain counts. `Deliveries` has an `outcome` dimension (delivered, retry, gone,
- * dead_lettered) and `GroupLag` a `group` one; the others have none, because every extra
- * dimension value (a topic name, say) is one more custom metric billed per month.
+ * dead_lettered); the maintenance pass emits `GroupLag` per `group` and `topic`,
+ * `SubscriptionBacklog` per `subscription`, and, without dimensions, `MaxGroupLag`,
+ * `SubscriptionsPaused`, `SubscriptionsFailing` and `MaintenancePassCompleted` (1 or 0),
+ * which the alarms watch. The others have no dimension, because every extra dimension
+ * value (a topic name, say) is one more custom metric billed per month (docs/deploy.md).
  */
-export type MetricName = 'RecordsProduced' | 'BytesProduced' | 'RecordsFetched' | 'BytesFetched' | 'Deliveries' | 'DeadLetteredRecords' | 'GroupLag';
+export type MetricName =
+  | 'RecordsProduced'
+  | 'BytesProduced'
+  | 'RecordsFetched'
+  | 'BytesFetched'
+  | 'Deliveries'
+  | 'DeadLetteredRecords'
+  | 'GroupLag'
+  | 'MaxGroupLag'
+  | 'SubscriptionBacklog'
+  | 'SubscriptionsPaused'
+  | 'SubscriptionsFailing'
+  | 'MaintenancePassCompleted';
 
 /**
  * The domain's only view of metrics: the Lambda entry points back it with Powertools (EMF)

@@ -24,6 +24,8 @@ export interface FreshetDispatcherProps {
   readonly logRetention?: RetentionDays;
   /** @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** How often the schedule starts a pass for due retries. @default 1 minute */
+  readonly retryEvery?: Duration;
 }
 
 /**
@@ -107,9 +109,9 @@ export class FreshetDispatcher extends Construct {
 
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Freshet dispatcher: due webhook retries',
-      schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      // The next minute's pass does the same work, so a failed or late one is not retried.
-      target: new InvokeUnqualified(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+      schedule: ScheduleExpression.rate(props.retryEvery ?? Duration.minutes(1)),
+      // The next pass does the same work, so a failed or late one is not retried.
+      target: new InvokeUnqualified(fn, { retryAttempts: 0, maxEventAge: props.retryEvery ?? Duration.minutes(1) }),
     });
   }
 
@@ -121,6 +123,18 @@ export class FreshetDispatcher extends Construct {
       dimensionsMap: { service: SERVICE_NAMES.dispatcher },
       statistic: 'Sum',
       period: Duration.minutes(5),
+    });
+  }
+
+  /** Delivery attempts with one `outcome` (delivered, retry, gone, dead_lettered): shared/subscriptions/dispatch-partition.ts. */
+  metricDeliveries(outcome: 'delivered' | 'retry' | 'gone' | 'dead_lettered'): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'Deliveries',
+      dimensionsMap: { service: SERVICE_NAMES.dispatcher, outcome },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      label: outcome,
     });
   }
 }

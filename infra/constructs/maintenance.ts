@@ -1,7 +1,9 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, type MetricName, SERVICE_NAMES } from '../../shared/metrics.js';
 import { FreshetFunction } from './function.js';
 import { InvokeUnqualified } from './invoke-unqualified.js';
 import type { FreshetStorage } from './storage.js';
@@ -24,10 +26,12 @@ export interface FreshetMaintenanceProps {
 export class FreshetMaintenance extends Construct {
   readonly handler: FreshetFunction;
   readonly schedule: Schedule;
+  readonly every: Duration;
 
   constructor(scope: Construct, id: string, props: FreshetMaintenanceProps) {
     super(scope, id);
     const every = props.every ?? Duration.minutes(5);
+    this.every = every;
     if (every.toMinutes() < 1) throw new Error('maintenance cannot run more often than once a minute');
     this.handler = new FreshetFunction(this, 'Handler', {
       entry: 'functions/maintenance.ts',
@@ -45,5 +49,14 @@ export class FreshetMaintenance extends Construct {
       // A failed or late pass is not retried: the next one starts within `every` anyway.
       target: new InvokeUnqualified(this.handler.function, { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, every.toMinutes())) }),
     });
+  }
+
+  /**
+   * A metric each scheduled pass emits (shared/maintenance/signals.ts and run-maintenance.ts):
+   * MaintenancePassCompleted, MaxGroupLag, SubscriptionsPaused, SubscriptionsFailing, or,
+   * with their dimensions, GroupLag and SubscriptionBacklog.
+   */
+  metric(name: MetricName, dimensions: Record<string, string> = {}): Metric {
+    return new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE_NAMES.maintenance, ...dimensions }, period: this.every, statistic: 'Maximum' });
   }
 }

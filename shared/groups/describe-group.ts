@@ -10,7 +10,10 @@ export interface GroupDescription {
   offsets: { topic: string; partition: number; committedOffset: number | null; highWatermark: number; lag: number | null; owner: string | null }[];
 }
 
-/** Members, and per partition the committed offset, high watermark and lag (= hw − committed). */
+/**
+ * Members, and per partition the committed offset, high watermark and lag (= hw − committed).
+ * The `GroupLag` metric comes from every maintenance pass (maintenance/signals.ts), not from here.
+ */
 export async function describeGroup(ctx: GroupsContext, group: string): Promise<GroupDescription> {
   const { meta, leases } = await loadGroup(ctx, group);
   if (!meta) throw new GroupNotFoundError(group);
@@ -40,8 +43,6 @@ export async function describeGroup(ctx: GroupsContext, group: string): Promise<
       const highWatermark = highWatermarks.get(tpKey(tp)) ?? 0;
       return { ...tp, committedOffset, highWatermark, lag: committedOffset === null ? null : highWatermark - committedOffset, owner: owners.get(tpKey(tp)) ?? null };
     });
-  const lags = offsets.flatMap((o) => (o.lag === null ? [] : [o.lag]));
-  if (lags.length > 0) ctx.log.metrics.add('GroupLag', 'Count', lags.reduce((a, b) => a + b, 0), { group });
   return {
     group,
     generation: meta.generation,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ActivityLogger } from '../logger.js';
 import type { MetricsSink } from '../metrics.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { HeadCache } from './head-cache.js';
@@ -18,4 +19,6 @@ export interface LogContext {
   commitBudgetMs: number;
   /** Records and bytes produced and fetched, and what the dispatcher and groups count. */
   metrics: MetricsSink;
+  /** Lines about what happened (failed deliveries, dead letters, replay steps, maintenance work). */
+  logger: ActivityLogger;
 }

@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
-import { loadGroup } from '../groups/group-state.js';
 import { advanceReplays } from '../replays/replay-runner.js';
 import { compactPartition } from './compaction.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 import { sweepDue, sweepTopicObjects } from './object-sweep.js';
 import { enforceRetention } from './retention.js';
+import { collectSignals, PassHeads, type Signals } from './signals.js';
 import { tierPartition } from './tiering.js';
 import { purgeDeletedTopics } from './topic-cleanup.js';
 
@@ -26,24 +26,32 @@ export interface MaintenanceReport {
   objectsDeleted: number;
   topicsPurged: string[];
   groupsChecked: number;
+  /** Each group's lag per topic and each subscription's backlog and state, as emitted as metrics. */
+  signals: Signals;
   replays: { id: string; status: string; copied: number; error: string | null }[];
 }
 
 /**
  * One maintenance pass: per partition retention, then compaction, then tiering; then the
- * object sweep per topic, the background part of topic deletions, and a look at every
- * consumer group (which rebalances away expired members), and the replay jobs. Every step is idempotent and
- * conditional, so a run that dies half-way is finished by the next one.
+ * object sweep per topic, the background part of topic deletions, a look at every
+ * consumer group (which rebalances away expired members) and subscription, emitting their
+ * lag, backlog and state (signals.ts), and the replay jobs. Every step is idempotent and
+ * conditional, so a run that dies half-way is finished by the next one. The signals are
+ * read even when the budget ran out, so lag stays visible while maintenance is behind;
+ * `MaintenancePassCompleted` (1 or 0) says whether the pass did all its work.
  */
 export async function runMaintenance(ctx: MaintenanceContext): Promise<MaintenanceReport> {
   const started = performance.now();
   const now = ctx.log.clock.now();
   const deadline = started + ctx.settings.runBudgetMs;
-  const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0, replays: [] };
+  const report: MaintenanceReport = { startedAt: now, durationMs: 0, complete: true, partitions: [], objectsDeleted: 0, topicsPurged: [], groupsChecked: 0, signals: { groupsChecked: 0, groups: [], subscriptions: [] }, replays: [] };
   const owner = ulid();
   if (!(await ctx.leases.acquireLease(owner, now, ctx.settings.runBudgetMs * 2 + 60_000))) {
+    // The run holding the lease reports its own signals and completion.
+    ctx.log.metrics.add('MaintenancePassCompleted', 'Count', 0);
     return { ...report, complete: false, skipped: 'another maintenance run holds the lease' };
   }
+  const passHeads = new PassHeads(ctx);
   try {
     for (const topic of await ctx.log.topics.list()) {
       if (performance.now() > deadline) {
@@ -52,6 +60,7 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
       }
       const all = Array.from({ length: topic.partitions }, (_, p) => p);
       const heads = await ctx.log.store.readHeads(topic.topicId, all);
+      passHeads.remember(topic, heads);
       const written = all.filter((p) => heads.get(p)?.exists);
       const released = new Set<string>();
       for (const partition of written) {
@@ -71,32 +80,29 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
         };
         if (retention.removed + compaction.segments.length + tiered > 0) {
           report.partitions.push(line);
-          log('partition maintained', line);
+          ctx.log.logger.info('partition maintained', { ...line });
         }
       }
       if (!(await sweepDue(ctx, topic, heads, released, now))) continue;
       const deleted = await sweepTopicObjects(ctx, topic, written, released, now);
       report.objectsDeleted += deleted.length;
-      if (deleted.length > 0) log('objects deleted', { topic: topic.name, count: deleted.length, why: 'no index entry refers to them' });
+      if (deleted.length > 0) ctx.log.logger.info('objects deleted', { topic: topic.name, count: deleted.length, why: 'no index entry refers to them' });
     }
     report.topicsPurged = await purgeDeletedTopics(ctx, deadline);
-    for (const purged of report.topicsPurged) log('deleted topic purged', { topic: purged });
-    for (const group of await ctx.groups.listGroups()) {
-      await loadGroup({ log: ctx.log, store: ctx.groups }, group.group);
-      report.groupsChecked++;
-    }
+    for (const purged of report.topicsPurged) ctx.log.logger.info('deleted topic purged', { topic: purged });
+    report.signals = await collectSignals(ctx, passHeads);
+    report.groupsChecked = report.signals.groupsChecked;
     for (const replay of await advanceReplays(ctx.replays, deadline, ctx.replayer)) {
       const line = { id: replay.id, status: replay.status, copied: replay.copied, error: replay.error };
       report.replays.push(line);
-      log('replay advanced', line);
     }
+    if (performance.now() > deadline) report.complete = false;
   } finally {
     await ctx.leases.releaseLease(owner);
   }
   report.durationMs = Math.round(performance.now() - started);
+  // Alarmed on when no pass completes for several intervals (infra/constructs/alarms.ts).
+  ctx.log.metrics.add('MaintenancePassCompleted', 'Count', report.complete ? 1 : 0);
+  if (!report.complete) ctx.log.logger.warn('maintenance pass ran out of its budget; the next pass goes on', { durationMs: report.durationMs });
   return report;
-}
-
-function log(msg: string, data: object): void {
-  console.log(JSON.stringify({ level: 'info', component: 'maintenance', msg, ...data }));
 }

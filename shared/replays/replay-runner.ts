@@ -41,13 +41,16 @@ export async function advanceReplays(ctx: ReplaysContext, deadline: number, repl
         failures++;
         const failed = failures >= MAX_FAILED_CHUNKS;
         replay = await saveOrReload(ctx, { ...replay, error: step.error, ...(failed ? { status: 'failed' } : {}) });
+        ctx.log.logger.warn(failed ? 'replay failed' : 'replay step failed, will retry', { replay: replay.id, copied: replay.copied, total: totalOf(replay), error: step.error });
         if (!failed) break; // try again next run
         continue;
       }
       failures = 0;
       const partitions = replay.partitions.map((p) => (p.partition === partition.partition ? step.partition! : p));
       replay = await saveOrReload(ctx, { ...replay, partitions, copied: replay.copied + step.copied, error: null });
+      ctx.log.logger.info('replay progress', { replay: replay.id, partition: partition.partition, copied: replay.copied, total: totalOf(replay), status: replay.status });
     }
+    if (replay.status === 'done') ctx.log.logger.info('replay done', { replay: replay.id, copied: replay.copied, total: totalOf(replay) });
     touched.push(replay);
   }
   return touched;
@@ -111,6 +114,11 @@ async function copyChunk(
   }
   next = last + 1;
   return { partition: { ...part, nextOffset: next, copied: part.copied + records.length, skipped }, copied: records.length };
+}
+
+/** Records the job will have gone over when done (copied, filtered or skipped): the denominator of its progress. */
+function totalOf(replay: Replay): number {
+  return replay.partitions.reduce((n, p) => n + (p.endOffset - p.startOffset), 0);
 }
 
 /** Saves the next state; if someone else (a cancel) moved the replay meanwhile, answers theirs. */

@@ -3,6 +3,7 @@ import { AppendNotifier } from '../log/append-notifier.js';
 import { HeadCache } from '../log/head-cache.js';
 import { KeyedMutex } from '../log/keyed-mutex.js';
 import type { LogContext } from '../log/log-context.js';
+import { noActivityLogger } from '../logger.js';
 import { noMetrics } from '../metrics.js';
 import { DEFAULT_COMMIT_BUDGET_MS } from '../model/settings.js';
 import { CommitWriter } from '../storage/commit-writer.js';
@@ -23,5 +24,6 @@ export function buildLog(options: RuntimeOptions): LogContext {
     notifier: new AppendNotifier(),
     commitBudgetMs: options.commitBudgetMs ?? DEFAULT_COMMIT_BUDGET_MS,
     metrics: options.metrics ?? noMetrics,
+    logger: options.logger ?? noActivityLogger,
   };
 }

@@ -27,6 +27,7 @@ export function buildMaintenance(log: LogContext, subscriptions: SubscriptionsCo
     leases: new LeaseStore(clients, table),
     objects: new ObjectStore(clients, table, bucket),
     groups,
+    subscriptions: subscriptions.store,
     replays,
     replayer: subscriptionReplayer(subscriptions),
     settings: { ...DEFAULT_MAINTENANCE_SETTINGS, ...options.maintenance },

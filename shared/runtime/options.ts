@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { ActivityLogger } from '../logger.js';
 import type { MetricsSink } from '../metrics.js';
 import type { MaintenanceSettings } from '../model/settings.js';
 import { createStorageClients, type StorageClients } from '../storage/clients.js';
@@ -19,6 +20,8 @@ export interface RuntimeOptions extends StorageLocation {
   clock?: Clock | undefined;
   commitBudgetMs?: number | undefined;
   metrics?: MetricsSink | undefined;
+  /** Where the domain's activity lines go (functions: Powertools Logger; local mode: one line each). */
+  logger?: ActivityLogger | undefined;
   /** Webhook subscriptions: the SSRF policy (local mode allows loopback receivers) and jitter. */
   subscriptions?: SubscriptionOptions | undefined;
   /** Thresholds and budget of maintenance passes; defaults otherwise. */

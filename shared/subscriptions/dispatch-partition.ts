@@ -93,6 +93,7 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
     const now = log.clock.now();
     const status = result.status;
     const seen = { lastStatus: status, lastError: result.error, lastAttemptAt: now };
+    const about = { subscription: sub.id, topic: sub.topic, partition: p, offsets: `${records[0]!.offset}..${records.at(-1)!.offset}`, status, error: result.error };
     const advance = { nextOffset: batchEnd, webhookId: null, batchEnd: null, attempts: 0, nextAttemptAt: 0, leaseUntil: now + leaseMs };
 
     if (status !== null && status >= 200 && status < 300) {
@@ -102,16 +103,19 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
       // Gone: the receiver asks us to stop. Pause; the batch stays in flight for a resume.
       log.metrics.add('Deliveries', 'Count', 1, { outcome: 'gone' });
       await applySubscriptionChanges(store, sub.id, { state: 'paused', pausedReason: `the receiver answered 410 Gone (${result.error ?? ''})`.slice(0, 500), updatedAt: now });
+      log.logger.warn('subscription paused: the receiver answered 410 Gone', about);
       await write({ ...seen, leaseUntil: 0 });
       return { attempts, nextDueAt: null };
     } else if (c.attempts + 1 >= sub.maxAttempts) {
       // Invariant 7: skipped only after its last attempt, and then it is in the dead-letter topic.
       log.metrics.add('Deliveries', 'Count', 1, { outcome: 'dead_lettered' });
       await deadLetter(ctx, sub, p, records, { webhookId, attempts: c.attempts + 1, lastStatus: status, lastError: result.error });
+      log.logger.warn('records dead-lettered after their last attempt', { ...about, attempts: c.attempts + 1, records: records.length, deadLetterTopic: sub.deadLetterTopic });
       if (!(await write({ ...seen, ...advance, addDeadLettered: records.length }))) return { attempts, nextDueAt: null };
     } else {
       log.metrics.add('Deliveries', 'Count', 1, { outcome: 'retry' });
       const nextAttemptAt = now + retryDelayMs(sub.backoff, c.attempts + 1, result.retryAfterMs, ctx.random);
+      log.logger.warn('delivery failed, will retry', { ...about, attempt: c.attempts + 1, maxAttempts: sub.maxAttempts, retryInMs: nextAttemptAt - now });
       await write({ ...seen, attempts: c.attempts + 1, nextAttemptAt, leaseUntil: 0 });
       return { attempts, nextDueAt: nextAttemptAt };
     }

@@ -283,7 +283,7 @@ describe('FreshetStack: alarms', () => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }] });
       }
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
   });
@@ -315,7 +315,7 @@ describe('FreshetStack: alarms', () => {
     });
     const topic = { Ref: id(withEmail.stack, withEmail.stack.alarms.topic!) };
     const alarms = Object.values(withEmail.template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[] } }[];
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(12);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
   });
 });

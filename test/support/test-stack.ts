@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { createApp } from '../../shared/http/app.js';
 import type { LogContext } from '../../shared/log/log-context.js';
 import type { MaintenanceContext } from '../../shared/maintenance/maintenance-context.js';
+import type { ActivityLogger } from '../../shared/logger.js';
 import type { MetricsSink } from '../../shared/metrics.js';
 import type { MaintenanceSettings } from '../../shared/model/settings.js';
 import { type ApiRuntime, createRuntime } from '../../shared/runtime/create-runtime.js';
@@ -37,6 +38,7 @@ export async function createTestStack(
     clock?: Clock;
     commitBudgetMs?: number;
     metrics?: MetricsSink;
+    logger?: ActivityLogger;
     subscriptions?: SubscriptionOptions;
     maintenance?: Partial<MaintenanceSettings>;
   } = {},

@@ -22,6 +22,13 @@ const Report = z
     objectsDeleted: z.number().int(),
     topicsPurged: z.array(z.string()),
     groupsChecked: z.number().int(),
+    signals: z.object({
+      groupsChecked: z.number().int(),
+      groups: z.array(z.object({ group: z.string(), topic: z.string(), lag: z.number().int() })).describe('each consumer group\'s lag per topic, over its committed partitions'),
+      subscriptions: z
+        .array(z.object({ id: z.string(), topic: z.string(), state: z.enum(['active', 'paused', 'failing']), backlog: z.number().int() }))
+        .describe('each subscription\'s state (failing: a batch awaits a retry) and backlog (records past its cursors)'),
+    }),
     replays: z.array(z.object({ id: z.string(), status: z.string(), copied: z.number().int(), error: z.string().nullable() })),
   })
   .openapi('MaintenanceReport');
