@@ -29,6 +29,8 @@ export interface RunInfo {
   process: string;
   /** DynamoDB Local's reported capacity for produce-shaped transactions, next to the model used for cost. */
   transactionCapacityProbe: CapacityProbe[];
+  /** A run of some sections (`--only`) keeps these sections' figures from an earlier run. */
+  carriedOver?: { sections: string[]; date: string; git: { commit: string; dirty: boolean } | null };
 }
 
 export interface ThroughputFigures {
@@ -143,7 +145,22 @@ export interface CodecScenarioResult {
   codecRatioNoise: Spread;
 }
 
+/** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
+export interface ColdStartResult {
+  function: string;
+  bundleBytes: number;
+  sourceMapBytes: number;
+  starts: number;
+  /** From just before `import()` to `handler` being there, ms. */
+  importMs: { min: number; median: number; max: number };
+  /** CPU time (user + system) of the same import, ms: less sensitive than the wall clock to other load on the machine. */
+  importCpuMs: { min: number; median: number; max: number };
+  /** From the process's start (Node's boot included) to the same point, ms. */
+  processStartToReadyMs: { min: number; median: number; max: number };
+}
+
 export interface SectionResults {
+  'cold-start': ColdStartResult[];
   codec: CodecScenarioResult[];
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
@@ -183,6 +200,7 @@ export interface Goal {
 export interface BenchResults {
   run: RunInfo;
   goals: Goal[];
+  coldStart?: ColdStartResult[];
   codec?: SectionResults['codec'];
   produce?: SectionResults['produce'];
   fetch?: FetchScenarioResult[];
