@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { type ApiEndpointOptions, apiEndpointFromContext } from './api-endpoint-context.js';
 import { FreshetAlarms } from './constructs/alarms.js';
 import { FreshetApi } from './constructs/api.js';
 import { FreshetDispatcher } from './constructs/dispatcher.js';
@@ -7,7 +8,7 @@ import { FreshetMaintenance } from './constructs/maintenance.js';
 import { FreshetRootKey } from './constructs/root-key.js';
 import { FreshetStorage } from './constructs/storage.js';
 
-export interface FreshetStackProps extends StackProps {
+export interface FreshetStackProps extends StackProps, ApiEndpointOptions {
   /** Context `freshet:destroyOnRemoval`. Delete data and logs on `cdk destroy`. @default false (RETAIN) */
   readonly destroyOnRemoval?: boolean;
   /** Context `freshet:alarmEmail`. Subscribe this address to the alarms. @default none */
@@ -32,7 +33,13 @@ export class FreshetStack extends Stack {
     this.storage = new FreshetStorage(this, 'Storage', { destroyOnRemoval: destroy });
     this.rootKey = new FreshetRootKey(this, 'RootKey');
     const logRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    this.api = new FreshetApi(this, 'Api', { storage: this.storage, rootKey: this.rootKey, logRemovalPolicy });
+    this.api = new FreshetApi(this, 'Api', {
+      storage: this.storage,
+      rootKey: this.rootKey,
+      logRemovalPolicy,
+      ...(props.apiEndpoint ? { endpoint: props.apiEndpoint } : {}),
+      ...(props.apiReservedConcurrency ? { reservedConcurrency: props.apiReservedConcurrency } : {}),
+    });
     this.dispatcher = new FreshetDispatcher(this, 'Dispatcher', { storage: this.storage, logRemovalPolicy });
     this.maintenance = new FreshetMaintenance(this, 'Maintenance', {
       storage: this.storage,
@@ -40,14 +47,14 @@ export class FreshetStack extends Stack {
       logRemovalPolicy,
     });
     this.alarms = new FreshetAlarms(this, 'Alarms', props.alarmEmail ? { email: props.alarmEmail } : {});
-    this.alarms.watchHttpApi('Api', this.api.httpApi);
+    if (this.api.httpApi) this.alarms.watchHttpApi('Api', this.api.httpApi);
     this.alarms.watchFunction('ApiFunction', this.api.handler.function);
     this.alarms.watchFunction('MaintenanceFunction', this.maintenance.handler.function);
     this.alarms.watchFunction('DispatcherFunction', this.dispatcher.handler.function);
     this.alarms.watchQueue('DispatcherFailures', this.dispatcher.failures);
     this.alarms.add('DispatcherDeadLetters', this.dispatcher.metricDeadLetteredRecords(), 1, 'Dispatcher: records written to a dead-letter topic after their last delivery attempt');
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: this.api.endpoint === 'functionUrl' ? "Base URL of the API (the api function's Function URL)" : 'Base URL of the HTTP API' });
     new CfnOutput(this, 'RootKeySecretArn', {
       value: this.rootKey.secret.secretArn,
       description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
@@ -58,7 +65,7 @@ export class FreshetStack extends Stack {
 }
 
 /** Reads the stack's options from CDK context (cdk.json or `-c key=value`), which arrive as booleans or strings. */
-export function propsFromContext(scope: Construct): Pick<FreshetStackProps, 'destroyOnRemoval' | 'alarmEmail' | 'maintenanceEveryMinutes'> {
+export function propsFromContext(scope: Construct): Pick<FreshetStackProps, 'destroyOnRemoval' | 'alarmEmail' | 'maintenanceEveryMinutes' | keyof ApiEndpointOptions> {
   const destroy = scope.node.tryGetContext('freshet:destroyOnRemoval') as unknown;
   const email = scope.node.tryGetContext('freshet:alarmEmail') as unknown;
   const every = scope.node.tryGetContext('freshet:maintenanceEveryMinutes') as unknown;
@@ -76,5 +83,6 @@ export function propsFromContext(scope: Construct): Pick<FreshetStackProps, 'des
     destroyOnRemoval: destroy === true || destroy === 'true',
     ...(typeof email === 'string' && email !== '' ? { alarmEmail: email } : {}),
     ...(minutes !== undefined ? { maintenanceEveryMinutes: minutes } : {}),
+    ...apiEndpointFromContext(scope),
   };
 }
