@@ -178,8 +178,31 @@ export interface BreakEven {
   requestKiBToMatch: { name: string; writeUsdPerGiB: number; requestKiB: number | null }[];
 }
 
+/** One way of waiting on an empty partition, priced per month (bench/idle-consumers.ts). */
+export interface IdleConsumerPolicy {
+  policy: string;
+  waitMs: number;
+  /** Pause between an empty answer and the next poll once the backoff reached its cap. */
+  idleGapMs: number;
+  pollsPerMonth: number;
+  readUnitsPerPoll: number;
+  billedMsPerPoll: number;
+  usdPerMonthHttpApi: number;
+  usdPerMonthFunctionUrl: number;
+  /** Send → receive of the first record after an idle spell, ms. */
+  firstRecordAfterIdleMs: { typical: number; worst: number };
+  whileFlowing: string;
+}
+
 export interface CostComparison {
   basis: string;
+  /**
+   * The same measured usage with the API behind a Function URL (`freshet:apiEndpoint=functionUrl`):
+   * no API Gateway requests, every other charge unchanged.
+   */
+  functionUrl: { writeUsdPerGiB: number; readUsdPerGiB: number | null; spreadWriteUsdPerGiB: number | null; breakEven: BreakEven | null } | null;
+  /** Long-polling against polling with backoff, priced from the measured idle long-poll. */
+  idleConsumers: { basedOn: string; roundTripMs: number; recommended: string; policies: IdleConsumerPolicy[] } | null;
   breakEven: BreakEven | null;
   freshet: { scenario: string; writeUsdPerGiB: number; readScenario: string | null; readUsdPerGiB: number | null } | null;
   /** The same request size with keyed records spread over 12 partitions: one head and entry per partition touched. */

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     ...(produce ? { produce } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
-    cost: compareCosts(prices, produce, fetch),
+    cost: compareCosts(prices, produce, fetch, endToEnd),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
   };

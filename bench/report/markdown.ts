@@ -280,6 +280,18 @@ function cost(r: BenchResults): string {
         ...(cmp.freshetSpread
           ? [[`**Freshet**, keyed over ${cmp.freshetSpread.partitionsPerRequest} partitions per request (measured: ${cmp.freshetSpread.scenario})`, usd(cmp.freshetSpread.writeUsdPerGiB), '', '', '', 'one head Update + entry Put (6 WRU) per partition touched']]
           : []),
+        ...(cmp.functionUrl
+          ? [
+              [
+                '**Freshet behind a Function URL** (`freshet:apiEndpoint=functionUrl`; the same measured usage, no API Gateway requests)',
+                usd(cmp.functionUrl.writeUsdPerGiB),
+                cmp.functionUrl.readUsdPerGiB === null ? 'not run' : usd(cmp.functionUrl.readUsdPerGiB),
+                cmp.functionUrl.readUsdPerGiB === null ? 'n/a' : usd(cmp.functionUrl.writeUsdPerGiB + cmp.functionUrl.readUsdPerGiB),
+                '',
+                cmp.functionUrl.spreadWriteUsdPerGiB === null ? '' : `keyed over ${cmp.freshetSpread?.partitionsPerRequest ?? 'several'} partitions per request: ${usd(cmp.functionUrl.spreadWriteUsdPerGiB)} to write`,
+              ],
+            ]
+          : []),
         ...anchorRows,
       ],
     ),
@@ -287,6 +299,9 @@ function cost(r: BenchResults): string {
       ? [
           '',
           `Each produce request to one partition costs about ${usd(be.usdPerRequest * 1e6)} per million requests whatever its size (S3 PUT, the transaction, the invocation, the topic read) plus ${usd(be.usdPerGiBMarginal)} per GiB (fitted through ${be.fittedFrom.join(' and ')}). Request size at which Freshet's write cost per GiB matches each anchor: ${be.requestKiBToMatch.map((m) => `${m.name} ${m.requestKiB === null ? 'never' : `${m.requestKiB} KiB`}`).join('; ')}.`,
+          cmp.functionUrl?.breakEven
+            ? `Behind a Function URL: ${usd(cmp.functionUrl.breakEven.usdPerRequest * 1e6)} per million requests plus ${usd(cmp.functionUrl.breakEven.usdPerGiBMarginal)} per GiB; it matches ${cmp.functionUrl.breakEven.requestKiBToMatch.map((m) => `${m.name} at ${m.requestKiB === null ? 'no size' : `${m.requestKiB} KiB`}`).join('; ')}.`
+            : '',
         ].join('\n')
       : '',
     '',
@@ -301,6 +316,25 @@ function cost(r: BenchResults): string {
       ],
     ),
     r.idleConsumer ? `\nEach consumer that keeps a long poll open adds about ${usd(r.idleConsumer.usdPerMonth)} per month (section 4).` : '',
+    idleConsumers(r),
+  ].join('\n');
+}
+
+function idleConsumers(r: BenchResults): string {
+  const ic = r.cost.idleConsumers;
+  if (!ic) return '';
+  return [
+    '',
+    '### Idle consumers: long-polling against polling with backoff',
+    '',
+    `What one consumer costs per month while its partition stays empty, and how late it sees the first record after such a spell. Modelled from ${ic.basedOn} (${ic.roundTripMs} ms): a poll reads the topic and the head once and re-reads the head every 250 ms of its wait (1 RRU each), and Lambda bills the wait at 1024 MB. A consumer in a group polls all its partitions with one request, so these figures are per consumer, not per partition. The latency of a long-poll is bounded by the head re-read (250 ms) when producer and consumer run on different instances.`,
+    '',
+    markdownTable(
+      ['policy', 'polls per month', 'RRU per poll', 'billed ms per poll', '$ per month (HTTP API)', '$ per month (Function URL)', 'first record after idle: typical / worst ms', 'while records flow'],
+      ic.policies.map((p) => [p.policy === ic.recommended ? `**${p.policy}** (recommended)` : p.policy, p.pollsPerMonth, p.readUnitsPerPoll, p.billedMsPerPoll, usd(p.usdPerMonthHttpApi), usd(p.usdPerMonthFunctionUrl), `${p.firstRecordAfterIdleMs.typical} / ${p.firstRecordAfterIdleMs.worst}`, p.whileFlowing]),
+    ),
+    '',
+    "Long-polling costs about the same whatever its `waitMs`: Lambda bills the wall-clock wait, so an open poll is a function running all month. Polling with `waitMs=0` pays only for each short request. **Recommended client default**: `waitMs=0`; after an empty answer wait 250 ms, doubling per empty answer, capped at 750 ms while the partition (or group) had records within the last 60 s and at 5 s after that; an answer with records resets the pause to 0. While records flow, end-to-end latency stays under 1 s (at most 750 ms + the round trip); a consumer that has been idle for a minute sees its first record within 5 s, at about 1/45 of a long-poll's cost. A consumer that needs sub-second latency after long idle spells should long-poll and accept the Lambda bill, or use a webhook subscription (pushed, no polling).",
   ].join('\n');
 }
 
