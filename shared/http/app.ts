@@ -63,10 +63,17 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerMaintenanceRoutes(app, maintenance);
   registerReplayRoutes(app, maintenance.replays);
 
-  // The document is built on its first request, and the YAML emitter and OpenAPI generator
-  // are imported then: a cold start that serves records never pays for them.
+  // The document is built on its first request, and the YAML emitter is imported then, so
+  // init does not evaluate it (its bytes are still compiled: docs/benchmarks.md, Cold start).
   let spec: Promise<string> | undefined;
-  const specYaml = () => (spec ??= import('./openapi-document.js').then(({ openApiYaml }) => openApiYaml(app)));
+  const specYaml = () =>
+    (spec ??= import('./openapi-document.js')
+      .then(({ openApiYaml }) => openApiYaml(app))
+      .catch((err: unknown) => {
+        // Not cached: the next request tries again, as it did when the document was built synchronously.
+        spec = undefined;
+        throw err;
+      }));
   app.get('/openapi.yaml', async (c) => c.body(await specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
   app.get('/docs', async (c) => c.html(renderDocsPage(await specYaml())));
   return app;
