@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   // `--only=cold-start` does not wipe the produce and fetch figures the cost model prices.
   const previous = options.only.size < SECTIONS.length ? await previousResults() : undefined;
   const carried = previous ? carryOver(previous, sections) : [];
-  if (carried.length > 0) progress(`kept from the results of ${previous?.run.date}: ${carried.join(', ')}`);
+  if (carried.length > 0 && previous) progress(`kept ${carried.join(', ')} as measured on ${measuredIn(previous, carried).date}`);
   const produce = sections.produce ?? previous?.produce;
   const fetch = sections.fetch ?? (previous?.fetch && previous.maintenance ? { scenarios: previous.fetch, maintenance: previous.maintenance } : undefined);
   const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       process:
         'One bench process hosts the API (Hono on @hono/node-server, loopback HTTP), the storage floor and the codec runs; its clients run in a child process (the load driver) so that building and parsing request bodies does not share the server\'s event loop. DynamoDB Local (Java) and s3rver run as further child processes; on this machine all of them share the same cores.',
       transactionCapacityProbe: capacityProbe.length > 0 ? capacityProbe : (previous?.run.transactionCapacityProbe ?? []),
-      ...(carried.length > 0 && previous ? { carriedOver: { sections: carried, date: previous.run.date, git: previous.run.git } } : {}),
+      ...(carried.length > 0 && previous ? { carriedOver: { sections: carried, ...measuredIn(previous, carried) } } : {}),
     },
     ...(coldStart ? { coldStart } : {}),
     ...(codec ? { codec } : {}),
@@ -148,6 +148,13 @@ async function previousResults(): Promise<BenchResults | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** When the carried sections were measured: the previous run, or the run it had carried them from. */
+function measuredIn(previous: BenchResults, sections: string[]): { date: string; git: BenchResults['run']['git'] } {
+  const earlier = previous.run.carriedOver;
+  if (earlier && sections.every((s) => earlier.sections.includes(s))) return { date: earlier.date, git: earlier.git };
+  return { date: previous.run.date, git: previous.run.git };
 }
 
 /** The sections this run did not measure that the previous results have. */
