@@ -6,6 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** Pure code: the codec, partitioner, assignor and OpenAPI document. Runs without Java in seconds. */
 const UNIT = [
+  'test/bench/cost-model.test.ts',
   'test/groups/assignor.test.ts',
   'test/http/openapi.test.ts',
   'test/log/crc32c.test.ts',

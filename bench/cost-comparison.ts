@@ -1,4 +1,6 @@
 import { anchorCosts, freshetIdleMonthly, HOURS_PER_MONTH } from './anchors.js';
+import { type PhaseCost, phaseCost } from './cost.js';
+import { idleConsumerPolicies, RECOMMENDED_POLICY } from './idle-consumers.js';
 import { type PriceTable, unitPrice } from './prices.js';
 import type { BreakEven, CostComparison, ProduceScenarioResult, SectionResults } from './results.js';
 import { round } from './stats.js';
@@ -12,7 +14,12 @@ const ANCHOR_PARTITIONS = 12;
  * Lambda duration is that of an uncontended request, as each Lambda instance serves one
  * request at a time) next to the anchors' list prices, and the monthly cost of idling.
  */
-export function compareCosts(prices: PriceTable, produce: ProduceScenarioResult[] | undefined, fetch: SectionResults['fetch'] | undefined): CostComparison {
+export function compareCosts(
+  prices: PriceTable,
+  produce: ProduceScenarioResult[] | undefined,
+  fetch: SectionResults['fetch'] | undefined,
+  endToEnd?: SectionResults['end-to-end'],
+): CostComparison {
   const write = produce?.find((p) => p.records === COMPARISON_RECORDS_PER_REQUEST && p.clients === 1 && p.partitions === 1);
   // A consumer reading soon after the write: before compaction.
   const read = fetch?.scenarios.find((f) => f.writtenInRequestsOf === COMPARISON_RECORDS_PER_REQUEST && f.compaction === 'before compaction');
@@ -20,6 +27,8 @@ export function compareCosts(prices: PriceTable, produce: ProduceScenarioResult[
   const idlePass = fetch?.maintenance.idlePass;
   const idleLines = freshetIdleMonthly(prices, idlePass?.ok ? { usd: idlePass.cost.usd.total, over: idlePass.over } : undefined);
   const anchors = anchorCosts(prices, ANCHOR_PARTITIONS);
+  const viaUrl = (c: PhaseCost) => viaFunctionUrl(c, prices);
+  const roundTripMs = endToEnd?.endToEnd[0]?.latencyMs.p50Ms;
   return {
     basis: `${COMPARISON_RECORDS_PER_REQUEST} records of 1 KiB per produce request (100 KiB); read back once by paging the fetch API; list prices, no free tiers`,
     freshet: write
@@ -32,6 +41,28 @@ export function compareCosts(prices: PriceTable, produce: ProduceScenarioResult[
       : null,
     freshetSpread: spread ? { scenario: spread.id, writeUsdPerGiB: round(spread.cost.usdPerGiB), partitionsPerRequest: spread.partitionsPerRequest } : null,
     breakEven: breakEven(produce, anchors),
+    functionUrl: write
+      ? {
+          writeUsdPerGiB: round(viaUrl(write.cost).usdPerGiB),
+          readUsdPerGiB: read ? round(viaUrl(read.cost).usdPerGiB) : null,
+          spreadWriteUsdPerGiB: spread ? round(viaUrl(spread.cost).usdPerGiB) : null,
+          breakEven: breakEven(
+            produce?.map((p) => ({ ...p, cost: viaUrl(p.cost) })),
+            anchors,
+          ),
+        }
+      : null,
+    idleConsumers:
+      endToEnd && roundTripMs !== undefined
+        ? {
+            basedOn: `one measured idle long-poll of ${endToEnd.idleConsumer.waitMs} ms (${Object.entries(endToEnd.idleConsumer.callsPerPoll)
+              .map(([n, v]) => `${n} ${v}`)
+              .join(', ')}, ${endToEnd.idleConsumer.serverMsPerPoll} ms of server time) and the end-to-end p50 as the round trip`,
+            roundTripMs,
+            recommended: RECOMMENDED_POLICY,
+            policies: idleConsumerPolicies(prices, endToEnd.idleConsumer, roundTripMs),
+          }
+        : null,
     anchors: anchors.map((a) => ({
       ...a,
       writeUsdPerGiB: round(a.writeUsdPerGiB),
@@ -49,6 +80,11 @@ export function compareCosts(prices: PriceTable, produce: ProduceScenarioResult[
       { name: 'Google Cloud Pub/Sub', usdPerMonth: 0, basis: 'no traffic, no retained messages' },
     ],
   };
+}
+
+/** A phase's cost with the API behind a Function URL: the same usage without API Gateway requests. */
+function viaFunctionUrl(c: PhaseCost, prices: PriceTable): PhaseCost {
+  return phaseCost({ ...c.usage, apiGatewayRequests: 0 }, prices, { records: c.records, payloadBytes: c.payloadBytes });
 }
 
 /**

@@ -3,10 +3,11 @@ import { round } from './stats.js';
 
 const FLOOR_TARGET = 0.8;
 const CODEC_TARGET = 3;
+const COLD_START_TARGET_MS = 60;
 
 /** The issue's goals, each with its measured value; `met` is null when its section did not run. */
 export function evaluateGoals(r: Omit<BenchResults, 'goals'>): Goal[] {
-  return [floorGoal(r), codecGoal(r), commitGoal(r), costGoal(r)];
+  return [floorGoal(r), codecGoal(r), commitGoal(r), costGoal(r), coldStartGoal(r)];
 }
 
 function floorGoal(r: Omit<BenchResults, 'goals'>): Goal {
@@ -92,5 +93,19 @@ function costGoal(r: Omit<BenchResults, 'goals'>): Goal {
       .filter((c) => !c.cheaperWrite || c.cheaperWriteRead === false)
       .map((c) => `dearer than ${c.name}${c.cheaperWrite ? ' (write + read)' : ''}`)
       .join('; '),
+  };
+}
+
+function coldStartGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'The api bundle is ready quickly after a cold start';
+  const target = `import of the api bundle in a fresh process ≤ ${COLD_START_TARGET_MS} ms (median)`;
+  const api = r.coldStart?.find((c) => c.function === 'api');
+  if (!api) return { goal, target, measured: 'not run', met: null, detail: '' };
+  return {
+    goal,
+    target,
+    measured: `${api.importMs.median} ms (${api.importMs.min}–${api.importMs.max}; CPU ${api.importCpuMs.median} ms) over ${api.starts} starts, bundle ${Math.round(api.bundleBytes / 1024)} KiB`,
+    met: api.importMs.median <= COLD_START_TARGET_MS,
+    detail: `load average ${r.run.machine.loadAverageAtStart.join(' / ')} at the start of the run`,
   };
 }

@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench`, parsed once. Durations are fixed per phase
  * (not request counts), so the whole run takes about the same time on any machine.
  */
-export const SECTIONS = ['codec', 'fetch', 'produce', 'end-to-end'] as const;
+export const SECTIONS = ['cold-start', 'codec', 'fetch', 'produce', 'end-to-end'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,8 @@ export interface BenchOptions {
   idlePollMs: number;
   /** One timed round of one codec; rounds alternate ours and kafkajs. */
   codecRoundMs: number;
+  /** Fresh processes that import each function's bundle. */
+  coldStarts: number;
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -51,6 +53,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     endToEndMs: Math.round(6_000 * scale),
     idlePollMs: quick ? 1_000 : 3_000,
     codecRoundMs: Math.round(400 * scale),
+    coldStarts: quick ? 5 : 21,
   };
 }
 

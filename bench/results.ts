@@ -29,6 +29,8 @@ export interface RunInfo {
   process: string;
   /** DynamoDB Local's reported capacity for produce-shaped transactions, next to the model used for cost. */
   transactionCapacityProbe: CapacityProbe[];
+  /** A run of some sections (`--only`) keeps these sections' figures from an earlier run. */
+  carriedOver?: { sections: string[]; date: string; git: { commit: string; dirty: boolean } | null };
 }
 
 export interface ThroughputFigures {
@@ -143,7 +145,22 @@ export interface CodecScenarioResult {
   codecRatioNoise: Spread;
 }
 
+/** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
+export interface ColdStartResult {
+  function: string;
+  bundleBytes: number;
+  sourceMapBytes: number;
+  starts: number;
+  /** From just before `import()` to `handler` being there, ms. */
+  importMs: { min: number; median: number; max: number };
+  /** CPU time (user + system) of the same import, ms: less sensitive than the wall clock to other load on the machine. */
+  importCpuMs: { min: number; median: number; max: number };
+  /** From the process's start (Node's boot included) to the same point, ms. */
+  processStartToReadyMs: { min: number; median: number; max: number };
+}
+
 export interface SectionResults {
+  'cold-start': ColdStartResult[];
   codec: CodecScenarioResult[];
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
@@ -161,8 +178,31 @@ export interface BreakEven {
   requestKiBToMatch: { name: string; writeUsdPerGiB: number; requestKiB: number | null }[];
 }
 
+/** One way of waiting on an empty partition, priced per month (bench/idle-consumers.ts). */
+export interface IdleConsumerPolicy {
+  policy: string;
+  waitMs: number;
+  /** Pause between an empty answer and the next poll once the backoff reached its cap. */
+  idleGapMs: number;
+  pollsPerMonth: number;
+  readUnitsPerPoll: number;
+  billedMsPerPoll: number;
+  usdPerMonthHttpApi: number;
+  usdPerMonthFunctionUrl: number;
+  /** Send → receive of the first record after an idle spell, ms. */
+  firstRecordAfterIdleMs: { typical: number; worst: number };
+  whileFlowing: string;
+}
+
 export interface CostComparison {
   basis: string;
+  /**
+   * The same measured usage with the API behind a Function URL (`freshet:apiEndpoint=functionUrl`):
+   * no API Gateway requests, every other charge unchanged.
+   */
+  functionUrl: { writeUsdPerGiB: number; readUsdPerGiB: number | null; spreadWriteUsdPerGiB: number | null; breakEven: BreakEven | null } | null;
+  /** Long-polling against polling with backoff, priced from the measured idle long-poll. */
+  idleConsumers: { basedOn: string; roundTripMs: number; recommended: string; policies: IdleConsumerPolicy[] } | null;
   breakEven: BreakEven | null;
   freshet: { scenario: string; writeUsdPerGiB: number; readScenario: string | null; readUsdPerGiB: number | null } | null;
   /** The same request size with keyed records spread over 12 partitions: one head and entry per partition touched. */
@@ -183,6 +223,7 @@ export interface Goal {
 export interface BenchResults {
   run: RunInfo;
   goals: Goal[];
+  coldStart?: ColdStartResult[];
   codec?: SectionResults['codec'];
   produce?: SectionResults['produce'];
   fetch?: FetchScenarioResult[];

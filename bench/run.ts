@@ -4,7 +4,7 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compareCosts } from './cost-comparison.js';
 import type { CapacityProbe } from './instrument/capacity-probe.js';
@@ -16,7 +16,8 @@ import { loadPrices } from './prices.js';
 import { renderConsole } from './report/console.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchResults, SectionResults } from './results.js';
-import { NOT_MEASURED_YET, SECTION_RUNNERS } from './scenarios/index.js';
+import { runColdStartSection } from './scenarios/cold-start.js';
+import { NOT_MEASURED_YET, SECTION_RUNNERS, type StackSectionName } from './scenarios/index.js';
 import type { SectionContext } from './scenarios/section.js';
 import { type BenchStack, startBenchStack } from './stack.js';
 
@@ -61,25 +62,43 @@ async function main(): Promise<void> {
 
   const sections: Partial<SectionResults> = {};
   let capacityProbe: CapacityProbe[] = [];
-  try {
-    progress('starting DynamoDB Local, s3rver and the API');
-    stack = await startBenchStack();
-    capacityProbe = stack.capacityProbe;
-    driver = LoadDriver.start();
-    progress(
-      `API on ${stack.api.baseUrl}; transaction capacity, DynamoDB Local vs model: ${stack.capacityProbe.map((p) => `${p.items} items ${p.reportedByDynamoDbLocal} vs ${p.modelled} WRU`).join(', ')}`,
-    );
-    const ctx: SectionContext = { stack, driver, options, prices, progress };
-    for (const name of SECTIONS) {
-      if (!options.only.has(name)) continue;
-      progress(`section ${name}`);
-      await runSection(name, ctx, sections);
-    }
-  } finally {
-    await stopAll();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+  // Before the emulators start: a process start is what this section times, on a machine as quiet as the run gets.
+  if (options.only.has('cold-start')) {
+    progress('section cold-start');
+    sections['cold-start'] = await runColdStartSection(options, progress);
   }
+  const stackSections = SECTIONS.filter((s): s is StackSectionName => s !== 'cold-start' && options.only.has(s));
+  if (stackSections.length > 0) {
+    try {
+      progress('starting DynamoDB Local, s3rver and the API');
+      stack = await startBenchStack();
+      capacityProbe = stack.capacityProbe;
+      driver = LoadDriver.start();
+      progress(
+        `API on ${stack.api.baseUrl}; transaction capacity, DynamoDB Local vs model: ${stack.capacityProbe.map((p) => `${p.items} items ${p.reportedByDynamoDbLocal} vs ${p.modelled} WRU`).join(', ')}`,
+      );
+      const ctx: SectionContext = { stack, driver, options, prices, progress };
+      for (const name of stackSections) {
+        progress(`section ${name}`);
+        await runSection(name, ctx, sections);
+      }
+    } finally {
+      await stopAll();
+    }
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  // A run of some sections keeps the others' figures from the last results, so that
+  // `--only=cold-start` does not wipe the produce and fetch figures the cost model prices.
+  const previous = options.only.size < SECTIONS.length ? await previousResults() : undefined;
+  const carried = previous ? carryOver(previous, sections) : [];
+  if (carried.length > 0 && previous) progress(`kept ${carried.join(', ')} as measured on ${measuredIn(previous, carried).date}`);
+  const produce = sections.produce ?? previous?.produce;
+  const fetch = sections.fetch ?? (previous?.fetch && previous.maintenance ? { scenarios: previous.fetch, maintenance: previous.maintenance } : undefined);
+  const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
+  const coldStart = sections['cold-start'] ?? previous?.coldStart;
+  const codec = sections.codec ?? previous?.codec;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -102,13 +121,15 @@ async function main(): Promise<void> {
       versions,
       process:
         'One bench process hosts the API (Hono on @hono/node-server, loopback HTTP), the storage floor and the codec runs; its clients run in a child process (the load driver) so that building and parsing request bodies does not share the server\'s event loop. DynamoDB Local (Java) and s3rver run as further child processes; on this machine all of them share the same cores.',
-      transactionCapacityProbe: capacityProbe,
+      transactionCapacityProbe: capacityProbe.length > 0 ? capacityProbe : (previous?.run.transactionCapacityProbe ?? []),
+      ...(carried.length > 0 && previous ? { carriedOver: { sections: carried, ...measuredIn(previous, carried) } } : {}),
     },
-    ...(sections.codec ? { codec: sections.codec } : {}),
-    ...(sections.produce ? { produce: sections.produce } : {}),
-    ...(sections.fetch ? { fetch: sections.fetch.scenarios, maintenance: sections.fetch.maintenance } : {}),
-    ...(sections['end-to-end'] ? { endToEnd: sections['end-to-end'].endToEnd, webhook: sections['end-to-end'].webhook, idleConsumer: sections['end-to-end'].idleConsumer } : {}),
-    cost: compareCosts(prices, sections.produce, sections.fetch),
+    ...(coldStart ? { coldStart } : {}),
+    ...(codec ? { codec } : {}),
+    ...(produce ? { produce } : {}),
+    ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
+    ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
+    cost: compareCosts(prices, produce, fetch, endToEnd),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
   };
@@ -121,7 +142,34 @@ async function main(): Promise<void> {
   progress(`wrote ${RESULTS_FILE} and ${REPORT_FILE} (${results.run.durationSeconds} s)`);
 }
 
-async function runSection<K extends keyof SectionResults>(name: K, ctx: SectionContext, into: Partial<SectionResults>): Promise<void> {
+async function previousResults(): Promise<BenchResults | undefined> {
+  try {
+    return JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as BenchResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When the carried sections were measured: the previous run, or the run it had carried them from. */
+function measuredIn(previous: BenchResults, sections: string[]): { date: string; git: BenchResults['run']['git'] } {
+  const earlier = previous.run.carriedOver;
+  if (earlier && sections.every((s) => earlier.sections.includes(s))) return { date: earlier.date, git: earlier.git };
+  return { date: previous.run.date, git: previous.run.git };
+}
+
+/** The sections this run did not measure that the previous results have. */
+function carryOver(previous: BenchResults, measured: Partial<SectionResults>): string[] {
+  const had: Record<(typeof SECTIONS)[number], boolean> = {
+    'cold-start': previous.coldStart !== undefined,
+    codec: previous.codec !== undefined,
+    fetch: previous.fetch !== undefined,
+    produce: previous.produce !== undefined,
+    'end-to-end': previous.endToEnd !== undefined,
+  };
+  return SECTIONS.filter((s) => measured[s] === undefined && had[s]);
+}
+
+async function runSection<K extends StackSectionName>(name: K, ctx: SectionContext, into: Partial<SectionResults>): Promise<void> {
   into[name] = await SECTION_RUNNERS[name](ctx);
 }
 

@@ -5,7 +5,6 @@ import { createApp } from '../shared/http/app.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
 import { createRuntime } from '../shared/runtime/create-runtime.js';
 import { storageFromConfig } from '../shared/runtime/options.js';
-import { readSecretString } from '../shared/storage/secrets.js';
 import { powertoolsActivityLogger } from './commons/powertools-activity-logger.js';
 import { powertoolsMetricsSink } from './commons/powertools-metrics.js';
 
@@ -18,8 +17,10 @@ const config = loadConfig(process.env);
 // The stack passes the secret's ARN, not the key. It is read here, once per instance, with
 // top-level await (the bundle is ESM) during Lambda's init phase: a missing or unreadable
 // key shows as an init error (and Lambda retries init on the next invoke) rather than as
-// failures inside request handling, and no handler ever waits on Secrets Manager.
-const rootKey = config.rootKey ?? (config.rootKeySecretArn ? await readSecretString(config.rootKeySecretArn, { region: config.region }) : undefined);
+// failures inside request handling, and no handler ever waits on Secrets Manager. The
+// Secrets Manager client is imported only on that path: evaluating it costs every other
+// cold start time for nothing (docs/benchmarks.md, "Cold start").
+const rootKey = config.rootKey ?? (config.rootKeySecretArn ? await readRootKeySecret(config.rootKeySecretArn, config.region) : undefined);
 if (!rootKey) throw new Error('set FRESHET_ROOT_KEY or FRESHET_ROOT_KEY_SECRET_ARN');
 
 const runtime = createRuntime({
@@ -33,6 +34,11 @@ const runtime = createRuntime({
 });
 const app = handle(createApp(runtime));
 logger.info('api ready', { table: config.table, bucket: config.bucket, rootKeyFrom: config.rootKey ? 'environment' : 'secret' });
+
+async function readRootKeySecret(arn: string, region: string): Promise<string> {
+  const { readSecretString } = await import('../shared/storage/secrets.js');
+  return readSecretString(arn, { region });
+}
 
 export const handler = async (event: LambdaEvent, context: LambdaContext) => {
   logger.addContext(context);

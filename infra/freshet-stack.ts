@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { type ApiEndpointOptions, apiEndpointFromContext } from './api-endpoint-context.js';
 import { FreshetAlarms } from './constructs/alarms.js';
 import { FreshetApi } from './constructs/api.js';
 import { FreshetDispatcher } from './constructs/dispatcher.js';
@@ -7,12 +8,17 @@ import { FreshetMaintenance } from './constructs/maintenance.js';
 import { FreshetRootKey } from './constructs/root-key.js';
 import { FreshetStorage } from './constructs/storage.js';
 import { FreshetDashboard } from './constructs/dashboard.js';
-import type { FreshetOptions } from './options.js';
+import { type FreshetOptions, propsFromContext as optionsFromContext } from './options.js';
 
-/** A stack's options: what one deployment tunes (infra/options.ts) plus CloudFormation's own (stackName, env, tags). */
-export interface FreshetStackProps extends StackProps, FreshetOptions {}
+/** A stack's options: what one deployment tunes (infra/options.ts), the api endpoint, plus CloudFormation's own (stackName, env, tags). */
+export interface FreshetStackProps extends StackProps, FreshetOptions, ApiEndpointOptions {}
 
-export { propsFromContext, stackNameFromContext } from './options.js';
+export { stackNameFromContext } from './options.js';
+
+/** Every freshet:* option from CDK context (cdk.json or `-c key=value`). */
+export function propsFromContext(scope: Construct): FreshetOptions & ApiEndpointOptions & { destroyOnRemoval: boolean } {
+  return { ...optionsFromContext(scope), ...apiEndpointFromContext(scope) };
+}
 
 /** Everything Freshet runs on, assembled from constructs; each later worker is one more construct here. */
 export class FreshetStack extends Stack {
@@ -38,6 +44,8 @@ export class FreshetStack extends Stack {
       ...(props.apiMemoryMb !== undefined ? { memorySize: props.apiMemoryMb } : {}),
       ...(props.apiThrottleRate !== undefined ? { throttleRateLimit: props.apiThrottleRate } : {}),
       ...(props.apiThrottleBurst !== undefined ? { throttleBurstLimit: props.apiThrottleBurst } : {}),
+      ...(props.apiEndpoint ? { endpoint: props.apiEndpoint } : {}),
+      ...(props.apiReservedConcurrency ? { reservedConcurrency: props.apiReservedConcurrency } : {}),
     });
     this.dispatcher = new FreshetDispatcher(this, 'Dispatcher', {
       storage: this.storage,
@@ -53,7 +61,7 @@ export class FreshetStack extends Stack {
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
       ...(props.alarmServerErrors !== undefined ? { serverErrorThreshold: props.alarmServerErrors } : {}),
     });
-    this.alarms.watchHttpApi('Api', this.api.httpApi);
+    if (this.api.httpApi) this.alarms.watchHttpApi('Api', this.api.httpApi);
     this.alarms.watchFunction('ApiFunction', this.api.handler.function);
     this.alarms.watchFunction('MaintenanceFunction', this.maintenance.handler.function);
     this.alarms.watchFunction('DispatcherFunction', this.dispatcher.handler.function);
@@ -68,7 +76,7 @@ export class FreshetStack extends Stack {
     if (props.alarmGroupLag !== undefined) this.alarms.watchGroupLag(this.maintenance.metric('MaxGroupLag'), every, props.alarmGroupLag);
     this.dashboard = (props.dashboard ?? true) ? new FreshetDashboard(this, 'Dashboard', { api: this.api, dispatcher: this.dispatcher, maintenance: this.maintenance }) : undefined;
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: this.api.endpoint === 'functionUrl' ? "Base URL of the API (the api function's Function URL)" : 'Base URL of the HTTP API' });
     new CfnOutput(this, 'RootKeySecretArn', {
       value: this.rootKey.secret.secretArn,
       description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',

@@ -11,7 +11,9 @@ import { runFetchSection } from './fetch.js';
 import { runProduceSection } from './produce.js';
 import type { SectionContext } from './section.js';
 
-export type SectionRunners = { [K in SectionName]: (ctx: SectionContext) => Promise<SectionResults[K]> };
+/** Sections measured against the local stack; `cold-start` needs none and runs before it starts. */
+export type StackSectionName = Exclude<SectionName, 'cold-start'>;
+export type SectionRunners = { [K in StackSectionName]: (ctx: SectionContext) => Promise<SectionResults[K]> };
 
 export const SECTION_RUNNERS: SectionRunners = {
   // CPU only: first, while the machine is quietest.

@@ -29,6 +29,7 @@ export class FreshetDashboard extends Construct {
     const apiMetric = (name: MetricName, label: string) => freshet(name, SERVICE_NAMES.api, label);
     const functions = { api: api.handler.function, dispatcher: dispatcher.handler.function, maintenance: maintenance.handler.function };
     const every = maintenance.every;
+    const http = api.httpApi;
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
@@ -41,20 +42,27 @@ export class FreshetDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Records produced and fetched / min', [apiMetric('RecordsProduced', 'produced'), apiMetric('RecordsFetched', 'fetched')]),
       graph('Bytes produced and fetched / min', [apiMetric('BytesProduced', 'produced'), apiMetric('BytesFetched', 'fetched')]),
-      graph('Requests / min', [api.httpApi.metricCount({ period: MINUTE, statistic: 'Sum', label: 'requests' })]),
+      // Behind a Function URL there is no HTTP API: the function's own invocations and duration stand in.
+      graph('Requests / min', [http ? http.metricCount({ period: MINUTE, statistic: 'Sum', label: 'requests' }) : functions.api.metricInvocations({ period: MINUTE, statistic: 'Sum', label: 'requests' })]),
     );
     this.dashboard.addWidgets(
       graph('Errors / min', [
-        api.httpApi.metricServerError({ period: MINUTE, statistic: 'Sum', label: 'API 5xx' }),
-        api.httpApi.metricClientError({ period: MINUTE, statistic: 'Sum', label: 'API 4xx' }),
+        ...(http
+          ? [http.metricServerError({ period: MINUTE, statistic: 'Sum', label: 'API 5xx' }), http.metricClientError({ period: MINUTE, statistic: 'Sum', label: 'API 4xx' })]
+          : []),
         ...Object.entries(functions).map(([name, fn]) => fn.metricErrors({ period: MINUTE, statistic: 'Sum', label: `${name} errors` })),
         ...Object.entries(functions).map(([name, fn]) => fn.metricThrottles({ period: MINUTE, statistic: 'Sum', label: `${name} throttles` })),
       ]),
-      graph('API latency (ms)', [
-        api.httpApi.metricLatency({ period: MINUTE, statistic: 'p50', label: 'p50' }),
-        api.httpApi.metricLatency({ period: MINUTE, statistic: 'p99', label: 'p99' }),
-        api.httpApi.metricIntegrationLatency({ period: MINUTE, statistic: 'p99', label: 'function p99' }),
-      ]),
+      graph(
+        'API latency (ms)',
+        http
+          ? [
+              http.metricLatency({ period: MINUTE, statistic: 'p50', label: 'p50' }),
+              http.metricLatency({ period: MINUTE, statistic: 'p99', label: 'p99' }),
+              http.metricIntegrationLatency({ period: MINUTE, statistic: 'p99', label: 'function p99' }),
+            ]
+          : [functions.api.metricDuration({ period: MINUTE, statistic: 'p50', label: 'p50' }), functions.api.metricDuration({ period: MINUTE, statistic: 'p99', label: 'p99' })],
+      ),
       graph('Deliveries by outcome / min', (['delivered', 'retry', 'gone', 'dead_lettered'] as const).map((o) => dispatcher.metricDeliveries(o))),
     );
     this.dashboard.addWidgets(

@@ -20,6 +20,8 @@ export interface FreshetFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
+  /** Reserved concurrency: at most this many instances, and they are never taken by other functions. @default none */
+  readonly reservedConcurrency?: number;
   /** @default one month */
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is destroyed. @default RETAIN (its events still expire) */
@@ -57,6 +59,7 @@ export class FreshetFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
       bundling: nodejsBundling(),

@@ -9,7 +9,6 @@ import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
 import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
-import { openApiYaml } from './openapi-document.js';
 import { problemResponse } from './problem.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { type HealthCheck, registerHealthRoute } from './routes/health.js';
@@ -74,9 +73,18 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerMaintenanceRoutes(app, maintenance);
   registerReplayRoutes(app, maintenance.replays);
 
-  let spec: string | undefined;
-  const specYaml = () => (spec ??= openApiYaml(app));
-  app.get('/openapi.yaml', (c) => c.body(specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
-  app.get('/docs', (c) => c.html(renderDocsPage(specYaml())));
+  // The document is built on its first request, and the YAML emitter is imported then, so
+  // init does not evaluate it (its bytes are still compiled: docs/benchmarks.md, Cold start).
+  let spec: Promise<string> | undefined;
+  const specYaml = () =>
+    (spec ??= import('./openapi-document.js')
+      .then(({ openApiYaml }) => openApiYaml(app))
+      .catch((err: unknown) => {
+        // Not cached: the next request tries again, as it did when the document was built synchronously.
+        spec = undefined;
+        throw err;
+      }));
+  app.get('/openapi.yaml', async (c) => c.body(await specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
+  app.get('/docs', async (c) => c.html(renderDocsPage(await specYaml())));
   return app;
 }

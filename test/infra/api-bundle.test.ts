@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,53 @@ function httpEvent(method: string, path: string, options: { body?: unknown; key?
   };
 }
 
+/**
+ * A Lambda Function URL event (`freshet:apiEndpoint=functionUrl`): payload format 2.0 like the
+ * HTTP API's, but with the URL's host, a UUID request id, `accountId: 'anonymous'` and no
+ * authorizer (auth type NONE), `x-amzn-tls-*` headers, and null path parameters and stage variables.
+ */
+function functionUrlEvent(method: string, path: string, options: { body?: unknown; key?: string; query?: string; base64?: boolean } = {}): LambdaEvent {
+  const text = options.body === undefined ? null : JSON.stringify(options.body);
+  const query = options.query ?? '';
+  const host = 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.lambda-url.us-east-1.on.aws';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: query,
+    headers: {
+      accept: '*/*',
+      host,
+      'user-agent': 'freshet-client/0.1',
+      'x-amzn-tls-cipher-suite': 'TLS_AES_128_GCM_SHA256',
+      'x-amzn-tls-version': 'TLSv1.3',
+      'x-amzn-trace-id': 'Root=1-6740c3a1-0a1b2c3d4e5f60718293a4b5',
+      'x-forwarded-for': '203.0.113.7',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...(text !== null ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {}),
+    },
+    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
+      authentication: null,
+      domainName: host,
+      domainPrefix: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'freshet-client/0.1' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Dec/2026:06:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    pathParameters: null,
+    stageVariables: null,
+    body: text === null ? null : options.base64 ? Buffer.from(text).toString('base64') : text,
+    isBase64Encoded: text !== null && options.base64 === true,
+  } as unknown as LambdaEvent;
+}
 
 const json = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<string, unknown>;
 
@@ -201,6 +248,30 @@ describe('the api bundle', () => {
     expect(refused.headers).toMatchObject({ 'content-type': 'application/problem+json' });
     expect(json(refused)).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await call(httpEvent('GET', '/v1/topics'))).statusCode).toBe(401);
+  });
+
+  it('serves the same API behind a Lambda Function URL (freshet:apiEndpoint=functionUrl)', async () => {
+    const instance = await coldStart({ ...storageEnv, FRESHET_ROOT_KEY: ROOT_KEY });
+    const call = (event: LambdaEvent) => instance.invoke(event);
+
+    const created = await call(functionUrlEvent('POST', '/v1/topics', { key: ROOT_KEY, body: { name: 'via-url', partitions: 1 } }));
+    expect(created.statusCode).toBe(201);
+    const produced = await call(functionUrlEvent('POST', '/v1/topics/via-url/records', { key: ROOT_KEY, base64: true, body: { records: [{ value: { n: 1 } }, { value: 'two' }] } }));
+    expect(json(produced)).toEqual({ topic: 'via-url', offsets: [{ partition: 0, offset: 0 }, { partition: 0, offset: 1 }] });
+    const fetched = await call(functionUrlEvent('GET', '/v1/topics/via-url/partitions/0/records', { key: ROOT_KEY, query: 'offset=1&limit=5' }));
+    expect(fetched.statusCode).toBe(200);
+    expect((json(fetched) as { records: { value: unknown }[] }).records.map((r) => r.value)).toEqual(['two']);
+
+    const refused = await call(functionUrlEvent('DELETE', '/v1/topics/via-url', { key: 'not-the-root-key-at-all' }));
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers).toMatchObject({ 'content-type': 'application/problem+json' });
+    // Public routes stay public behind the URL; the spec is the checked-in document.
+    expect((await call(functionUrlEvent('GET', '/v1/health'))).statusCode).toBe(200);
+    const spec = await call(functionUrlEvent('GET', '/openapi.yaml'));
+    expect(spec.statusCode).toBe(200);
+    // The adapter base64-encodes a body whose content type it does not know as text (application/yaml).
+    const text = spec.isBase64Encoded ? Buffer.from(spec.body, 'base64').toString('utf8') : spec.body;
+    expect(text === (await readFile(join(REPO_ROOT, 'openapi.yaml'), 'utf8'))).toBe(true);
   });
 
   it('logs a 5xx as structured JSON with the API Gateway request id, to match the access log', async () => {

@@ -26,6 +26,7 @@ function acknowledgements(app: IConstruct): Map<string, string> {
 const variants = {
   'the defaults (RETAIN, no email)': {},
   'destroyOnRemoval and an alarm email': { 'freshet:destroyOnRemoval': true, 'freshet:alarmEmail': 'ops@example.com' },
+  'the api behind a Function URL': { 'freshet:apiEndpoint': 'functionUrl', 'freshet:apiReservedConcurrency': 50 },
 };
 
 describe('cdk-nag AwsSolutions', () => {
@@ -53,6 +54,13 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-SQS3',
     ]);
     for (const reason of acks.values()) expect(reason.length).toBeGreaterThan(80);
+  });
+
+  it('needs no acknowledgement of its own for the Function URL endpoint', () => {
+    const keys = (context: Record<string, unknown>) => [...acknowledgements(synthFreshet(context).app).keys()].sort();
+    // The same set minus APIG4, which belongs to the HTTP API this variant does not create.
+    const httpApi = keys({ 'freshet:alarmEmail': 'ops@example.com' });
+    expect(keys({ 'freshet:alarmEmail': 'ops@example.com', 'freshet:apiEndpoint': 'functionUrl' })).toEqual(httpApi.filter((k) => k !== 'AwsSolutions-APIG4'));
   });
 
   it('does report a finding, so a clean result means something', () => {

@@ -74,7 +74,7 @@ describe('FreshetStack: the HTTP API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
-      AccessLogSettings: { DestinationArn: arnOf(stack.api.accessLogs), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: { DestinationArn: arnOf(stack.api.accessLogs!), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
     });
   });
 });
@@ -323,7 +323,7 @@ describe('FreshetStack: alarms', () => {
 describe('FreshetStack: outputs and context', () => {
   it('outputs the API URL, the root key secret ARN, the bucket and the table', () => {
     // The API's endpoint, which has no trailing slash: `$ApiUrl/v1/health` is the health route.
-    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [id(stack, stack.api.httpApi), 'ApiEndpoint'] } });
+    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [id(stack, stack.api.httpApi!), 'ApiEndpoint'] } });
     template.hasOutput('RootKeySecretArn', { Value: ref(stack.rootKey.secret) });
     template.hasOutput('BucketName', { Value: ref(stack.storage.bucket) });
     template.hasOutput('TableName', { Value: ref(stack.storage.table) });
