@@ -1,5 +1,6 @@
 import { CommitContentionError, InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord } from '../model/commit.js';
+import { isCompacted } from '../model/topic.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
@@ -41,6 +42,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   const deadline = performance.now() + ctx.commitBudgetMs;
   const bytes = checkLimits(req.records);
   const topic = await requireTopic(ctx, req.topic);
+  if (isCompacted(topic)) requireKeys(req.records, topic.name);
 
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
@@ -127,6 +129,15 @@ function checkLimits(records: readonly ProduceRecord[]): number {
     total += size;
   });
   return total;
+}
+
+/** As Kafka: a compacted topic refuses a record without a key (no later record could ever supersede it). */
+function requireKeys(records: readonly ProduceRecord[], topic: string): void {
+  const index = records.findIndex((r) => r.key === null);
+  if (index < 0) return;
+  throw new InvalidRequestError(`record ${index} has no key; topic '${topic}' is compacted and every record needs a key`, [
+    { path: `records.${index}.key`, message: 'is required on a compacted topic' },
+  ]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
-import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
+import { type CleanerState, EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
@@ -96,6 +96,17 @@ function toHead(item: Record<string, unknown>): PartitionHead {
     logStartOffset: (item.logStartOffset as number | undefined) ?? 0,
     bytes: (item.bytes as number | undefined) ?? 0,
     lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
+    ...(item.cleanerCheckpoint !== undefined || item.cleaningUpTo !== undefined ? { cleaner: toCleanerState(item) } : {}),
+  };
+}
+
+/** The log cleaner's attributes on a HEAD item (written by IndexEntryStore, never by produce). */
+function toCleanerState(item: Record<string, unknown>): CleanerState {
+  return {
+    checkpoint: (item.cleanerCheckpoint as number | undefined) ?? 0,
+    cleanBytes: (item.cleanBytes as number | undefined) ?? 0,
+    cleaningUpTo: (item.cleaningUpTo as number | undefined) ?? null,
+    nextTombstoneExpiry: (item.nextTombstoneExpiry as number | undefined) ?? null,
   };
 }
 
