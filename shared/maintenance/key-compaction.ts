@@ -51,7 +51,7 @@ interface PlannedSwap {
  * entries from the log start up to (not including) the last entry of the partition — never
  * cleaned, so the last offset stays readable — or the first entry younger than
  * minLagMs. When due (dirty ratio, maxLagMs, an expiring tombstone, or an interrupted
- * cleaning), it maps each key of the dirty part (from the cleaner checkpoint) to its latest
+ * cleaning), it maps each key from the cleaner checkpoint to the head to its latest
  * offset, then rewrites the whole cleanable range keeping a record only if it is the latest
  * of its key, dropping tombstones appended more than deleteRetentionMs ago. Offsets never
  * change: the log gets gaps, the high watermark and log start do not move.
@@ -93,7 +93,11 @@ export async function compactKeys(
   result.reason = cleaningDue(head, dirty, result.dirtyRatio, topic, now);
   if (result.reason === null || cleanable.length === 0) return result;
 
-  const { latest, end } = await buildOffsetMap(ctx, dirty, cleanable.at(-1)!.lastOffset + 1);
+  // The map covers the dirty part AND the uncleanable tail: a record superseded by one in
+  // the last batch goes too (the latest stays readable there), so a quiet changelog ends up
+  // holding each key once.
+  const mapped = entries.filter((e) => e.lastOffset >= checkpoint);
+  const { latest, end } = await buildOffsetMap(ctx, mapped, cleanable.at(-1)!.lastOffset + 1);
   const range = cleanable.filter((e) => e.lastOffset < end);
   const deleteHorizon = now - settings.deleteRetentionMs;
   let nextTombstoneExpiry: number | null = null;
@@ -190,15 +194,18 @@ function cleaningDue(head: PartitionHead, dirty: readonly IndexEntry[], ratio: n
   return null;
 }
 
-/** Key → its latest offset over the dirty entries; `end` stops early when the map is full. */
-async function buildOffsetMap(ctx: MaintenanceContext, dirty: readonly IndexEntry[], cleanableEnd: number): Promise<{ latest: Map<string, number>; end: number }> {
+/**
+ * Key → its latest offset over `mapped` (from the checkpoint to the head). When the map
+ * fills up, the cleaning ends where the mapping stopped (`end`), as Kafka's does.
+ */
+async function buildOffsetMap(ctx: MaintenanceContext, mapped: readonly IndexEntry[], cleanableEnd: number): Promise<{ latest: Map<string, number>; end: number }> {
   const latest = new Map<string, number>();
-  for (let i = 0; i < dirty.length; i += MAP_READ_WINDOW) {
-    const window = dirty.slice(i, i + MAP_READ_WINDOW);
+  for (let i = 0; i < mapped.length; i += MAP_READ_WINDOW) {
+    const window = mapped.slice(i, i + MAP_READ_WINDOW);
     const batches = await readEntryBatches(ctx, window);
     for (const [j, entryBatches] of batches.entries()) {
       for (const b of entryBatches) for (const r of b.records) if (r.key !== null) latest.set(keyOf(r.key), r.offset);
-      if (latest.size >= MAX_OFFSET_MAP_KEYS) return { latest, end: window[j]!.lastOffset + 1 };
+      if (latest.size >= MAX_OFFSET_MAP_KEYS) return { latest, end: Math.min(cleanableEnd, window[j]!.lastOffset + 1) };
     }
   }
   return { latest, end: cleanableEnd };
