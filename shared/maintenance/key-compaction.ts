@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import type { DecodedRecord } from '../log/record-batch-codec.js';
+import type { DecodedRecord, RecordBatch } from '../log/record-batch-codec.js';
 import { filterRecordBatch } from '../log/record-batch-filter.js';
 import type { IndexEntry, PartitionHead } from '../model/log-index.js';
 import { isCompacted, type Topic } from '../model/topic.js';
@@ -13,6 +13,8 @@ const ENTRIES_PER_SWAP = 98;
 const SWAP_MAX_BYTES = 4 * 1024 * 1024;
 /** Keeps a replacement's time index far below DynamoDB's 400 KB item limit. */
 const SWAP_MAX_TIME_PAIRS = 4_000;
+/** What the offset map's reads may keep in memory for the rewrite (a Lambda has a few GB at most). */
+const BATCH_CACHE_BYTES = 256 * 1024 * 1024;
 /** Entries read at once while building the offset map. */
 const MAP_READ_WINDOW = 64;
 /**
@@ -97,7 +99,8 @@ export async function compactKeys(
   // the last batch goes too (the latest stays readable there), so a quiet changelog ends up
   // holding each key once.
   const mapped = entries.filter((e) => e.lastOffset >= checkpoint);
-  const { latest, end } = await buildOffsetMap(ctx, mapped, cleanable.at(-1)!.lastOffset + 1);
+  const cache = new BatchCache();
+  const { latest, end } = await buildOffsetMap(ctx, mapped, cleanable.at(-1)!.lastOffset + 1, cache);
   const range = cleanable.filter((e) => e.lastOffset < end);
   const deleteHorizon = now - settings.deleteRetentionMs;
   let nextTombstoneExpiry: number | null = null;
@@ -116,7 +119,7 @@ export async function compactKeys(
       result.complete = false;
       break;
     }
-    const batches = await readEntryBatches(ctx, chunk);
+    const batches = await cache.read(ctx, chunk);
     const plan: PlannedSwap = { old: chunk, parts: [], replacement: undefined, bytesRemoved: 0 };
     const timeIndex: number[] = [];
     let removed = 0;
@@ -198,17 +201,46 @@ function cleaningDue(head: PartitionHead, dirty: readonly IndexEntry[], ratio: n
  * Key → its latest offset over `mapped` (from the checkpoint to the head). When the map
  * fills up, the cleaning ends where the mapping stopped (`end`), as Kafka's does.
  */
-async function buildOffsetMap(ctx: MaintenanceContext, mapped: readonly IndexEntry[], cleanableEnd: number): Promise<{ latest: Map<string, number>; end: number }> {
+async function buildOffsetMap(ctx: MaintenanceContext, mapped: readonly IndexEntry[], cleanableEnd: number, cache: BatchCache): Promise<{ latest: Map<string, number>; end: number }> {
   const latest = new Map<string, number>();
   for (let i = 0; i < mapped.length; i += MAP_READ_WINDOW) {
     const window = mapped.slice(i, i + MAP_READ_WINDOW);
     const batches = await readEntryBatches(ctx, window);
     for (const [j, entryBatches] of batches.entries()) {
+      cache.keep(window[j]!, entryBatches);
       for (const b of entryBatches) for (const r of b.records) if (r.key !== null) latest.set(keyOf(r.key), r.offset);
       if (latest.size >= MAX_OFFSET_MAP_KEYS) return { latest, end: Math.min(cleanableEnd, window[j]!.lastOffset + 1) };
     }
   }
   return { latest, end: cleanableEnd };
+}
+
+/**
+ * The batches the offset map read, kept (up to a memory bound) for the rewrite that
+ * follows, so a dirty entry costs one GET per cleaning rather than two.
+ */
+class BatchCache {
+  private readonly batches = new Map<string, RecordBatch[]>();
+  private bytes = 0;
+
+  keep(entry: IndexEntry, batches: RecordBatch[]): void {
+    if (this.bytes + entry.byteLength > BATCH_CACHE_BYTES) return;
+    this.batches.set(BatchCache.key(entry), batches);
+    this.bytes += entry.byteLength;
+  }
+
+  async read(ctx: MaintenanceContext, entries: readonly IndexEntry[]): Promise<RecordBatch[][]> {
+    const missing = entries.filter((e) => !this.batches.has(BatchCache.key(e)));
+    const read = missing.length > 0 ? await readEntryBatches(ctx, missing) : [];
+    missing.forEach((e, i) => this.batches.set(BatchCache.key(e), read[i]!));
+    return entries.map((e) => {
+      const batches = this.batches.get(BatchCache.key(e))!;
+      this.batches.delete(BatchCache.key(e));
+      return batches;
+    });
+  }
+
+  private static key = (e: IndexEntry) => `${e.objectKey}@${e.byteOffset}`;
 }
 
 type Verdict = 'keep' | 'superseded' | 'tombstone' | 'keyless';

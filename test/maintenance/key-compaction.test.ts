@@ -42,7 +42,7 @@ function changelog() {
   const random = seeded(17);
   const keys = Array.from({ length: TOTAL }, (_, i) => (i < KEYS ? i : i === TOTAL - 1 ? KEYS - 1 : Math.floor(random() * KEYS)));
   const last = new Map<number, number>();
-  keys.forEach((k, i) => last.set(k, i));
+  for (const [i, k] of keys.entries()) last.set(k, i);
   const records = keys.map((k, i) => ({ key: `k${k}`, value: k < DELETED && last.get(k) === i ? null : { k, n: i } }));
   const latest = [...last.entries()].sort((a, b) => a[1] - b[1]);
   return {
