@@ -13,8 +13,11 @@ const ENTRIES_PER_SWAP = 98;
 const SWAP_MAX_BYTES = 4 * 1024 * 1024;
 /** Keeps a replacement's time index far below DynamoDB's 400 KB item limit. */
 const SWAP_MAX_TIME_PAIRS = 4_000;
-/** What the offset map's reads may keep in memory for the rewrite (a Lambda has a few GB at most). */
-const BATCH_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * Stored bytes whose decoded batches the offset map keeps for the rewrite: decoded
+ * records weigh several times their bytes, and the maintenance Lambda's memory is finite.
+ */
+const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 /** Entries read at once while building the offset map. */
 const MAP_READ_WINDOW = 64;
 /**
@@ -232,7 +235,7 @@ class BatchCache {
   async read(ctx: MaintenanceContext, entries: readonly IndexEntry[]): Promise<RecordBatch[][]> {
     const missing = entries.filter((e) => !this.batches.has(BatchCache.key(e)));
     const read = missing.length > 0 ? await readEntryBatches(ctx, missing) : [];
-    missing.forEach((e, i) => this.batches.set(BatchCache.key(e), read[i]!));
+    for (const [i, e] of missing.entries()) this.batches.set(BatchCache.key(e), read[i]!);
     return entries.map((e) => {
       const batches = this.batches.get(BatchCache.key(e))!;
       this.batches.delete(BatchCache.key(e));

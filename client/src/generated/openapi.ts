@@ -54,7 +54,7 @@ export interface paths {
         delete: operations["deleteTopic"];
         options?: never;
         head?: never;
-        /** Change retention or grow partitions */
+        /** Change retention, cleanup policy or compaction settings, or grow partitions */
         patch: operations["updateTopic"];
         trace?: never;
     };
@@ -439,8 +439,17 @@ export interface components {
                 bytes: number;
                 hotMs: number;
             };
-            /** @enum {string} */
-            cleanupPolicy: "delete";
+            /**
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
+             * @enum {string}
+             */
+            cleanupPolicy: "delete" | "compact" | "compact,delete";
+            compaction: {
+                minLagMs: number;
+                maxLagMs: number | null;
+                deleteRetentionMs: number;
+                minCleanableDirtyRatio: number;
+            };
             createdAt: number;
         };
         Problem: {
@@ -462,10 +471,11 @@ export interface components {
             /** @enum {string} */
             compression?: "none" | "gzip";
             /**
-             * @description only 'delete' (time/size retention) is supported
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
              * @enum {string}
              */
-            cleanupPolicy?: "delete";
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            compaction?: components["schemas"]["Compaction"];
         };
         Retention: {
             /** @description retention.ms; -1 keeps records forever */
@@ -475,10 +485,26 @@ export interface components {
             /** @description age after which segments move to a colder storage class */
             hotMs?: number;
         };
+        Compaction: {
+            /** @description min.compaction.lag.ms: a record stays uncompacted at least this long (default 0) */
+            minLagMs?: number;
+            /** @description max.compaction.lag.ms: clean once the oldest dirty record is this old, whatever the dirty ratio; null = no bound (default, Kafka's infinite) */
+            maxLagMs?: number | null;
+            /** @description delete.retention.ms: how long a tombstone (null value) stays readable after its append (default 86400000) */
+            deleteRetentionMs?: number;
+            /** @description min.cleanable.dirty.ratio: clean when dirty bytes / cleanable bytes reach this (default 0.5) */
+            minCleanableDirtyRatio?: number;
+        };
         UpdateTopicRequest: {
             /** @description grow only */
             partitions?: number;
             retention?: components["schemas"]["Retention"];
+            /**
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            compaction?: components["schemas"]["Compaction"];
         };
         ProduceResponse: {
             topic: string;
@@ -531,6 +557,8 @@ export interface components {
                 highWatermark: number;
                 bytes: number;
                 lastAppendTime: number | null;
+                /** @description compacted topics: bytes appended since the last key compaction / bytes of the partition; null when the topic is not compacted */
+                dirtyRatio: number | null;
             }[];
         };
         GroupMember: {
