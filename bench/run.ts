@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
+  const keyCompaction = sections['key-compaction'] ?? previous?.keyCompaction;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     ...(produce ? { produce } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
+    ...(keyCompaction ? { keyCompaction } : {}),
     cost: compareCosts(prices, produce, fetch, endToEnd),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
@@ -165,6 +167,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,
+    'key-compaction': previous.keyCompaction !== undefined,
   };
   return SECTIONS.filter((s) => measured[s] === undefined && had[s]);
 }

@@ -814,6 +814,15 @@ export interface components {
                     segments: number;
                 };
                 tieredSegments: number;
+                /** @description compacted topics, when the log cleaner ran: why, and what it removed */
+                keyCompaction?: {
+                    reason: string;
+                    recordsRemoved: number;
+                    tombstonesRemoved: number;
+                    keylessRemoved: number;
+                    bytesRemoved: number;
+                    complete: boolean;
+                };
             }[];
             objectsDeleted: number;
             topicsPurged: string[];
