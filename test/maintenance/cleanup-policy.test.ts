@@ -96,4 +96,48 @@ describe('cleanupPolicy and compaction settings', () => {
     const latest = Array.from({ length: 19 }, (_, i) => `k${i + 1}=${`3-${81 + i}`.padEnd(100, '.')}`);
     expect((await read('triggers')).records.map((r) => `${r.key}=${r.value}`)).toEqual([...latest, 'k0=newer', 'last=y']);
   });
+
+  it('an Idempotency-Key retry after its records were compacted away answers the first offsets and writes nothing', async () => {
+    await createTopic('retried', 1, { cleanupPolicy: 'compact' });
+    const body = { records: [{ key: 'a', value: 'old' }, { key: 'b', value: 'old' }] };
+    const first = await stack.request('POST', '/v1/topics/retried/records', body, { 'idempotency-key': 'once' });
+    expect(first.status).toBe(200);
+    const { offsets } = (await first.json()) as { offsets: unknown[] };
+    await produce('retried', [{ key: 'a', value: 'new' }, { key: 'b', value: 'new' }]);
+    await produce('retried', [{ key: 'c', value: 'last' }]);
+    clock.advance(MINUTE);
+    expect(cleaningOf(await runMaintenance(stack.maintenance), 'retried')).toMatchObject({ recordsRemoved: 2 });
+
+    const retry = await stack.request('POST', '/v1/topics/retried/records', body, { 'idempotency-key': 'once' });
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { offsets: unknown[] }).offsets).toEqual(offsets);
+    const after = await read('retried');
+    expect(after.highWatermark).toBe(5);
+    expect(after.records.map((r) => `${r.key}=${r.value}`)).toEqual(['a=new', 'b=new', 'c=last']);
+  });
+
+  it('a cleaning racing produces loses no acknowledged record', async () => {
+    // Its own stack, with a clock at real time: the object sweep compares S3's real
+    // LastModified with the clock, and this file's clock has moved hours ahead.
+    const busy = await createTestStack({ clock: new ManualClock(Date.now()) });
+    const api = testApi(busy);
+    const produceTo = async (records: unknown[]) => expect((await api.call('POST', '/v1/topics/busy/records', { records })).status).toBe(200);
+    await api.createTopic('busy', 1, { cleanupPolicy: 'compact' });
+    for (let n = 0; n < 20; n++) await produceTo(Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: n })));
+    const latest = new Map<string, number>();
+    const producing = (async () => {
+      for (let n = 20; n < 40; n++) {
+        const records = Array.from({ length: 5 }, (_, i) => ({ key: `k${(n + i) % 20}`, value: n }));
+        await produceTo(records);
+        for (const r of records) latest.set(r.key, r.value);
+      }
+    })();
+    const report = await runMaintenance(busy.maintenance);
+    await producing;
+    expect(cleaningOf(report, 'busy')?.recordsRemoved).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) if (!latest.has(`k${i}`)) latest.set(`k${i}`, 19);
+    const final = (await api.call<Fetched>('GET', '/v1/topics/busy/partitions/0/records?limit=1000')).body;
+    expect(new Map(final.records.map((r) => [r.key!, r.value as number]))).toEqual(latest);
+    expect(final.highWatermark).toBe(400 + 100);
+  });
 });
