@@ -51,7 +51,7 @@ export class IndexEntryStore {
       {
         Put: {
           TableName: this.table,
-          Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
+          Item: entryItem(pk, last, replacement),
           ConditionExpression: 'objectKey = :k AND byteOffset = :o',
           ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
         },
@@ -80,7 +80,7 @@ export class IndexEntryStore {
     return transactConditionally(this.clients.doc, [
       ...deleted.map((e) => ({ Delete: { TableName: this.table, Key: { pk, sk: entrySk(e.lastOffset) }, ...asRead(e) } })),
       ...(replacement
-        ? [{ Put: { TableName: this.table, Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) }, ...asRead(last) } }]
+        ? [{ Put: { TableName: this.table, Item: entryItem(pk, last, replacement), ...asRead(last) } }]
         : []),
       {
         Update: {
@@ -169,6 +169,11 @@ export class IndexEntryStore {
     await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
     return objects;
   }
+}
+
+/** The item of an entry that takes the place of `replaced` (keyed, like it, by its last offset). */
+function entryItem(pk: string, replaced: IndexEntry, replacement: IndexEntry) {
+  return { pk, sk: entrySk(replaced.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) };
 }
 
 function stripUndefined<T extends object>(o: T): T {
