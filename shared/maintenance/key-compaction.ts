@@ -4,8 +4,9 @@ import { filterRecordBatch } from '../log/record-batch-filter.js';
 import type { IndexEntry, PartitionHead } from '../model/log-index.js';
 import { isCompacted, type Topic } from '../model/topic.js';
 import { segmentKey } from '../storage/object-keys.js';
-import { appendTimeOf, readEntryBatches } from './entry-batches.js';
+import { appendTimeOf } from './entry-batches.js';
 import type { MaintenanceContext } from './maintenance-context.js';
+import { BatchCache, buildOffsetMap, keyOf } from './offset-map.js';
 
 /** A swap is one transaction of ≤ 100 items: 98 entries, the replacement overwriting the last, and the head. */
 const ENTRIES_PER_SWAP = 98;
@@ -13,18 +14,6 @@ const ENTRIES_PER_SWAP = 98;
 const SWAP_MAX_BYTES = 4 * 1024 * 1024;
 /** Keeps a replacement's time index far below DynamoDB's 400 KB item limit. */
 const SWAP_MAX_TIME_PAIRS = 4_000;
-/**
- * Stored bytes whose decoded batches the offset map keeps for the rewrite: decoded
- * records weigh several times their bytes, and the maintenance Lambda's memory is finite.
- */
-const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
-/** Entries read at once while building the offset map. */
-const MAP_READ_WINDOW = 64;
-/**
- * Kafka bounds its offset map (log.cleaner.dedupe.buffer.size) and cleans only as much of
- * the dirty section as fits; so do we, in keys: the rest waits for the next cleaning.
- */
-export const MAX_OFFSET_MAP_KEYS = 1_000_000;
 
 export interface KeyCompactionResult {
   /** Why the cleaner ran, or null when it was not due. */
@@ -125,6 +114,7 @@ export async function compactKeys(
     const batches = await cache.read(ctx, chunk);
     const plan: PlannedSwap = { old: chunk, parts: [], replacement: undefined, bytesRemoved: 0 };
     const timeIndex: number[] = [];
+    const retained: [RecordBatch, DecodedRecord[]][] = [];
     let removed = 0;
     let kept = 0;
     let maxTimestamp = -1;
@@ -148,10 +138,11 @@ export async function compactKeys(
         }
         if (keep.length > 0) timeIndex.push(keep[0]!.offset, appendTimeOf(entry, keep[0]!.offset));
         kept += keep.length;
-        plan.parts.push(...filterRecordBatch(batch, keep));
+        retained.push([batch, keep]);
       }
     });
     if (removed === 0) continue; // nothing to drop here: left as it is, no PUT, no swap
+    for (const [batch, keep] of retained) plan.parts.push(...filterRecordBatch(batch, keep));
     const byteLength = plan.parts.reduce((n, p) => n + p.length, 0);
     plan.bytesRemoved = sumBytes(chunk) - byteLength;
     if (kept > 0) {
@@ -200,52 +191,6 @@ function cleaningDue(head: PartitionHead, dirty: readonly IndexEntry[], ratio: n
   return null;
 }
 
-/**
- * Key → its latest offset over `mapped` (from the checkpoint to the head). When the map
- * fills up, the cleaning ends where the mapping stopped (`end`), as Kafka's does.
- */
-async function buildOffsetMap(ctx: MaintenanceContext, mapped: readonly IndexEntry[], cleanableEnd: number, cache: BatchCache): Promise<{ latest: Map<string, number>; end: number }> {
-  const latest = new Map<string, number>();
-  for (let i = 0; i < mapped.length; i += MAP_READ_WINDOW) {
-    const window = mapped.slice(i, i + MAP_READ_WINDOW);
-    const batches = await readEntryBatches(ctx, window);
-    for (const [j, entryBatches] of batches.entries()) {
-      cache.keep(window[j]!, entryBatches);
-      for (const b of entryBatches) for (const r of b.records) if (r.key !== null) latest.set(keyOf(r.key), r.offset);
-      if (latest.size >= MAX_OFFSET_MAP_KEYS) return { latest, end: Math.min(cleanableEnd, window[j]!.lastOffset + 1) };
-    }
-  }
-  return { latest, end: cleanableEnd };
-}
-
-/**
- * The batches the offset map read, kept (up to a memory bound) for the rewrite that
- * follows, so a dirty entry costs one GET per cleaning rather than two.
- */
-class BatchCache {
-  private readonly batches = new Map<string, RecordBatch[]>();
-  private bytes = 0;
-
-  keep(entry: IndexEntry, batches: RecordBatch[]): void {
-    if (this.bytes + entry.byteLength > BATCH_CACHE_BYTES) return;
-    this.batches.set(BatchCache.key(entry), batches);
-    this.bytes += entry.byteLength;
-  }
-
-  async read(ctx: MaintenanceContext, entries: readonly IndexEntry[]): Promise<RecordBatch[][]> {
-    const missing = entries.filter((e) => !this.batches.has(BatchCache.key(e)));
-    const read = missing.length > 0 ? await readEntryBatches(ctx, missing) : [];
-    for (const [i, e] of missing.entries()) this.batches.set(BatchCache.key(e), read[i]!);
-    return entries.map((e) => {
-      const batches = this.batches.get(BatchCache.key(e))!;
-      this.batches.delete(BatchCache.key(e));
-      return batches;
-    });
-  }
-
-  private static key = (e: IndexEntry) => `${e.objectKey}@${e.byteOffset}`;
-}
-
 type Verdict = 'keep' | 'superseded' | 'tombstone' | 'keyless';
 
 function judge(r: DecodedRecord, latest: ReadonlyMap<string, number>, appendTime: number, deleteHorizon: number): Verdict {
@@ -255,8 +200,6 @@ function judge(r: DecodedRecord, latest: ReadonlyMap<string, number>, appendTime
   if (r.value === null && appendTime <= deleteHorizon) return 'tombstone';
   return 'keep';
 }
-
-const keyOf = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 const sumBytes = (entries: readonly IndexEntry[]): number => entries.reduce((n, e) => n + e.byteLength, 0);
 
