@@ -89,7 +89,9 @@ async function consumeGroup(
   if (typeof from !== 'string') {
     await freshet.admin().seekGroup(groupId, { topic, to: from });
   }
-  const consumer = freshet.consumer({ groupId, maxWaitTimeInMs: follow ? 5_000 : 1_000 });
+  // --follow: the SDK's default idle backoff (cheapest, under 1 s while records flow); else one
+  // 1 s long-poll, so an empty answer means the group has caught up.
+  const consumer = freshet.consumer({ groupId, ...(follow ? {} : { maxWaitTimeInMs: 1_000 }) });
   // Ctrl-C leaves the group at once, so its partitions move now, not after the session timeout.
   const unhook = disconnectOnSignals([consumer]);
   await consumer.subscribe({ topics: [topic], fromBeginning: from !== 'latest' });
