@@ -4,7 +4,12 @@ import { IdleBackoff } from '../../client/src/idle-backoff.js';
 /** A clock the test moves by hand: the schedule is checked as decisions, not as timings. */
 function clock(start = 1_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 /** Feeds `answers` (records per fetch) in order, advancing the clock by each pause plus a 10 ms round trip. */
