@@ -57,7 +57,7 @@ async function loadRun(topic: string, withOutage: boolean) {
   console.log(
     `producer ${topic}: ${RECORDS} records, ${(stats.bytes / MiB).toFixed(1)} MiB; ${stats.requests} requests cut by the client, ` +
       `${requests} reached the server (bound ${bound.toFixed(0)}); mean request ${(stats.bytes / stats.requests / 1024).toFixed(0)} KiB; ` +
-      `${(produceMs / 1000).toFixed(1)} s, ${Math.round(RECORDS / (produceMs / 1000))} records/s` +
+      `largest request + answer ${served.largestProduceExchange(topic)} bytes; ${(produceMs / 1000).toFixed(1)} s, ${Math.round(RECORDS / (produceMs / 1000))} records/s` +
       (withOutage ? `; outage ${outage.restarting - outage.down} ms (listening again after ${outage.up - outage.down} ms), ${duringOutage.length} sends called during it` : ''),
   );
   return { run, stats, requests, bound, outage, duringOutage };
@@ -68,6 +68,9 @@ describe('producer', () => {
     const { run, stats, requests, bound } = await loadRun('load', false);
     expect(requests).toBe(stats.requests);
     expect(requests).toBeLessThanOrEqual(bound);
+    // A request and its answer together stay within batchMaxBytes (1 MiB): two 512 KiB units of the HTTP API.
+    expect(served.largestProduceExchange('load')).toBeGreaterThan(0.9 * MiB);
+    expect(served.largestProduceExchange('load')).toBeLessThanOrEqual(MiB);
     expect(await verifyReadBack(freshet, 'load', PARTITIONS, run, RECORDS)).toEqual([]);
   }, HEAVY_TIMEOUT_MS);
 
