@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { KeyService } from '../../keys/key-service.js';
 import { ACTIONS } from '../../model/scope.js';
-import { requireAdmin } from '../auth.js';
+import { principalOf, requireAdmin } from '../auth.js';
 import { json, problem, problems } from '../schemas.js';
 
 
@@ -29,6 +29,14 @@ const KeyView = z
   })
   .openapi('ApiKey');
 
+const KeySelf = z
+  .object({
+    id: z.string().openapi({ description: "the key's id; 'root' for the root key" }),
+    admin: z.boolean(),
+    scopes: z.array(ScopeSchema),
+  })
+  .openapi('ApiKeySelf', { example: { id: 'key_3f1c0a9e5b7d2c4e6f8a0b1c', admin: false, scopes: [{ topics: 'orders.*', actions: ['produce', 'consume'] }] } });
+
 const forbidden = { 403: problem('the key lacks the admin scope') } as const;
 
 export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
@@ -46,6 +54,21 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
       requireAdmin(c);
       const body = c.req.valid('json');
       return c.json(await keys.create(body.name, body.scopes as never), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/keys/self',
+      operationId: 'describeOwnKey',
+      tags: ['keys'],
+      summary: 'The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do',
+      responses: { 200: json(KeySelf, 'the key that made this request'), ...problems },
+    }),
+    async (c) => {
+      const principal = principalOf(c);
+      return c.json({ id: principal.keyId, admin: principal.admin, scopes: [...(principal.admin ? (['admin'] as const) : []), ...principal.scopes] }, 200);
     },
   );
 
