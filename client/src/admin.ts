@@ -95,6 +95,11 @@ export class Admin {
   startReplay(req: S['CreateReplayRequest']): Promise<Replay> {
     return this.http.call('POST', '/v1/replays', { body: req });
   }
+  /** A page of replays, newest first; pass the answer's `nextBefore` as `before` for the next page. */
+  listReplays(options: { status?: Replay['status'][]; limit?: number; before?: string } = {}): Promise<S['ReplayList']> {
+    const query = { status: options.status?.join(','), limit: options.limit, before: options.before };
+    return this.http.call('GET', '/v1/replays', { query, retry: true });
+  }
   describeReplay(id: string): Promise<Replay> {
     return this.http.call('GET', `/v1/replays/${encodePath(id)}`, { retry: true });
   }
@@ -105,6 +110,10 @@ export class Admin {
   // API keys
   createKey(req: S['CreateKeyRequest']): Promise<S['CreatedApiKey']> {
     return this.http.call('POST', '/v1/keys', { body: req });
+  }
+  /** The key this client presents: its id and scopes. */
+  describeOwnKey(): Promise<S['ApiKeySelf']> {
+    return this.http.call('GET', '/v1/keys/self', { retry: true });
   }
   async listKeys(): Promise<ApiKey[]> {
     return (await this.http.call<{ keys: ApiKey[] }>('GET', '/v1/keys', { retry: true })).keys;

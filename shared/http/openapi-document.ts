@@ -5,7 +5,7 @@ export const API_INFO = {
   title: 'Freshet',
   version: '1',
   description:
-    'Serverless, Kafka-style event streaming on S3 and DynamoDB. Every route except /v1/health, /openapi.yaml and /docs needs `Authorization: Bearer <api key>`. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+    'Serverless, Kafka-style event streaming on S3 and DynamoDB. Every route except /v1/health, /openapi.yaml, /docs and /console needs `Authorization: Bearer <api key>`. Errors are application/problem+json (RFC 9457) with a stable `code`.',
 };
 
 /** The OpenAPI 3.1 document of the routes registered on `app`, as YAML (openapi.yaml). */

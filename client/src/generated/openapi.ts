@@ -281,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do */
+        get: operations["describeOwnKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -626,6 +643,31 @@ export interface components {
         };
         CreateKeyRequest: {
             name: string;
+            scopes: ("admin" | {
+                /** @example orders.* */
+                topics: string;
+                actions: ("produce" | "consume" | "subscribe")[];
+            })[];
+        };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "admin": false,
+         *       "scopes": [
+         *         {
+         *           "topics": "orders.*",
+         *           "actions": [
+         *             "produce",
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeySelf: {
+            /** @description the key's id; 'root' for the root key */
+            id: string;
+            admin: boolean;
             scopes: ("admin" | {
                 /** @example orders.* */
                 topics: string;
@@ -2406,6 +2448,62 @@ export interface operations {
                 };
             };
             /** @description the key lacks the admin scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    describeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the key that made this request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySelf"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
             403: {
                 headers: {
                     [name: string]: unknown;

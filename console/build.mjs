@@ -1,0 +1,25 @@
+// Builds the console (/console) and the docs page's start-up script (/docs) into console/dist:
+// one bundle each, no CDN, nothing fetched at run time but the API. Run by `npm ci` (the root
+// `prepare` script) and by the browser tests' setup, so what is served is always this source.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+await mkdir(here('dist'), { recursive: true });
+await build({
+  entryPoints: { console: here('src/main.tsx'), docs: here('src/docs.ts') },
+  outdir: here('dist'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  // The SDK from its sources, as the client package's own browser-bundle test does.
+  alias: { '@freshet/client': here('../client/src/index.ts') },
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'console.css', 'docs.html', 'docs.css']) await copyFile(here(`src/${file}`), here(`dist/${file}`));
