@@ -9,6 +9,7 @@ const UNIT = [
   'test/bench/cost-model.test.ts',
   'test/groups/assignor.test.ts',
   'test/http/openapi.test.ts',
+  'test/http/openapi-examples.test.ts',
   'test/log/crc32c.test.ts',
   'test/log/kafkajs-interop.test.ts',
   'test/log/murmur2.test.ts',

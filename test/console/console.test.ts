@@ -154,7 +154,7 @@ describe.skipIf(!inject('chromium'))('the console in Chromium', () => {
       expect(await row.textContent()).toContain(`x: ${XSS.header}`);
     }
     expect(await page.locator('table[data-testid=records] img, table[data-testid=records] script, table[data-testid=records] svg').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     await shot('hostile-records');
   });
 

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { KeyService } from '../../keys/key-service.js';
 import { ACTIONS } from '../../model/scope.js';
 import { principalOf, requireAdmin } from '../auth.js';
@@ -16,7 +17,7 @@ const CreateKeyBody = z
     name: z.string().regex(/^[\x20-\x7e]{1,100}$/, 'a name of 1-100 printable ASCII characters'),
     scopes: z.array(ScopeSchema).min(1).max(50),
   })
-  .openapi('CreateKeyRequest');
+  .openapi('CreateKeyRequest', { example: EXAMPLES.createKey });
 
 const KeyView = z
   .object({
@@ -35,7 +36,7 @@ const KeySelf = z
     admin: z.boolean(),
     scopes: z.array(ScopeSchema),
   })
-  .openapi('ApiKeySelf', { example: { id: 'key_3f1c0a9e5b7d2c4e6f8a0b1c', admin: false, scopes: [{ topics: 'orders.*', actions: ['produce', 'consume'] }] } });
+  .openapi('ApiKeySelf', { example: EXAMPLES.keySelf });
 
 const forbidden = { 403: problem('the key lacks the admin scope') } as const;
 
@@ -48,7 +49,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
       tags: ['keys'],
       summary: 'Create an API key (the key is shown only in this answer)',
       request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
-      responses: { 201: json(KeyView.extend({ key: z.string() }).openapi('CreatedApiKey'), 'the key, once'), ...problems, ...forbidden },
+      responses: { 201: json(KeyView.extend({ key: z.string() }).openapi('CreatedApiKey', { example: EXAMPLES.createdKey }), 'the key, once'), ...problems, ...forbidden },
     }),
     async (c) => {
       requireAdmin(c);
@@ -79,7 +80,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
       operationId: 'listKeys',
       tags: ['keys'],
       summary: 'List API keys (never the keys themselves)',
-      responses: { 200: json(z.object({ keys: z.array(KeyView) }), 'all keys'), ...problems, ...forbidden },
+      responses: { 200: json(z.object({ keys: z.array(KeyView) }).openapi({ example: EXAMPLES.keyList }), 'all keys'), ...problems, ...forbidden },
     }),
     async (c) => {
       requireAdmin(c);
