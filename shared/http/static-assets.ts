@@ -20,9 +20,21 @@ export function repoAssetDirs(): StaticAssetDirs {
   return { console: join(root, 'console', 'dist'), swaggerUi: dirname(require.resolve('swagger-ui-dist/package.json')) };
 }
 
-/** The directories inside the api function's bundle, next to its code (see `bundledAssetCommands`). */
+/** Where the api function's bundle keeps them, relative to its code (infra/bundling.ts copies them there). */
+export const BUNDLED_ASSET_DIRS: StaticAssetDirs = { console: 'static/console', swaggerUi: 'static/swagger-ui' };
+
+/** The directories inside the api function's bundle, next to its code. */
 export function bundledAssetDirs(bundleDir: string): StaticAssetDirs {
-  return { console: join(bundleDir, 'static', 'console'), swaggerUi: join(bundleDir, 'static', 'swagger-ui') };
+  return { console: join(bundleDir, BUNDLED_ASSET_DIRS.console), swaggerUi: join(bundleDir, BUNDLED_ASSET_DIRS.swaggerUi) };
+}
+
+/** Each file the api serves at /console and /docs, by directory: what the bundle must carry. */
+export function servedFiles(): { [dir in keyof StaticAssetDirs]: string[] } {
+  const all = [...Object.values(CONSOLE_FILES).map((f) => ['console', f] as const), ...Object.values(DOCS_FILES)];
+  return {
+    console: [...new Set(all.filter(([d]) => d === 'console').map(([, f]) => f))],
+    swaggerUi: [...new Set(all.filter(([d]) => d === 'swaggerUi').map(([, f]) => f))],
+  };
 }
 
 /** What each file served at /console/ and /docs/ is; anything not listed here is a 404. */
