@@ -7,7 +7,9 @@ import { build } from 'esbuild';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 await mkdir(here('dist'), { recursive: true });
-await build({
+const result = await build({
+  metafile: true,
+  absWorkingDir: here('..'),
   entryPoints: { console: here('src/main.tsx'), docs: here('src/docs.ts') },
   outdir: here('dist'),
   bundle: true,
@@ -22,4 +24,10 @@ await build({
   alias: { '@freshet/client': here('../client/src/index.ts') },
   logLevel: 'warning',
 });
+// The console reaches Freshet only through the SDK (which bundles the server's partitioner):
+// anything else of the repo in the bundle is a private path around the public API.
+// (dependency-cruiser's parser reads no TSX, so `npm run layering` cannot check this.)
+const ALLOWED = /^(console\/src\/|client\/src\/|shared\/log\/(murmur2|partitioner)\.ts$|node_modules\/preact\/)/;
+const foreign = Object.keys(result.metafile.inputs).filter((input) => !ALLOWED.test(input));
+if (foreign.length > 0) throw new Error(`the console may use only its own sources, the SDK and preact; it imports ${foreign.join(', ')}`);
 for (const file of ['index.html', 'console.css', 'docs.html', 'docs.css']) await copyFile(here(`src/${file}`), here(`dist/${file}`));

@@ -265,6 +265,8 @@ describe.skipIf(!inject('chromium'))('the console in Chromium', () => {
 
   it('signs out: the key leaves sessionStorage', async () => {
     await page.goto(`${s.url}/console/#/topics`);
+    await page.locator('tr[data-topic="orders"] button.link').click();
+    await page.locator('tr.detail').waitFor();
     await shot('topics');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('api-key').waitFor();

@@ -48,7 +48,7 @@ export function PartitionView({ session, topic, partition }: { session: Session;
       </p>
       <div class="row">
         <Form label="Read from offset" submit={async (f) => setFrom({ offset: Number(f.offset) })}>
-          <input name="offset" type="number" min="0" required aria-label="offset" />
+          <input name="offset" type="number" min="0" required aria-label="offset" placeholder="offset" />
         </Form>
         <Form label="Read from time" submit={async (f) => setFrom({ timestamp: parseLocalTime(f.time ?? '') })}>
           <input name="time" type="datetime-local" step="0.001" required aria-label="time" />
