@@ -84,7 +84,7 @@ export const subscription = {
   createdAt: T0,
   updatedAt: T0,
 };
-export const subscriptionWithSecret = { ...subscription, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+export const subscriptionWithSecret = { ...subscription, secret: 'whsec_EXAMPLE' };
 export const subscriptionList = { subscriptions: [subscription] };
 export const subscriptionDetail = {
   ...subscription,
@@ -118,7 +118,7 @@ export const replayList = { replays: [replay], nextBefore: null };
 
 const keyView = { id: 'key_3f1c0a9e5b7d2c4e6f8a0b1c', name: 'billing service', scopes: [{ topics: 'orders*', actions: ['consume'] }], prefix: 'fk_Q2x9vL', createdAt: T0, lastUsedAt: T0 + 3_600_000 };
 export const createKey = { name: 'billing service', scopes: [{ topics: 'orders*', actions: ['consume'] }] };
-export const createdKey = { ...keyView, lastUsedAt: null, key: 'fk_Q2x9vLbA7cW1mZ8pR4tY6uJ0kN3sD5fG7hK9lE2oI4q' };
+export const createdKey = { ...keyView, lastUsedAt: null, key: 'fk_EXAMPLE-shown-only-in-this-answer' };
 export const keyList = { keys: [keyView] };
 export const keySelf = { id: 'key_3f1c0a9e5b7d2c4e6f8a0b1c', admin: false, scopes: [{ topics: 'orders*', actions: ['consume'] }] };
 

@@ -914,7 +914,7 @@ export interface components {
          *       "prefix": "fk_Q2x9vL",
          *       "createdAt": 1764583200000,
          *       "lastUsedAt": null,
-         *       "key": "fk_Q2x9vLbA7cW1mZ8pR4tY6uJ0kN3sD5fG7hK9lE2oI4q"
+         *       "key": "fk_EXAMPLE-shown-only-in-this-answer"
          *     }
          */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
@@ -1004,7 +1004,7 @@ export interface components {
          *       "previousSecretExpiresAt": null,
          *       "createdAt": 1764583200000,
          *       "updatedAt": 1764583200000,
-         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *       "secret": "whsec_EXAMPLE"
          *     }
          */
         SubscriptionWithSecret: components["schemas"]["Subscription"] & {

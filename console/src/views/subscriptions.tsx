@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { formatTime } from '../format.js';
 import type { Session } from '../session.js';
 import { Action, ErrorLine, link, Section, useEvery, useLoad } from '../ui.js';
@@ -135,9 +136,19 @@ export function SubscriptionView({ session, id }: { session: Session; id: string
 
 /** The new secret is shown once, here; the previous one stays valid for a while (docs/webhooks.md). */
 function RotateSecret({ rotate }: { rotate: () => Promise<{ secret: string }> }) {
-  return <Action label="Rotate secret" confirm="Rotate the signing secret? The new secret is shown once." run={async () => showSecret((await rotate()).secret)} />;
-}
-
-function showSecret(secret: string): void {
-  window.prompt('The new signing secret (shown once):', secret);
+  const [secret, setSecret] = useState<string>();
+  return (
+    <>
+      <Action label="Rotate secret" confirm="Rotate the signing secret? The new secret is shown once." run={async () => setSecret((await rotate()).secret)} />
+      {secret && (
+        <div class="secret" data-testid="new-secret">
+          <p>The new signing secret, shown this once (give it to the receiver now; the previous one stays valid for a while):</p>
+          <pre>{secret}</pre>
+          <button type="button" onClick={() => setSecret(undefined)}>
+            I have stored it
+          </button>
+        </div>
+      )}
+    </>
+  );
 }
