@@ -92,26 +92,31 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   return app;
 }
 
+type StaticAssetsModule = typeof import('./static-assets.js');
+
 /**
  * /console (the single-page app over the public API) and /docs (Swagger UI over
  * /openapi.yaml). Their files are read on first request by a module imported then, so the
  * api function's init neither imports nor reads any of it.
  */
 function registerBrowserPages(app: OpenAPIHono, assets: StaticAssetDirs | undefined): void {
-  let files: Promise<ReturnType<typeof import('./static-assets.js').staticFiles>> | undefined;
+  type Pages = { files: ReturnType<StaticAssetsModule['staticFiles']>; csp: { console: string; docs: string } };
+  let pages: Promise<Pages> | undefined;
   const load = () =>
-    (files ??= import('./static-assets.js').then((m) => m.staticFiles(assets ?? m.repoAssetDirs())).catch((err: unknown) => {
-      files = undefined;
-      throw err;
-    }));
+    (pages ??= import('./static-assets.js')
+      .then((m) => ({ files: m.staticFiles(assets ?? m.repoAssetDirs()), csp: { console: m.CONSOLE_CSP, docs: m.DOCS_CSP } }))
+      .catch((err: unknown) => {
+        pages = undefined;
+        throw err;
+      }));
   const serve = (page: 'console' | 'docs') => async (c: Context) => {
-    const m = await import('./static-assets.js');
-    const file = (await load())[page](c.req.param('file') ?? '');
+    const { files, csp } = await load();
+    const file = files[page](c.req.param('file') ?? '');
     if (!file) throw new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`);
     const { body, contentType } = await file;
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': contentType,
-      'content-security-policy': page === 'console' ? m.CONSOLE_CSP : m.DOCS_CSP,
+      'content-security-policy': csp[page],
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-cache',

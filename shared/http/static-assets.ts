@@ -20,13 +20,8 @@ export function repoAssetDirs(): StaticAssetDirs {
   return { console: join(root, 'console', 'dist'), swaggerUi: dirname(require.resolve('swagger-ui-dist/package.json')) };
 }
 
-/** Where the api function's bundle keeps them, relative to its code (infra/bundling.ts copies them there). */
+/** Where the api function's bundle keeps them, relative to its code: infra/bundling.ts copies them there, functions/api.ts names them (its bundle test serves them). */
 export const BUNDLED_ASSET_DIRS: StaticAssetDirs = { console: 'static/console', swaggerUi: 'static/swagger-ui' };
-
-/** The directories inside the api function's bundle, next to its code. */
-export function bundledAssetDirs(bundleDir: string): StaticAssetDirs {
-  return { console: join(bundleDir, BUNDLED_ASSET_DIRS.console), swaggerUi: join(bundleDir, BUNDLED_ASSET_DIRS.swaggerUi) };
-}
 
 /** Each file the api serves at /console and /docs, by directory: what the bundle must carry. */
 export function servedFiles(): { [dir in keyof StaticAssetDirs]: string[] } {
