@@ -281,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do */
+        get: operations["describeOwnKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -426,9 +443,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "message": "Too Many Requests"
+         *     }
+         */
         GatewayThrottled: {
             message: string;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "topicId": "01KB0Q7V1D8X5G2M3N4P5Q6R7S",
+         *       "partitions": 3,
+         *       "compression": "none",
+         *       "retention": {
+         *         "ms": 604800000,
+         *         "bytes": -1,
+         *         "hotMs": 86400000
+         *       },
+         *       "cleanupPolicy": "delete",
+         *       "createdAt": 1764583200000
+         *     }
+         */
         Topic: {
             name: string;
             topicId: string;
@@ -444,6 +481,21 @@ export interface components {
             cleanupPolicy: "delete";
             createdAt: number;
         };
+        /**
+         * @example {
+         *       "type": "https://freshet.dev/problems/invalid-request",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "code": "INVALID_REQUEST",
+         *       "detail": "invalid json: partitions Too small: expected number to be >=1",
+         *       "errors": [
+         *         {
+         *           "path": "partitions",
+         *           "message": "Too small: expected number to be >=1"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -455,6 +507,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "partitions": 3,
+         *       "retention": {
+         *         "ms": 604800000
+         *       },
+         *       "compression": "none"
+         *     }
+         */
         CreateTopicRequest: {
             /** @example orders */
             name: string;
@@ -476,11 +538,34 @@ export interface components {
             /** @description age after which segments move to a colder storage class */
             hotMs?: number;
         };
+        /**
+         * @example {
+         *       "partitions": 6,
+         *       "retention": {
+         *         "ms": 1209600000
+         *       }
+         *     }
+         */
         UpdateTopicRequest: {
             /** @description grow only */
             partitions?: number;
             retention?: components["schemas"]["Retention"];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "offsets": [
+         *         {
+         *           "partition": 1,
+         *           "offset": 1187
+         *         },
+         *         {
+         *           "partition": 0,
+         *           "offset": 1204
+         *         }
+         *       ]
+         *     }
+         */
         ProduceResponse: {
             topic: string;
             offsets: {
@@ -488,6 +573,30 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         },
+         *         {
+         *           "key": "customer-23",
+         *           "value": {
+         *             "orderId": "o-1002",
+         *             "total": 9.9
+         *           }
+         *         }
+         *       ],
+         *       "encoding": "json"
+         *     }
+         */
         ProduceRequest: {
             /** @description at most 10000 records (413 TOO_MANY_RECORDS) */
             records: components["schemas"]["ProduceRecord"][];
@@ -509,6 +618,28 @@ export interface components {
             /** @description CreateTime in ms since the epoch; the append time when absent */
             timestamp?: number;
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
         FetchResponse: {
             records: components["schemas"]["Record"][];
             nextOffset: number;
@@ -525,6 +656,33 @@ export interface components {
                 [key: string]: string | null;
             };
         };
+        /**
+         * @example {
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1204,
+         *           "bytes": 318402,
+         *           "lastAppendTime": 1764586800000
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1187,
+         *           "bytes": 311936,
+         *           "lastAppendTime": 1764586790000
+         *         },
+         *         {
+         *           "partition": 2,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 0,
+         *           "bytes": 0,
+         *           "lastAppendTime": null
+         *         }
+         *       ]
+         *     }
+         */
         Partitions: {
             partitions: {
                 partition: number;
@@ -534,6 +692,23 @@ export interface components {
                 lastAppendTime: number | null;
             }[];
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "assignments": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1
+         *         }
+         *       ],
+         *       "sessionTimeoutMs": 30000
+         *     }
+         */
         GroupMember: {
             memberId: string;
             generation: number;
@@ -543,6 +718,15 @@ export interface components {
             }[];
             sessionTimeoutMs: number;
         };
+        /**
+         * @example {
+         *       "topics": [
+         *         "orders"
+         *       ],
+         *       "sessionTimeoutMs": 30000,
+         *       "autoOffsetReset": "earliest"
+         *     }
+         */
         JoinGroupRequest: {
             topics: string[];
             sessionTimeoutMs?: number;
@@ -554,6 +738,39 @@ export interface components {
              */
             autoOffsetReset?: "earliest" | "latest";
         };
+        /**
+         * @example {
+         *       "generation": 4,
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           },
+         *           "topic": "orders"
+         *         }
+         *       ],
+         *       "positions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "offset": 1187
+         *         }
+         *       ]
+         *     }
+         */
         GroupFetchResponse: {
             generation: number;
             records: components["schemas"]["GroupRecord"][];
@@ -566,6 +783,19 @@ export interface components {
         GroupRecord: components["schemas"]["Record"] & {
             topic: string;
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         }
+         *       ]
+         *     }
+         */
         CommitOffsetsRequest: {
             memberId: string;
             generation: number;
@@ -576,6 +806,57 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "group": "billing",
+         *       "generation": 4,
+         *       "members": [
+         *         {
+         *           "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *           "topics": [
+         *             "orders"
+         *           ],
+         *           "leaseExpiresAt": 1764586830000,
+         *           "assignments": [
+         *             {
+         *               "topic": "orders",
+         *               "partition": 0
+         *             },
+         *             {
+         *               "topic": "orders",
+         *               "partition": 1
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "committedOffset": 1190,
+         *           "highWatermark": 1205,
+         *           "lag": 15,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "committedOffset": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 2,
+         *           "committedOffset": null,
+         *           "highWatermark": 0,
+         *           "lag": null,
+         *           "owner": null
+         *         }
+         *       ]
+         *     }
+         */
         GroupDescription: {
             group: string;
             generation: number;
@@ -597,6 +878,17 @@ export interface components {
                 owner: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "partitions": [
+         *         0
+         *       ],
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekGroupRequest: {
             /** @example orders */
             topic: string;
@@ -607,6 +899,24 @@ export interface components {
                 timestamp: number;
             };
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ],
+         *       "prefix": "fk_Q2x9vL",
+         *       "createdAt": 1764583200000,
+         *       "lastUsedAt": null,
+         *       "key": "fk_EXAMPLE-shown-only-in-this-answer"
+         *     }
+         */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
@@ -624,6 +934,19 @@ export interface components {
             /** @description updated at most once a minute */
             lastUsedAt: number | null;
         };
+        /**
+         * @example {
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CreateKeyRequest: {
             name: string;
             scopes: ("admin" | {
@@ -632,10 +955,89 @@ export interface components {
                 actions: ("produce" | "consume" | "subscribe")[];
             })[];
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "admin": false,
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeySelf: {
+            /** @description the key's id; 'root' for the root key */
+            id: string;
+            admin: boolean;
+            scopes: ("admin" | {
+                /** @example orders.* */
+                topics: string;
+                actions: ("produce" | "consume" | "subscribe")[];
+            })[];
+        };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "secret": "whsec_EXAMPLE"
+         *     }
+         */
         SubscriptionWithSecret: components["schemas"]["Subscription"] & {
             /** @description whsec_… — shown only here and by rotate-secret */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000
+         *     }
+         */
         Subscription: {
             id: string;
             name: string;
@@ -670,6 +1072,26 @@ export interface components {
             createdAt: number;
             updatedAt: number;
         };
+        /**
+         * @example {
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       }
+         *     }
+         */
         CreateSubscriptionRequest: {
             name: string;
             /** @example orders */
@@ -716,6 +1138,61 @@ export interface components {
                 [key: string]: string;
             };
         } | null;
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "cursor": 1200,
+         *           "highWatermark": 1205,
+         *           "lag": 5,
+         *           "attempts": 2,
+         *           "nextAttemptAt": 1764586802000,
+         *           "lastStatus": 503,
+         *           "lastError": "the receiver answered 503",
+         *           "lastAttemptAt": 1764586800000,
+         *           "deliveredCount": 1200,
+         *           "deadLetteredCount": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "cursor": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastStatus": 200,
+         *           "lastError": null,
+         *           "lastAttemptAt": 1764586790000,
+         *           "deliveredCount": 1185,
+         *           "deadLetteredCount": 2
+         *         }
+         *       ]
+         *     }
+         */
         SubscriptionDetail: components["schemas"]["Subscription"] & {
             partitions: {
                 partition: number;
@@ -733,6 +1210,12 @@ export interface components {
                 deadLetteredCount: number;
             }[];
         };
+        /**
+         * @example {
+         *       "state": "paused",
+         *       "maxAttempts": 5
+         *     }
+         */
         UpdateSubscriptionRequest: {
             /** @example https://hooks.example.com/freshet */
             url?: string;
@@ -759,6 +1242,13 @@ export interface components {
             /** @enum {string} */
             state?: "active" | "paused";
         };
+        /**
+         * @example {
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekSubscriptionRequest: {
             to: ("earliest" | "latest") | {
                 timestamp: number;
@@ -769,6 +1259,58 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "startedAt": 1764583200000,
+         *       "durationMs": 1840,
+         *       "complete": true,
+         *       "partitions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "retention": {
+         *             "removedEntries": 12,
+         *             "logStartOffset": 96
+         *           },
+         *           "compaction": {
+         *             "entriesBefore": 40,
+         *             "entriesAfter": 2,
+         *             "segments": 2
+         *           },
+         *           "tieredSegments": 1
+         *         }
+         *       ],
+         *       "objectsDeleted": 12,
+         *       "topicsPurged": [],
+         *       "groupsChecked": 1,
+         *       "signals": {
+         *         "groupsChecked": 1,
+         *         "groups": [
+         *           {
+         *             "group": "billing",
+         *             "topic": "orders",
+         *             "lag": 15
+         *           }
+         *         ],
+         *         "subscriptions": [
+         *           {
+         *             "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *             "topic": "orders",
+         *             "state": "active",
+         *             "backlog": 5
+         *           }
+         *         ]
+         *       },
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "status": "running",
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
         MaintenanceReport: {
             startedAt: number;
             durationMs: number;
@@ -815,6 +1357,40 @@ export interface components {
                 error: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *       "topic": "orders",
+         *       "from": 1764583200000,
+         *       "to": 1764586800000,
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       },
+         *       "status": "running",
+         *       "createdAt": 1764586900000,
+         *       "updatedAt": 1764586960000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "startOffset": 0,
+         *           "endOffset": 1205,
+         *           "nextOffset": 800,
+         *           "copied": 800,
+         *           "skipped": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "startOffset": 0,
+         *           "endOffset": 1187,
+         *           "nextOffset": 1187,
+         *           "copied": 1187,
+         *           "skipped": 0
+         *         }
+         *       ],
+         *       "copied": 1987,
+         *       "error": null
+         *     }
+         */
         Replay: {
             id: string;
             topic: string;
@@ -840,6 +1416,20 @@ export interface components {
             copied: number;
             error: string | null;
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "from": {
+         *         "timestamp": 1764583200000
+         *       },
+         *       "to": {
+         *         "timestamp": 1764586800000
+         *       },
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       }
+         *     }
+         */
         CreateReplayRequest: {
             /** @example orders */
             topic: string;
@@ -858,6 +1448,45 @@ export interface components {
                 subscription: string;
             };
         };
+        /**
+         * @example {
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "topic": "orders",
+         *           "from": 1764583200000,
+         *           "to": 1764586800000,
+         *           "target": {
+         *             "topic": "orders-replayed"
+         *           },
+         *           "status": "running",
+         *           "createdAt": 1764586900000,
+         *           "updatedAt": 1764586960000,
+         *           "partitions": [
+         *             {
+         *               "partition": 0,
+         *               "startOffset": 0,
+         *               "endOffset": 1205,
+         *               "nextOffset": 800,
+         *               "copied": 800,
+         *               "skipped": 0
+         *             },
+         *             {
+         *               "partition": 1,
+         *               "startOffset": 0,
+         *               "endOffset": 1187,
+         *               "nextOffset": 1187,
+         *               "copied": 1187,
+         *               "skipped": 0
+         *             }
+         *           ],
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ],
+         *       "nextBefore": null
+         *     }
+         */
         ReplayList: {
             replays: components["schemas"]["Replay"][];
             nextBefore: string | null;
@@ -945,6 +1574,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -954,6 +1592,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -963,6 +1610,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1005,6 +1661,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1014,6 +1679,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1023,6 +1697,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1032,6 +1715,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "a topic with this name exists"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1072,6 +1764,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1081,6 +1782,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1090,6 +1800,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1099,6 +1818,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1137,6 +1865,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1146,6 +1883,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1155,6 +1901,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1164,6 +1919,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1208,6 +1972,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1217,6 +1990,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1226,6 +2008,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1235,6 +2026,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1244,6 +2044,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "partitions cannot shrink"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1291,6 +2100,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1300,6 +2118,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1309,6 +2136,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1318,6 +2154,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1327,6 +2172,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/request-too-large",
+                     *       "title": "Request too large",
+                     *       "status": 413,
+                     *       "code": "REQUEST_TOO_LARGE",
+                     *       "detail": "a record, or the request, is too large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1336,6 +2190,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "the request touches too many partitions, or reuses an Idempotency-Key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1354,6 +2217,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/storage-unavailable",
+                     *       "title": "Storage unavailable",
+                     *       "status": 503,
+                     *       "code": "STORAGE_UNAVAILABLE",
+                     *       "detail": "commit contention; retry after Retry-After seconds"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1397,6 +2269,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1406,6 +2287,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1415,6 +2305,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1424,6 +2323,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1433,6 +2341,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "offset below the log start or above the high watermark"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1442,6 +2359,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "a record cannot be shown in the requested encoding"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1460,6 +2386,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1491,6 +2426,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1500,6 +2444,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1509,6 +2462,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1518,6 +2480,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1566,6 +2537,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1575,6 +2555,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1584,6 +2573,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1593,6 +2591,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1637,6 +2644,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1646,6 +2662,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1655,6 +2680,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1664,6 +2698,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1705,6 +2748,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1714,6 +2766,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1723,6 +2784,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1732,6 +2802,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1741,6 +2820,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1780,6 +2868,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1789,6 +2886,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1798,6 +2904,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1807,6 +2922,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1816,6 +2940,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1867,6 +3000,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1876,6 +3018,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1885,6 +3036,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1894,6 +3054,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1903,6 +3072,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1921,6 +3099,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1958,6 +3145,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1967,6 +3163,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1976,6 +3181,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1985,6 +3199,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1994,6 +3217,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2003,6 +3235,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2047,6 +3288,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2056,6 +3306,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2065,6 +3324,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2105,6 +3373,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2114,6 +3391,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2123,6 +3409,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2132,6 +3427,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2170,6 +3474,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2179,6 +3492,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2188,6 +3510,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2197,6 +3528,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2206,6 +3546,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "the group still has live members"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2257,6 +3606,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2266,6 +3624,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2275,6 +3642,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2284,6 +3660,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2293,6 +3678,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2333,6 +3727,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2342,6 +3745,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2351,6 +3763,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2393,6 +3814,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2402,6 +3832,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2411,6 +3850,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    describeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the key that made this request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySelf"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2449,6 +3980,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2458,6 +3998,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2467,6 +4016,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2476,6 +4034,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/key-not-found",
+                     *       "title": "Key not found",
+                     *       "status": 404,
+                     *       "code": "KEY_NOT_FOUND",
+                     *       "detail": "no such key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2516,6 +4083,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2525,6 +4101,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2534,6 +4119,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2576,6 +4170,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2585,6 +4188,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2594,6 +4206,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2603,6 +4224,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2612,6 +4242,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2652,6 +4291,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2661,6 +4309,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2670,6 +4327,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2679,6 +4345,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2717,6 +4392,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2726,6 +4410,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2735,6 +4428,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2744,6 +4446,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2788,6 +4499,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2797,6 +4517,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2806,6 +4535,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2815,6 +4553,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2824,6 +4571,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2864,6 +4620,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2873,6 +4638,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2882,6 +4656,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2891,6 +4674,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2940,6 +4732,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2949,6 +4750,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2958,6 +4768,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2967,6 +4786,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2976,6 +4804,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3014,6 +4851,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3023,6 +4869,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3032,6 +4887,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3077,6 +4941,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3086,6 +4959,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3095,6 +4977,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3137,6 +5028,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3146,6 +5046,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3155,6 +5064,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key may not read the source or write the target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3164,6 +5082,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3173,6 +5100,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/empty-window",
+                     *       "title": "Empty window",
+                     *       "status": 422,
+                     *       "code": "EMPTY_WINDOW",
+                     *       "detail": "an empty window, or the source as target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3213,6 +5149,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3222,6 +5167,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3231,6 +5185,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3240,6 +5203,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3278,6 +5250,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3287,6 +5268,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3296,6 +5286,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3305,6 +5304,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3314,6 +5322,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-finished",
+                     *       "title": "Replay finished",
+                     *       "status": 409,
+                     *       "code": "REPLAY_FINISHED",
+                     *       "detail": "the replay already finished"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
