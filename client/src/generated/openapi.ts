@@ -281,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do */
+        get: operations["describeOwnKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -426,9 +443,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "message": "Too Many Requests"
+         *     }
+         */
         GatewayThrottled: {
             message: string;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "topicId": "01KB0Q7V1D8X5G2M3N4P5Q6R7S",
+         *       "partitions": 3,
+         *       "compression": "none",
+         *       "retention": {
+         *         "ms": 604800000,
+         *         "bytes": -1,
+         *         "hotMs": 86400000
+         *       },
+         *       "cleanupPolicy": "delete",
+         *       "compaction": {
+         *         "minLagMs": 0,
+         *         "maxLagMs": null,
+         *         "deleteRetentionMs": 86400000,
+         *         "minCleanableDirtyRatio": 0.5
+         *       },
+         *       "createdAt": 1764583200000
+         *     }
+         */
         Topic: {
             name: string;
             topicId: string;
@@ -453,6 +496,21 @@ export interface components {
             };
             createdAt: number;
         };
+        /**
+         * @example {
+         *       "type": "https://freshet.dev/problems/invalid-request",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "code": "INVALID_REQUEST",
+         *       "detail": "invalid json: partitions Too small: expected number to be >=1",
+         *       "errors": [
+         *         {
+         *           "path": "partitions",
+         *           "message": "Too small: expected number to be >=1"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -464,6 +522,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "partitions": 3,
+         *       "retention": {
+         *         "ms": 604800000
+         *       },
+         *       "compression": "none"
+         *     }
+         */
         CreateTopicRequest: {
             /** @example orders */
             name: string;
@@ -496,6 +564,14 @@ export interface components {
             /** @description min.cleanable.dirty.ratio: clean when dirty bytes / cleanable bytes reach this (default 0.5) */
             minCleanableDirtyRatio?: number;
         };
+        /**
+         * @example {
+         *       "partitions": 6,
+         *       "retention": {
+         *         "ms": 1209600000
+         *       }
+         *     }
+         */
         UpdateTopicRequest: {
             /** @description grow only */
             partitions?: number;
@@ -507,6 +583,21 @@ export interface components {
             cleanupPolicy?: "delete" | "compact" | "compact,delete";
             compaction?: components["schemas"]["Compaction"];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "offsets": [
+         *         {
+         *           "partition": 1,
+         *           "offset": 1187
+         *         },
+         *         {
+         *           "partition": 0,
+         *           "offset": 1204
+         *         }
+         *       ]
+         *     }
+         */
         ProduceResponse: {
             topic: string;
             offsets: {
@@ -514,6 +605,30 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         },
+         *         {
+         *           "key": "customer-23",
+         *           "value": {
+         *             "orderId": "o-1002",
+         *             "total": 9.9
+         *           }
+         *         }
+         *       ],
+         *       "encoding": "json"
+         *     }
+         */
         ProduceRequest: {
             /** @description at most 10000 records (413 TOO_MANY_RECORDS) */
             records: components["schemas"]["ProduceRecord"][];
@@ -535,6 +650,28 @@ export interface components {
             /** @description CreateTime in ms since the epoch; the append time when absent */
             timestamp?: number;
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
         FetchResponse: {
             records: components["schemas"]["Record"][];
             nextOffset: number;
@@ -551,6 +688,36 @@ export interface components {
                 [key: string]: string | null;
             };
         };
+        /**
+         * @example {
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1204,
+         *           "bytes": 318402,
+         *           "lastAppendTime": 1764586800000,
+         *           "dirtyRatio": null
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1187,
+         *           "bytes": 311936,
+         *           "lastAppendTime": 1764586790000,
+         *           "dirtyRatio": null
+         *         },
+         *         {
+         *           "partition": 2,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 0,
+         *           "bytes": 0,
+         *           "lastAppendTime": null,
+         *           "dirtyRatio": null
+         *         }
+         *       ]
+         *     }
+         */
         Partitions: {
             partitions: {
                 partition: number;
@@ -562,6 +729,23 @@ export interface components {
                 dirtyRatio: number | null;
             }[];
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "assignments": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1
+         *         }
+         *       ],
+         *       "sessionTimeoutMs": 30000
+         *     }
+         */
         GroupMember: {
             memberId: string;
             generation: number;
@@ -571,6 +755,15 @@ export interface components {
             }[];
             sessionTimeoutMs: number;
         };
+        /**
+         * @example {
+         *       "topics": [
+         *         "orders"
+         *       ],
+         *       "sessionTimeoutMs": 30000,
+         *       "autoOffsetReset": "earliest"
+         *     }
+         */
         JoinGroupRequest: {
             topics: string[];
             sessionTimeoutMs?: number;
@@ -582,6 +775,39 @@ export interface components {
              */
             autoOffsetReset?: "earliest" | "latest";
         };
+        /**
+         * @example {
+         *       "generation": 4,
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           },
+         *           "topic": "orders"
+         *         }
+         *       ],
+         *       "positions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "offset": 1187
+         *         }
+         *       ]
+         *     }
+         */
         GroupFetchResponse: {
             generation: number;
             records: components["schemas"]["GroupRecord"][];
@@ -594,6 +820,19 @@ export interface components {
         GroupRecord: components["schemas"]["Record"] & {
             topic: string;
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         }
+         *       ]
+         *     }
+         */
         CommitOffsetsRequest: {
             memberId: string;
             generation: number;
@@ -604,6 +843,57 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "group": "billing",
+         *       "generation": 4,
+         *       "members": [
+         *         {
+         *           "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *           "topics": [
+         *             "orders"
+         *           ],
+         *           "leaseExpiresAt": 1764586830000,
+         *           "assignments": [
+         *             {
+         *               "topic": "orders",
+         *               "partition": 0
+         *             },
+         *             {
+         *               "topic": "orders",
+         *               "partition": 1
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "committedOffset": 1190,
+         *           "highWatermark": 1205,
+         *           "lag": 15,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "committedOffset": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 2,
+         *           "committedOffset": null,
+         *           "highWatermark": 0,
+         *           "lag": null,
+         *           "owner": null
+         *         }
+         *       ]
+         *     }
+         */
         GroupDescription: {
             group: string;
             generation: number;
@@ -625,6 +915,17 @@ export interface components {
                 owner: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "partitions": [
+         *         0
+         *       ],
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekGroupRequest: {
             /** @example orders */
             topic: string;
@@ -635,6 +936,24 @@ export interface components {
                 timestamp: number;
             };
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ],
+         *       "prefix": "fk_Q2x9vL",
+         *       "createdAt": 1764583200000,
+         *       "lastUsedAt": null,
+         *       "key": "fk_EXAMPLE-shown-only-in-this-answer"
+         *     }
+         */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
@@ -652,6 +971,19 @@ export interface components {
             /** @description updated at most once a minute */
             lastUsedAt: number | null;
         };
+        /**
+         * @example {
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CreateKeyRequest: {
             name: string;
             scopes: ("admin" | {
@@ -660,10 +992,89 @@ export interface components {
                 actions: ("produce" | "consume" | "subscribe")[];
             })[];
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "admin": false,
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeySelf: {
+            /** @description the key's id; 'root' for the root key */
+            id: string;
+            admin: boolean;
+            scopes: ("admin" | {
+                /** @example orders.* */
+                topics: string;
+                actions: ("produce" | "consume" | "subscribe")[];
+            })[];
+        };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "secret": "whsec_EXAMPLE"
+         *     }
+         */
         SubscriptionWithSecret: components["schemas"]["Subscription"] & {
             /** @description whsec_… — shown only here and by rotate-secret */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000
+         *     }
+         */
         Subscription: {
             id: string;
             name: string;
@@ -698,6 +1109,26 @@ export interface components {
             createdAt: number;
             updatedAt: number;
         };
+        /**
+         * @example {
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       }
+         *     }
+         */
         CreateSubscriptionRequest: {
             name: string;
             /** @example orders */
@@ -744,6 +1175,61 @@ export interface components {
                 [key: string]: string;
             };
         } | null;
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "cursor": 1200,
+         *           "highWatermark": 1205,
+         *           "lag": 5,
+         *           "attempts": 2,
+         *           "nextAttemptAt": 1764586802000,
+         *           "lastStatus": 503,
+         *           "lastError": "the receiver answered 503",
+         *           "lastAttemptAt": 1764586800000,
+         *           "deliveredCount": 1200,
+         *           "deadLetteredCount": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "cursor": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastStatus": 200,
+         *           "lastError": null,
+         *           "lastAttemptAt": 1764586790000,
+         *           "deliveredCount": 1185,
+         *           "deadLetteredCount": 2
+         *         }
+         *       ]
+         *     }
+         */
         SubscriptionDetail: components["schemas"]["Subscription"] & {
             partitions: {
                 partition: number;
@@ -761,6 +1247,12 @@ export interface components {
                 deadLetteredCount: number;
             }[];
         };
+        /**
+         * @example {
+         *       "state": "paused",
+         *       "maxAttempts": 5
+         *     }
+         */
         UpdateSubscriptionRequest: {
             /** @example https://hooks.example.com/freshet */
             url?: string;
@@ -787,6 +1279,13 @@ export interface components {
             /** @enum {string} */
             state?: "active" | "paused";
         };
+        /**
+         * @example {
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekSubscriptionRequest: {
             to: ("earliest" | "latest") | {
                 timestamp: number;
@@ -797,6 +1296,58 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "startedAt": 1764583200000,
+         *       "durationMs": 1840,
+         *       "complete": true,
+         *       "partitions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "retention": {
+         *             "removedEntries": 12,
+         *             "logStartOffset": 96
+         *           },
+         *           "compaction": {
+         *             "entriesBefore": 40,
+         *             "entriesAfter": 2,
+         *             "segments": 2
+         *           },
+         *           "tieredSegments": 1
+         *         }
+         *       ],
+         *       "objectsDeleted": 12,
+         *       "topicsPurged": [],
+         *       "groupsChecked": 1,
+         *       "signals": {
+         *         "groupsChecked": 1,
+         *         "groups": [
+         *           {
+         *             "group": "billing",
+         *             "topic": "orders",
+         *             "lag": 15
+         *           }
+         *         ],
+         *         "subscriptions": [
+         *           {
+         *             "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *             "topic": "orders",
+         *             "state": "active",
+         *             "backlog": 5
+         *           }
+         *         ]
+         *       },
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "status": "running",
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
         MaintenanceReport: {
             startedAt: number;
             durationMs: number;
@@ -852,6 +1403,40 @@ export interface components {
                 error: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *       "topic": "orders",
+         *       "from": 1764583200000,
+         *       "to": 1764586800000,
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       },
+         *       "status": "running",
+         *       "createdAt": 1764586900000,
+         *       "updatedAt": 1764586960000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "startOffset": 0,
+         *           "endOffset": 1205,
+         *           "nextOffset": 800,
+         *           "copied": 800,
+         *           "skipped": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "startOffset": 0,
+         *           "endOffset": 1187,
+         *           "nextOffset": 1187,
+         *           "copied": 1187,
+         *           "skipped": 0
+         *         }
+         *       ],
+         *       "copied": 1987,
+         *       "error": null
+         *     }
+         */
         Replay: {
             id: string;
             topic: string;
@@ -877,6 +1462,20 @@ export interface components {
             copied: number;
             error: string | null;
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "from": {
+         *         "timestamp": 1764583200000
+         *       },
+         *       "to": {
+         *         "timestamp": 1764586800000
+         *       },
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       }
+         *     }
+         */
         CreateReplayRequest: {
             /** @example orders */
             topic: string;
@@ -895,6 +1494,45 @@ export interface components {
                 subscription: string;
             };
         };
+        /**
+         * @example {
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "topic": "orders",
+         *           "from": 1764583200000,
+         *           "to": 1764586800000,
+         *           "target": {
+         *             "topic": "orders-replayed"
+         *           },
+         *           "status": "running",
+         *           "createdAt": 1764586900000,
+         *           "updatedAt": 1764586960000,
+         *           "partitions": [
+         *             {
+         *               "partition": 0,
+         *               "startOffset": 0,
+         *               "endOffset": 1205,
+         *               "nextOffset": 800,
+         *               "copied": 800,
+         *               "skipped": 0
+         *             },
+         *             {
+         *               "partition": 1,
+         *               "startOffset": 0,
+         *               "endOffset": 1187,
+         *               "nextOffset": 1187,
+         *               "copied": 1187,
+         *               "skipped": 0
+         *             }
+         *           ],
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ],
+         *       "nextBefore": null
+         *     }
+         */
         ReplayList: {
             replays: components["schemas"]["Replay"][];
             nextBefore: string | null;
@@ -982,6 +1620,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -991,6 +1638,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1000,6 +1656,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1042,6 +1707,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1051,6 +1725,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1060,6 +1743,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1069,6 +1761,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "a topic with this name exists"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1109,6 +1810,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1118,6 +1828,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1127,6 +1846,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1136,6 +1864,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1174,6 +1911,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1183,6 +1929,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1192,6 +1947,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1201,6 +1965,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1245,6 +2018,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1254,6 +2036,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1263,6 +2054,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1272,6 +2072,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1281,6 +2090,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "partitions cannot shrink"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1328,6 +2146,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1337,6 +2164,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1346,6 +2182,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1355,6 +2200,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1364,6 +2218,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/request-too-large",
+                     *       "title": "Request too large",
+                     *       "status": 413,
+                     *       "code": "REQUEST_TOO_LARGE",
+                     *       "detail": "a record, or the request, is too large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1373,6 +2236,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "the request touches too many partitions, or reuses an Idempotency-Key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1391,6 +2263,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/storage-unavailable",
+                     *       "title": "Storage unavailable",
+                     *       "status": 503,
+                     *       "code": "STORAGE_UNAVAILABLE",
+                     *       "detail": "commit contention; retry after Retry-After seconds"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1434,6 +2315,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1443,6 +2333,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1452,6 +2351,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1461,6 +2369,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1470,6 +2387,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "offset below the log start or above the high watermark"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1479,6 +2405,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "a record cannot be shown in the requested encoding"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1497,6 +2432,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1528,6 +2472,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1537,6 +2490,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1546,6 +2508,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1555,6 +2526,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1603,6 +2583,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1612,6 +2601,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1621,6 +2619,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1630,6 +2637,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1674,6 +2690,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1683,6 +2708,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1692,6 +2726,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1701,6 +2744,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1742,6 +2794,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1751,6 +2812,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1760,6 +2830,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1769,6 +2848,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1778,6 +2866,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1817,6 +2914,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1826,6 +2932,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1835,6 +2950,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1844,6 +2968,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1853,6 +2986,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1904,6 +3046,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1913,6 +3064,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1922,6 +3082,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1931,6 +3100,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1940,6 +3118,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1958,6 +3145,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1995,6 +3191,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2004,6 +3209,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2013,6 +3227,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2022,6 +3245,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2031,6 +3263,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2040,6 +3281,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2084,6 +3334,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2093,6 +3352,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2102,6 +3370,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2142,6 +3419,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2151,6 +3437,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2160,6 +3455,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2169,6 +3473,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2207,6 +3520,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2216,6 +3538,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2225,6 +3556,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2234,6 +3574,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2243,6 +3592,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "the group still has live members"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2294,6 +3652,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2303,6 +3670,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2312,6 +3688,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2321,6 +3706,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2330,6 +3724,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2370,6 +3773,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2379,6 +3791,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2388,6 +3809,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2430,6 +3860,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2439,6 +3878,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2448,6 +3896,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    describeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the key that made this request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySelf"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2486,6 +4026,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2495,6 +4044,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2504,6 +4062,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2513,6 +4080,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/key-not-found",
+                     *       "title": "Key not found",
+                     *       "status": 404,
+                     *       "code": "KEY_NOT_FOUND",
+                     *       "detail": "no such key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2553,6 +4129,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2562,6 +4147,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2571,6 +4165,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2613,6 +4216,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2622,6 +4234,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2631,6 +4252,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2640,6 +4270,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2649,6 +4288,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2689,6 +4337,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2698,6 +4355,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2707,6 +4373,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2716,6 +4391,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2754,6 +4438,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2763,6 +4456,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2772,6 +4474,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2781,6 +4492,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2825,6 +4545,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2834,6 +4563,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2843,6 +4581,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2852,6 +4599,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2861,6 +4617,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2901,6 +4666,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2910,6 +4684,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2919,6 +4702,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2928,6 +4720,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2977,6 +4778,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2986,6 +4796,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2995,6 +4814,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3004,6 +4832,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3013,6 +4850,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3051,6 +4897,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3060,6 +4915,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3069,6 +4933,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3114,6 +4987,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3123,6 +5005,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3132,6 +5023,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3174,6 +5074,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3183,6 +5092,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3192,6 +5110,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key may not read the source or write the target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3201,6 +5128,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3210,6 +5146,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/empty-window",
+                     *       "title": "Empty window",
+                     *       "status": 422,
+                     *       "code": "EMPTY_WINDOW",
+                     *       "detail": "an empty window, or the source as target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3250,6 +5195,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3259,6 +5213,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3268,6 +5231,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3277,6 +5249,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3315,6 +5296,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3324,6 +5314,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3333,6 +5332,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3342,6 +5350,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3351,6 +5368,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-finished",
+                     *       "title": "Replay finished",
+                     *       "status": 409,
+                     *       "code": "REPLAY_FINISHED",
+                     *       "detail": "the replay already finished"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { LogContext } from '../../log/log-context.js';
 import { MAX_PARTITIONS } from '../../model/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
@@ -15,7 +16,7 @@ const CreateTopicBody = z
     cleanupPolicy: CleanupPolicy.optional(),
     compaction: Compaction.optional(),
   })
-  .openapi('CreateTopicRequest');
+  .openapi('CreateTopicRequest', { example: EXAMPLES.createTopic });
 
 const UpdateTopicBody = z
   .strictObject({
@@ -24,7 +25,7 @@ const UpdateTopicBody = z
     cleanupPolicy: CleanupPolicy.optional(),
     compaction: Compaction.optional(),
   })
-  .openapi('UpdateTopicRequest');
+  .openapi('UpdateTopicRequest', { example: EXAMPLES.updateTopic });
 
 
 export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
@@ -51,7 +52,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       operationId: 'listTopics',
       tags: ['topics'],
       summary: 'List topics',
-      responses: { 200: json(z.object({ topics: z.array(Topic) }), 'all topics'), ...problems },
+      responses: { 200: json(z.object({ topics: z.array(Topic) }).openapi({ example: EXAMPLES.topicList }), 'all topics'), ...problems },
     }),
     async (c) => {
       const principal = principalOf(c);
