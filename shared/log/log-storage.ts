@@ -19,7 +19,7 @@ export interface TopicStorage {
   list(): Promise<Topic[]>;
   /** Answers undefined when the incarnation is gone (deleted, or deleted and re-created). */
   update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined>;
-  /** Answers false when the incarnation is already gone. */
+  /** Answers false when the incarnation is already gone or no longer has `topic.partitions`. */
   delete(topic: Topic, now: number): Promise<boolean>;
   deletedTopics(): Promise<(Topic & { deletedAt: number })[]>;
   forgetDeletedTopic(topicId: string): Promise<void>;
@@ -47,4 +47,6 @@ export interface CommitStorage {
     idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number; replacing?: { objectKey: string | undefined } };
   }): Promise<CommitResult>;
   readIdempotency(topic: string, key: string, nowSeconds: number): Promise<IdempotencyRecord | undefined>;
+  /** Closes an incarnation's heads before its deletion: no commit lands in them afterwards. */
+  closeHeads(topicId: string, partitions: readonly number[], now: number): Promise<void>;
 }

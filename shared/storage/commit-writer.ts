@@ -1,8 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { entrySk, headKey, idempotencyKey, logPk, timeKey } from './keys.js';
 import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
+
+/** A head not closed by a topic deletion (see closeHeads). */
+const NOT_CLOSED = 'attribute_not_exists(closedAt)';
+const CLOSE_CONCURRENCY = 25;
 
 /**
  * The produce commit (invariant 3): ONE TransactWriteItems that, for every partition,
@@ -37,8 +41,9 @@ export class CommitWriter {
           UpdateExpression:
             'SET nextOffset = :next, lastAppendTime = :t, logStartOffset = if_not_exists(logStartOffset, :zero) ADD #bytes :b',
           // The race this guards: two producers read the same head; only the first to
-          // commit may move it, the other re-reads and lands after it (dense offsets).
-          ConditionExpression: a.expected.exists ? 'nextOffset = :expected' : 'attribute_not_exists(pk)',
+          // commit may move it, the other re-reads and lands after it (dense offsets). A
+          // closed head (its topic deleted) takes nothing more, whatever a cache believes.
+          ConditionExpression: a.expected.exists ? `nextOffset = :expected AND ${NOT_CLOSED}` : 'attribute_not_exists(pk)',
           ExpressionAttributeNames: { '#bytes': 'bytes' },
           ExpressionAttributeValues: {
             ':next': lastOffset + 1,
@@ -102,6 +107,23 @@ export class CommitWriter {
       });
       // No per-item reason (a conflict with another transaction, or a throttle): re-read all.
       return { committed: false, reason: 'head-moved', partitions: moved.size > 0 ? [...moved] : args.appends.map((a) => a.partition) };
+    }
+  }
+
+  /**
+   * Closes the heads of a topic incarnation about to be deleted (creating the ones never
+   * written), so that no commit lands in it afterwards: the commit condition above refuses
+   * a closed head, and `attribute_not_exists(pk)` a head that already exists.
+   */
+  async closeHeads(topicId: string, partitions: readonly number[], now: number): Promise<void> {
+    for (let i = 0; i < partitions.length; i += CLOSE_CONCURRENCY) {
+      await Promise.all(
+        partitions.slice(i, i + CLOSE_CONCURRENCY).map((p) =>
+          this.clients.doc.send(
+            new UpdateCommand({ TableName: this.table, Key: headKey(topicId, p), UpdateExpression: 'SET closedAt = if_not_exists(closedAt, :now)', ExpressionAttributeValues: { ':now': now } }),
+          ),
+        ),
+      );
     }
   }
 

@@ -92,10 +92,12 @@ export class LogStore {
 function toHead(item: Record<string, unknown>): PartitionHead {
   return {
     exists: true,
-    nextOffset: item.nextOffset as number,
+    // A head closed before any append to its partition has no nextOffset.
+    nextOffset: (item.nextOffset as number | undefined) ?? 0,
     logStartOffset: (item.logStartOffset as number | undefined) ?? 0,
     bytes: (item.bytes as number | undefined) ?? 0,
     lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
+    ...(item.closedAt !== undefined ? { closed: true as const } : {}),
   };
 }
 
