@@ -31,7 +31,8 @@ export interface LogStorage {
   readHeads(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>>;
   /** Entries whose last offset is ≥ `offset`, in offset order, until `enough` says they cover what the caller wants. */
   entriesFrom(topicId: string, partition: number, offset: number, enough: (entries: IndexEntry[]) => boolean): Promise<IndexEntry[]>;
-  firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined>;
+  /** Up to `limit` consecutive entries in offset order from the one holding `offset` (one read, no paging). */
+  entriesAt(topicId: string, partition: number, offset: number, limit: number): Promise<IndexEntry[]>;
   putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void>;
   getRange(key: string, start: number, length: number): Promise<Uint8Array>;
 }

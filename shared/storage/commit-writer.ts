@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
-import { entrySk, headKey, idempotencyKey, logPk, timeKey } from './keys.js';
+import { entrySk, headKey, idempotencyKey, logPk } from './keys.js';
 import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
 
 /** A head not closed by a topic deletion (see closeHeads). */
@@ -60,7 +60,6 @@ export class CommitWriter {
           Item: {
             pk: logPk(args.topicId, a.partition),
             sk: entrySk(lastOffset),
-            timeKey: timeKey(a.appendTime, baseOffset),
             baseOffset,
             lastOffset,
             recordCount: a.recordCount,

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexEntry } from '../model/log-index.js';
 import type { StorageClients } from './clients.js';
-import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk, timeKey } from './keys.js';
+import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk } from './keys.js';
 import { toEntry } from './log-store.js';
 import { deleteAll, queryAll } from './paginate.js';
 import { transactConditionally } from './conditional.js';
@@ -51,7 +51,7 @@ export class IndexEntryStore {
       {
         Put: {
           TableName: this.table,
-          Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
+          Item: { pk, sk: entrySk(last.lastOffset), ...stripUndefined(replacement) },
           ConditionExpression: 'objectKey = :k AND byteOffset = :o',
           ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
         },
