@@ -8,7 +8,6 @@ import type { LogContext } from '../log/log-context.js';
 import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
 import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
-import { renderDocsPage } from './docs-page.js';
 import { problemResponse } from './problem.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { type HealthCheck, registerHealthRoute } from './routes/health.js';
@@ -73,8 +72,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerMaintenanceRoutes(app, maintenance);
   registerReplayRoutes(app, maintenance.replays);
 
-  // The document is built on its first request, and the YAML emitter is imported then, so
-  // init does not evaluate it (its bytes are still compiled: docs/benchmarks.md, Cold start).
+  // The document is built on its first request, and the YAML emitter and parser are imported
+  // then (by this and by the docs page), so init does not evaluate them (their bytes are
+  // still compiled: docs/benchmarks.md, Cold start).
   let spec: Promise<string> | undefined;
   const specYaml = () =>
     (spec ??= import('./openapi-document.js')
@@ -85,6 +85,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         throw err;
       }));
   app.get('/openapi.yaml', async (c) => c.body(await specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
-  app.get('/docs', async (c) => c.html(renderDocsPage(await specYaml())));
+  app.get('/docs', async (c) => {
+    const [{ renderDocsPage }, yaml] = await Promise.all([import('./docs-page.js'), specYaml()]);
+    return c.html(renderDocsPage(yaml));
+  });
   return app;
 }
