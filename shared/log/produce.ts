@@ -73,6 +73,8 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   if (req.idempotency) {
     const earlier = await ctx.writer.readIdempotency(req.topic, req.idempotency.key, Math.floor(ctx.clock.now() / 1000));
     if (earlier) {
+      // A retry: its answer is replayed only from the topic's current incarnation, read now.
+      if ((await cachedTopic(ctx, req.topic, true)).topicId !== topic.topicId) return undefined;
       const answer = replay(req, earlier);
       // Replayed only if its offsets still hold this request's records; else commit anew.
       if (await answerStillHolds(ctx, topic.topicId, earlier, unpack(earlier.recordPartitions))) return answer;

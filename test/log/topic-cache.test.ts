@@ -67,6 +67,20 @@ describe('the topic cache on the produce path', () => {
     expect(oldHead.closed).toBe(true);
   });
 
+  it('does not replay an idempotent answer from the deleted incarnation: the retry commits into the new one', async () => {
+    expect((await a.request('POST', '/v1/topics', { name: 'retried', partitions: 1 })).status).toBe(201);
+    const send = () => a.request('POST', '/v1/topics/retried/records', { records: [{ value: 'once', partition: 0 }] }, { 'idempotency-key': 'k-1' });
+    expect(((await (await send()).json()) as { offsets: unknown }).offsets).toEqual([{ partition: 0, offset: 0 }]);
+    expect((await bRequest('DELETE', '/v1/topics/retried')).status).toBe(204);
+    expect((await bRequest('POST', '/v1/topics', { name: 'retried', partitions: 1 })).status).toBe(201);
+    expect((await bRequest('POST', '/v1/topics/retried/records', { records: [{ value: 'other', partition: 0 }] })).status).toBe(200);
+
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { offsets: unknown }).offsets).toEqual([{ partition: 0, offset: 1 }]);
+    expect(await valuesOf(bRequest, 'retried')).toEqual(['other', 'once']);
+  });
+
   it('answers 404 when the cached topic was deleted and not re-created, and writes nothing', async () => {
     expect((await a.request('POST', '/v1/topics', { name: 'gone', partitions: 3 })).status).toBe(201);
     expect((await produceThroughA('gone', 'x', 1)).status).toBe(200);
