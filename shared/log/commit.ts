@@ -99,7 +99,11 @@ export async function commitBatchObject(
         return { baseOffsets };
       }
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
-      for (const p of result.partitions) ctx.heads.delete(topicId, p);
+      for (const p of result.partitions) {
+        const current = result.current?.get(p);
+        if (current) ctx.heads.set(topicId, p, current);
+        else ctx.heads.delete(topicId, p);
+      }
       return undefined;
     }, lastStart);
     if (outcome === timedOut) throw new CommitContentionError(1);

@@ -82,7 +82,7 @@ export class LogStore {
   }
 }
 
-function toHead(item: Record<string, unknown>): PartitionHead {
+export function toHead(item: Record<string, unknown>): PartitionHead {
   return {
     exists: true,
     // A head closed before any append to its partition has no nextOffset.

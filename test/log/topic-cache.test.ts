@@ -142,3 +142,17 @@ describe('the topic cache on the produce path', () => {
     expect((await a.log.store.readHead(old.topicId, 1)).closed).toBe(true);
   });
 });
+
+describe('the head cache across processes', () => {
+  it('retries a commit that lost to another process from the head DynamoDB returned, without reading it', async () => {
+    expect((await a.request('POST', '/v1/topics', { name: 'shared', partitions: 1 })).status).toBe(201);
+    expect((await produceThroughA('shared', 'a-0')).json.offsets).toEqual([{ partition: 0, offset: 0 }]);
+    expect((await bRequest('POST', '/v1/topics/shared/records', { records: [{ value: 'b-0', partition: 0 }, { value: 'b-1', partition: 0 }] })).status).toBe(200);
+
+    calls.reset();
+    // a's cached head says 1; the head is at 3. The first transaction fails and returns it.
+    expect((await produceThroughA('shared', 'a-1')).json.offsets).toEqual([{ partition: 0, offset: 3 }]);
+    expect(calls.snapshot()).toEqual({ PutObjectCommand: 1, TransactWriteItemsCommand: 2 });
+    expect(await valuesOf(bRequest, 'shared')).toEqual(['a-0', 'b-0', 'b-1', 'a-1']);
+  });
+});
