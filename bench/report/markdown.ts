@@ -95,8 +95,32 @@ function produce(r: BenchResults): string {
     ),
     '',
     `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + p.floor.failures, 0)}.`,
+    '',
+    PRODUCE_FINDINGS,
   ].join('\n');
 }
+
+/** What profiling the produce path found (2026-12-01); the table above is re-measured by every run. */
+const PRODUCE_FINDINGS = [
+  '### Where a produce spends its time',
+  '',
+  'Profiled on 2026-12-01 with `npx tsx bench/profile-produce.ts 1000 1` (one client, 1,000 × 1 KiB records per request, 8 s, 136 requests; load average 6–13, so only the proportions count). Per request, on the server:',
+  '',
+  markdownTable(
+    ['where', 'ms per request', 'in the floor too?', 'what was done'],
+    [
+      ['idle: waiting for S3, DynamoDB and the client', '~33 of 60', 'yes (its own waits)', 'the waits are the floor; what is left is the order of the calls'],
+      ['the topic `GetItem` before the PUT', 'one DynamoDB round trip', 'no', '**removed**: topics are cached per process (docs/log.md, "Topic metadata cache"); a warm produce is exactly one PutObject and one TransactWriteItems'],
+      ['writing the 1 MB PUT body to the socket (loopback TCP runs in the sender)', '~8.8', 'yes', '—'],
+      ['reading the body, `JSON.parse`, zod validation', '~2.8 (zod ~0.6)', 'no', 'JSON is the API; zod is not where the time goes'],
+      ['JSON records → bytes (`toProduceRecords`)', '~1.6', 'no', '**~0.4 now**: one Uint8Array per key and value cost more than encoding it; fields are now views into shared slabs (shared/log/byte-slab.ts)'],
+      ['the RecordBatch codec (`buildBatchObject`)', '~2.1, of which CRC-32C ~1.5', 'no', 'the codec and CRC are the codecs work (issue 14, items 1–2)'],
+      ['SigV4 SHA-256 of the PUT payload', '~1.4', 'yes', '—'],
+    ],
+  ),
+  '',
+  'So small requests lose to the extra round trip (the topic read, now gone) and the HTTP hop; 1,000-record requests to CPU the floor does not spend: JSON parsing and the codec. On a 2-core machine that also runs DynamoDB Local, s3rver and the load driver, that CPU is taken from the storage floor\'s own work, which is why the 8-client 1,000-record scenarios have the lowest ratios.',
+].join('\n');
 
 function fetch(r: BenchResults): string {
   if (!r.fetch?.length) return '';
@@ -239,6 +263,8 @@ const COLD_START_FINDINGS = [
   ),
   '',
   'What the bytes are (minified, 1,324 KiB in all): **zod 460 KiB, of which its 64 locales are 261 KiB** (`extendZodWithOpenApi(z)` inside @hono/zod-openapi takes zod\'s whole namespace as a value, so esbuild keeps every export; we use the English messages only), @smithy/core 149, yaml 117 (the OpenAPI document only), @aws-sdk/client-s3 103, the SDK\'s nested STS/SSO clients for its credential chain 62 (Lambda gives credentials in the environment), @aws-sdk/core 45, client-dynamodb 36, shared/http 33, zod-to-openapi 31, hono 29, the rest of Freshet ~60.',
+  '',
+  'Changed since (2026-12-01, second pass): the `/docs` page imported the YAML parser statically, so every cold start still evaluated the yaml library (~7 ms of the import under the profiler); it is now imported with the page on its first request. Measured by CPU time per import (load average 13–17: wall-clock times were 150–1,800 ms for the same bundle), the change is within the noise of ±5 ms. A build without `keepNames` saved ~4 % CPU and a build without zod\'s locales ~5 %; neither was taken (error names come from the class names, and the locales need a bundler plugin). The analysis below stands: compilation of the bytes and the top-level evaluation of zod (schema construction and `.openapi()` metadata, ~35 ms under the profiler), the AWS SDK (~25 ms) and Freshet\'s own init (~25 ms) are each larger than what is left to defer. Deferring the SDK clients or the route registration to the first request was not done: every request needs them, so it would only move the time from init to the first invoke of each instance, and the cold request would be no faster.',
   '',
   'Changed: the module that builds the OpenAPI document (with the YAML emitter) is imported on the first request for `/openapi.yaml` or `/docs`, where the document was already built, rather than evaluated at init; and the Secrets Manager client is imported only when the root key comes from a secret (`FRESHET_ROOT_KEY_SECRET_ARN`, the deployed default: there it is still paid once per cold start, with its GetSecretValue call). Measured side by side at load ~2, 15 starts each: 341 → 339 ms median with source maps, 313 → 308 ms without — **no measurable change**, because neither removes bytes from the single-file bundle (esbuild inlines a dynamic import and defers only its evaluation) and compilation dominates. A larger young generation (`--max-semi-space-size=32`) made it slower (395 → 431 ms CPU). **The 60 ms goal is not met.** What would reach it is structural, in order of size: (1) fewer bytes to compile, at about 0.1 ms per KiB here — an experimental build with zod\'s locales replaced by English alone (an esbuild plugin, which NodejsFunction cannot run) was 1,106 KB instead of 1,371 KB and imported in 307 ms instead of 334 ms (15 starts each, load ~1): zod\'s locales and unused API (needs @hono/zod-openapi not to pass `z` as a value: routes registered through zod-to-openapi with a narrowed `z`, or a zod-mini port of shared/http), the YAML emitter (serve the checked-in openapi.yaml, which the staleness test already proves identical), the SDK\'s credential chain; (2) split the bundle (`esbuild --splitting`, which NodejsFunction\'s single `--outfile` does not allow: a `Code.fromAsset` of our own esbuild run), so maintenance, replays, subscriptions and the spec become chunks loaded on first use; (3) V8\'s compile cache on Lambda\'s Node 22 (`module.enableCompileCache`), produced for the runtime\'s exact Node version, which removes most of the compile step; (4) source maps parsed only when a stack trace needs them.',
 ].join('\n');

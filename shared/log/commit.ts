@@ -6,7 +6,11 @@ import type { BatchSection } from './batch-object.js';
 import { timedOut } from './keyed-mutex.js';
 import type { LogContext } from './log-context.js';
 
-export type CommitOutcome = { baseOffsets: Map<number, number> } | { idempotencyKeyTaken: true };
+export type CommitOutcome =
+  | { baseOffsets: Map<number, number> }
+  | { idempotencyKeyTaken: true }
+  /** The topic incarnation was deleted (its heads are closed): re-read the topic. */
+  | { incarnationClosed: true };
 
 const BACKOFF_BASE_MS = 4;
 const BACKOFF_CAP_MS = 250;
@@ -46,6 +50,7 @@ export async function commitBatchObject(
       if (unknown.length > 0) {
         for (const [p, head] of await ctx.store.readHeads(topicId, unknown)) ctx.heads.set(topicId, p, head);
       }
+      if (args.sections.some((s) => ctx.heads.get(topicId, s.partition)!.closed)) return { incarnationClosed: true };
       const now = ctx.clock.now();
       const appends = args.sections.map((s) => {
         const expected = ctx.heads.get(topicId, s.partition)!;
@@ -94,7 +99,11 @@ export async function commitBatchObject(
         return { baseOffsets };
       }
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
-      for (const p of result.partitions) ctx.heads.delete(topicId, p);
+      for (const p of result.partitions) {
+        const current = result.current?.get(p);
+        if (current) ctx.heads.set(topicId, p, current);
+        else ctx.heads.delete(topicId, p);
+      }
       return undefined;
     }, lastStart);
     if (outcome === timedOut) throw new CommitContentionError(1);

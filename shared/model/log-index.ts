@@ -6,6 +6,11 @@ export interface PartitionHead {
   logStartOffset: number;
   bytes: number;
   lastAppendTime: number | null;
+  /**
+   * The topic incarnation was deleted: its heads are closed before its name is freed, so a
+   * process still holding the old topic in its cache can commit nothing more into it.
+   */
+  closed?: true | undefined;
   /** Compacted topics: where the log cleaner stands (absent until it first runs). */
   cleaner?: CleanerState | undefined;
 }

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
-import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
+import { ENTRY_SK_END, entrySk, headKey, logPk, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
 import { type CleanerState, EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
@@ -52,25 +52,18 @@ export class LogStore {
     return entries;
   }
 
-  /**
-   * Kafka's offsetsForTimes: the first entry whose (last) append time is at or after
-   * `timestamp`; the LSI holds keys only, so the entry itself is read after.
-   */
-  async firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined> {
+  /** Up to `limit` consecutive entries from the one holding `offset`: one Query, no paging. */
+  async entriesAt(topicId: string, partition: number, offset: number, limit: number): Promise<IndexEntry[]> {
     const out = await this.clients.doc.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: INDEX_BY_TIME,
-        KeyConditionExpression: 'pk = :pk AND timeKey >= :t',
-        ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':t': pad15(Math.max(0, timestamp)) },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':from': entrySk(offset), ':to': ENTRY_SK_END },
         ConsistentRead: true,
-        Limit: 1,
+        Limit: limit,
       }),
     );
-    const key = out.Items?.[0];
-    if (!key) return undefined;
-    const entry = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-    return entry.Item ? toEntry(entry.Item) : undefined;
+    return (out.Items ?? []).map(toEntry);
   }
 
   async putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void> {
@@ -89,13 +82,15 @@ export class LogStore {
   }
 }
 
-function toHead(item: Record<string, unknown>): PartitionHead {
+export function toHead(item: Record<string, unknown>): PartitionHead {
   return {
     exists: true,
-    nextOffset: item.nextOffset as number,
+    // A head closed before any append to its partition has no nextOffset.
+    nextOffset: (item.nextOffset as number | undefined) ?? 0,
     logStartOffset: (item.logStartOffset as number | undefined) ?? 0,
     bytes: (item.bytes as number | undefined) ?? 0,
     lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
+    ...(item.closedAt !== undefined ? { closed: true as const } : {}),
     ...(item.cleanerCheckpoint !== undefined || item.cleaningUpTo !== undefined ? { cleaner: toCleanerState(item) } : {}),
   };
 }
