@@ -1,3 +1,4 @@
+import type { CompressionType } from '../shared/log/record-batch-codec.js';
 /**
  * The shape of bench/results.json. Goals are checked mechanically from it: every produce
  * scenario has a numeric `floorRatio`, every codec scenario a numeric `codecRatio`.
@@ -134,7 +135,7 @@ export interface IdleConsumerResult {
 
 export interface CodecScenarioResult {
   id: string;
-  compression: 'none' | 'gzip';
+  compression: CompressionType;
   recordsPerBatch: number;
   valueBytes: number;
   batchBytes: number;

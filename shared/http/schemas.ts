@@ -41,7 +41,7 @@ export const Topic = z
     name: z.string(),
     topicId: z.string(),
     partitions: z.number().int(),
-    compression: z.enum(['none', 'gzip']),
+    compression: z.enum(['none', 'gzip', 'lz4', 'zstd']),
     retention: z.object({ ms: z.number(), bytes: z.number(), hotMs: z.number() }),
     cleanupPolicy: z.enum(['delete']),
     createdAt: z.number().int(),
