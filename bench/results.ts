@@ -136,9 +136,12 @@ export interface IdleConsumerResult {
 export interface CodecScenarioResult {
   id: string;
   compression: CompressionType;
+  /** What kafkajs ran against ours: the same codec, or gzip (kafkajs's only built-in) for zstd and lz4. */
+  kafkajsCompression: 'none' | 'gzip';
   recordsPerBatch: number;
   valueBytes: number;
   batchBytes: number;
+  kafkajsBatchBytes: number;
   ours: { mibPerSecond: number; runs: number[] };
   kafkajs: { mibPerSecond: number; runs: number[] };
   /** Median of the paired rounds' ours/kafkajs throughput ratios. */

@@ -35,8 +35,17 @@ const MAX_INT32 = 0x7fff_ffff;
 
 const sizeOfNullableBytes = (data: Uint8Array | null): number => (data === null ? 1 : sizeOfVarint(data.length) + data.length);
 
+/**
+ * A record to encode. Its value may also be a string, stored as its UTF-8 bytes: the
+ * encoder writes it straight into the batch buffer, so a value that arrives as text (a
+ * JSON or string produce) is encoded once, with no Uint8Array of its own to copy from.
+ */
+export interface EncodableRecord extends Omit<LogRecord, 'value'> {
+  value: Uint8Array | string | null;
+}
+
 /** Encodes records into one RecordBatch v2; offsets baseOffset, baseOffset+1, … */
-export function encodeRecordBatch(records: readonly LogRecord[], options: { baseOffset?: number; compression: CompressionType }): Buffer {
+export function encodeRecordBatch(records: readonly EncodableRecord[], options: { baseOffset?: number; compression: CompressionType }): Buffer {
   const count = records.length;
   if (count === 0) throw new RangeError('a record batch needs at least one record');
   const baseOffset = options.baseOffset ?? 0;
@@ -50,6 +59,8 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: { base
   // Pass 1 measures everything, so pass 2 writes into one exactly-sized allocation.
   const recordSizes = new Array<number>(count);
   const headerKeyLengths: number[] = [];
+  /** UTF-8 lengths of the string values, in record order. */
+  const textLengths: number[] = [];
   let recordsSize = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
@@ -58,7 +69,14 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: { base
     if (!Number.isSafeInteger(timestamp) || timestamp < NO_TIMESTAMP) throw new RangeError(`record ${i}: timestamp must be a safe integer ≥ -1, got ${timestamp}`);
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const headers = record.headers;
-    let size = 1 + sizeOfVarlong(timestamp - firstTimestamp) + sizeOfVarint(i) + sizeOfNullableBytes(record.key) + sizeOfNullableBytes(record.value) + sizeOfVarint(headers.length);
+    const value = record.value;
+    let valueSize: number;
+    if (typeof value === 'string') {
+      const length = Buffer.byteLength(value, 'utf8');
+      textLengths.push(length);
+      valueSize = sizeOfVarint(length) + length;
+    } else valueSize = sizeOfNullableBytes(value);
+    let size = 1 + sizeOfVarlong(timestamp - firstTimestamp) + sizeOfVarint(i) + sizeOfNullableBytes(record.key) + valueSize + sizeOfVarint(headers.length);
     for (let h = 0; h < headers.length; h++) {
       const header = headers[h]!;
       const keyLength = Buffer.byteLength(header.key, 'utf8');
@@ -72,10 +90,10 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: { base
   let batch: Buffer;
   if (options.compression === 'none') {
     batch = allocateBatch(RECORDS_OFFSET + recordsSize);
-    writeRecords(new ByteWriter(batch, RECORDS_OFFSET), records, recordSizes, headerKeyLengths, firstTimestamp);
+    writeRecords(new ByteWriter(batch, RECORDS_OFFSET), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp);
   } else {
     const plain = Buffer.allocUnsafe(recordsSize);
-    writeRecords(new ByteWriter(plain), records, recordSizes, headerKeyLengths, firstTimestamp);
+    writeRecords(new ByteWriter(plain), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp);
     const compressed = compress(options.compression, plain);
     batch = allocateBatch(RECORDS_OFFSET + compressed.length);
     batch.set(compressed, RECORDS_OFFSET);
@@ -104,8 +122,9 @@ function allocateBatch(size: number): Buffer {
   return Buffer.allocUnsafe(size);
 }
 
-function writeRecords(w: ByteWriter, records: readonly LogRecord[], recordSizes: number[], headerKeyLengths: number[], firstTimestamp: number): void {
+function writeRecords(w: ByteWriter, records: readonly EncodableRecord[], recordSizes: number[], headerKeyLengths: number[], textLengths: number[], firstTimestamp: number): void {
   let nextHeaderKey = 0;
+  let nextText = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     w.varint(recordSizes[i]!);
@@ -113,7 +132,12 @@ function writeRecords(w: ByteWriter, records: readonly LogRecord[], recordSizes:
     w.varlong(record.timestamp - firstTimestamp);
     w.varint(i);
     writeNullableBytes(w, record.key);
-    writeNullableBytes(w, record.value);
+    const value = record.value;
+    if (typeof value === 'string') {
+      const length = textLengths[nextText++]!;
+      w.varint(length);
+      w.utf8(value, length);
+    } else writeNullableBytes(w, value);
     const headers = record.headers;
     w.varint(headers.length);
     for (let h = 0; h < headers.length; h++) {

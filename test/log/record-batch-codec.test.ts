@@ -300,4 +300,13 @@ describe('decodeRecordBatch corruption', () => {
     foreign.writeUInt32BE(crc32c(foreign.subarray(21)), 17);
     expect(plain(decodeRecordBatch(foreign).records)).toEqual(plain(records));
   });
+
+  it('writes a string value as its UTF-8 bytes, the same batch as from a Uint8Array', () => {
+    const texts = ['{"a":1}', '', 'ü 🚀 значение', 'x'.repeat(300)];
+    const asText = texts.map((value, i) => ({ key: null, value, headers: [{ key: 'h', value: utf8('v') }], timestamp: T0 + i }));
+    const asBytes = texts.map((value, i) => ({ key: null, value: utf8(value), headers: [{ key: 'h', value: utf8('v') }], timestamp: T0 + i }));
+    for (const compression of ['none', 'zstd'] as const) {
+      expect(Buffer.compare(encodeRecordBatch(asText, { compression }), encodeRecordBatch(asBytes, { compression }))).toBe(0);
+    }
+  });
 });
