@@ -119,6 +119,10 @@ export const FetchQuery = z.object({
     .openapi({ description: `soft byte bound (default ${FETCH_DEFAULT_MAX_BYTES}); the first record always comes` }),
   waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ description: 'long-poll this long at the high watermark' }),
   encoding: Encoding.optional(),
+  direct: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'true: answer presigned S3 GETs of the RecordBatch byte ranges instead of the records (DirectFetchResponse); needs consume scope like any fetch' }),
 });
 
 export const FetchedRecord = z
@@ -140,6 +144,29 @@ export const FetchResponse = z
     logStartOffset: z.number().int(),
   })
   .openapi('FetchResponse');
+
+export const DirectRange = z
+  .object({
+    url: z.string().openapi({ description: 'presigned S3 GET of one object; valid until expiresAt, and only with the Range in headers' }),
+    headers: z.object({ range: z.string() }).openapi({ description: 'send exactly these headers (the Range is signed in)' }),
+    object: z.string(),
+    byteOffset: z.number().int(),
+    byteLength: z.number().int(),
+    baseOffset: z.number().int().openapi({ description: 'first offset in the range; may be before the requested offset' }),
+    lastOffset: z.number().int(),
+    compression: z.enum(['none', 'gzip', 'lz4', 'zstd']),
+    expiresAt: z.number().int().openapi({ description: 'ms since the epoch' }),
+  })
+  .openapi('DirectRange');
+
+export const DirectFetchResponse = z
+  .object({
+    ranges: z.array(DirectRange).openapi({ description: 'Kafka RecordBatch v2 bytes, in offset order: decode them and check their CRC-32C' }),
+    nextOffset: z.number().int(),
+    highWatermark: z.number().int(),
+    logStartOffset: z.number().int(),
+  })
+  .openapi('DirectFetchResponse');
 
 export const Problem = z
   .object({

@@ -24,3 +24,6 @@ export const FETCH_MAX_WAIT_MS = 20_000;
 export const FETCH_POLL_INTERVAL_MS = 250;
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** How long a direct fetch's presigned URLs stay valid: minutes, so a leaked URL soon reads nothing. */
+export const DIRECT_URL_TTL_SECONDS = 300;

@@ -34,6 +34,8 @@ export interface LogStorage {
   firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined>;
   putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void>;
   getRange(key: string, start: number, length: number): Promise<Uint8Array>;
+  /** A presigned URL for that same ranged GET, with the Range header signed in (direct reads). */
+  presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string>;
 }
 
 /** The produce commit: heads, index entries and the idempotency record in one all-or-nothing write. */

@@ -1,3 +1,4 @@
+/// <reference path="./lz4js.d.ts" />
 /**
  * The LZ4 frame Kafka's lz4 codec (attributes 3) writes (KafkaLZ4BlockOutputStream):
  * frame format version 1, independent blocks of at most 64 KiB, no block or content

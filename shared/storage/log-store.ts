@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
@@ -82,11 +83,28 @@ export class LogStore {
   /** One ranged GET: `length` bytes of `key` starting at `start`. */
   async getRange(key: string, start: number, length: number): Promise<Uint8Array> {
     const out = await this.clients.s3.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(start, length) }),
     );
     if (!out.Body) throw new Error(`empty body for ${key} bytes=${start}+${length}`);
     return out.Body.transformToByteArray();
   }
+
+  /**
+   * A presigned GET of exactly `length` bytes of `key` from `start`, valid `expiresInSeconds`.
+   * The Range header is one of the signed headers (X-Amz-SignedHeaders=host;range): S3
+   * recomputes the signature over the Range the caller sends, so the URL answers 403 for
+   * any other range, or none, and names one object only. (An unsigned Range would be
+   * ignored by the signature check, and the URL would read the whole object.)
+   */
+  async presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string> {
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(start, length) });
+    return getSignedUrl(this.clients.s3, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['range']) });
+  }
+}
+
+/** The HTTP Range header value for `length` bytes from `start`. */
+export function rangeHeader(start: number, length: number): string {
+  return `bytes=${start}-${start + length - 1}`;
 }
 
 function toHead(item: Record<string, unknown>): PartitionHead {

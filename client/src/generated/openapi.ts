@@ -433,7 +433,7 @@ export interface components {
             topicId: string;
             partitions: number;
             /** @enum {string} */
-            compression: "none" | "gzip";
+            compression: "none" | "gzip" | "lz4" | "zstd";
             retention: {
                 ms: number;
                 bytes: number;
@@ -460,7 +460,7 @@ export interface components {
             partitions: number;
             retention?: components["schemas"]["Retention"];
             /** @enum {string} */
-            compression?: "none" | "gzip";
+            compression?: "none" | "gzip" | "lz4" | "zstd";
             /**
              * @description only 'delete' (time/size retention) is supported
              * @enum {string}
@@ -523,6 +523,31 @@ export interface components {
             headers: {
                 [key: string]: string | null;
             };
+        };
+        DirectFetchResponse: {
+            /** @description Kafka RecordBatch v2 bytes, in offset order: decode them and check their CRC-32C */
+            ranges: components["schemas"]["DirectRange"][];
+            nextOffset: number;
+            highWatermark: number;
+            logStartOffset: number;
+        };
+        DirectRange: {
+            /** @description presigned S3 GET of one object; valid until expiresAt, and only with the Range in headers */
+            url: string;
+            /** @description send exactly these headers (the Range is signed in) */
+            headers: {
+                range: string;
+            };
+            object: string;
+            byteOffset: number;
+            byteLength: number;
+            /** @description first offset in the range; may be before the requested offset */
+            baseOffset: number;
+            lastOffset: number;
+            /** @enum {string} */
+            compression: "none" | "gzip" | "lz4" | "zstd";
+            /** @description ms since the epoch */
+            expiresAt: number;
         };
         Partitions: {
             partitions: {
@@ -1367,6 +1392,8 @@ export interface operations {
                 waitMs?: number;
                 /** @description json: value is any JSON, key and headers UTF-8 strings; string: all UTF-8 strings; base64: all base64 bytes */
                 encoding?: "json" | "string" | "base64";
+                /** @description true: answer presigned S3 GETs of the RecordBatch byte ranges instead of the records (DirectFetchResponse); needs consume scope like any fetch */
+                direct?: "true" | "false";
             };
             header?: never;
             path: {
@@ -1377,13 +1404,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description records from the offset on */
+            /** @description records from the offset on; with direct=true, where their bytes are (DirectFetchResponse) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FetchResponse"];
+                    "application/json": components["schemas"]["FetchResponse"] | components["schemas"]["DirectFetchResponse"];
                 };
             };
             /** @description malformed request */
