@@ -4,10 +4,11 @@ import { round } from './stats.js';
 const FLOOR_TARGET = 0.8;
 const CODEC_TARGET = 3;
 const COLD_START_TARGET_MS = 60;
+const DIRECT_TARGET = 0.8;
 
 /** The issue's goals, each with its measured value; `met` is null when its section did not run. */
 export function evaluateGoals(r: Omit<BenchResults, 'goals'>): Goal[] {
-  return [floorGoal(r), codecGoal(r), zstdGoal(r), commitGoal(r), costGoal(r), coldStartGoal(r)];
+  return [floorGoal(r), codecGoal(r), zstdGoal(r), directReadGoal(r), commitGoal(r), costGoal(r), coldStartGoal(r)];
 }
 
 function floorGoal(r: Omit<BenchResults, 'goals'>): Goal {
@@ -53,6 +54,20 @@ function zstdGoal(r: Omit<BenchResults, 'goals'>): Goal {
     measured: scenarios.map((c) => `${c.recordsPerBatch} rec: ${c.codecRatio}× (${c.codecRatioNoise.min}–${c.codecRatioNoise.max}), ${c.batchBytes} vs ${c.kafkajsBatchBytes} bytes`).join('; '),
     met: missed.length === 0,
     detail: missed.length ? `missed in: ${missed.map((c) => c.id).join('; ')}` : '',
+  };
+}
+
+function directReadGoal(r: Omit<BenchResults, 'goals'>): Goal {
+  const goal = 'Direct reads through the client ≥ 0.8 × raw ranged GETs of the same bytes';
+  const target = `directRatio ≥ ${DIRECT_TARGET} for 100,000 × 1 KiB records`;
+  const d = r.directRead;
+  if (!d) return { goal, target, measured: 'not run', met: null, detail: '' };
+  return {
+    goal,
+    target,
+    measured: `directRatio ${d.directRatio} (${d.directRatioNoise.min}–${d.directRatioNoise.max}): client ${d.client.mibPerSecond} MiB/s, floor ${d.floor.mibPerSecond} MiB/s`,
+    met: d.directRatio >= DIRECT_TARGET,
+    detail: '',
   };
 }
 

@@ -149,6 +149,20 @@ export interface CodecScenarioResult {
   codecRatioNoise: Spread;
 }
 
+/** Direct reads through the client vs raw ranged GETs of the same bytes (bench/scenarios/direct-read.ts). */
+export interface DirectReadResult {
+  id: string;
+  records: number;
+  bytes: number;
+  ranges: number;
+  client: { mibPerSecond: number; runs: number[] };
+  /** The best of the tried concurrencies, per run. */
+  floor: { mibPerSecond: number; runs: number[]; concurrency: number[] };
+  /** Median of the paired runs' client/floor throughput ratios. */
+  directRatio: number;
+  directRatioNoise: Spread;
+}
+
 /** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
 export interface ColdStartResult {
   function: string;
@@ -166,6 +180,7 @@ export interface ColdStartResult {
 export interface SectionResults {
   'cold-start': ColdStartResult[];
   codec: CodecScenarioResult[];
+  'direct-read': DirectReadResult;
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
   'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
@@ -229,6 +244,7 @@ export interface BenchResults {
   goals: Goal[];
   coldStart?: ColdStartResult[];
   codec?: SectionResults['codec'];
+  directRead?: SectionResults['direct-read'];
   produce?: SectionResults['produce'];
   fetch?: FetchScenarioResult[];
   maintenance?: MaintenanceRuns;

@@ -14,6 +14,7 @@ export function renderMarkdown(r: BenchResults): string {
     fetch(r),
     endToEnd(r),
     codec(r),
+    directRead(r),
     coldStart(r),
     cost(r),
     // Written by `npm run bench:client` (bench/client/); kept across full runs.
@@ -182,6 +183,21 @@ function codec(r: BenchResults): string {
     markdownTable(
       ['scenario', 'batch bytes (kafkajs)', 'ours MiB/s', 'kafkajs MiB/s', 'codecRatio (min–max)'],
       r.codec.map((c) => [c.id, `${c.batchBytes} (${c.kafkajsBatchBytes ?? '–'})`, c.ours.mibPerSecond, c.kafkajs.mibPerSecond, `${c.codecRatio} (${c.codecRatioNoise.min}–${c.codecRatioNoise.max})`]),
+    ),
+  ].join('\n');
+}
+
+function directRead(r: BenchResults): string {
+  const d = r.directRead;
+  if (!d) return '';
+  return [
+    '## 5b. Direct reads: the client from S3 vs raw ranged GETs',
+    '',
+    `The client reads one partition of ${d.records.toLocaleString('en')} records with \`readPartition({ direct: true })\`: the API answers presigned ranged GETs (docs/log.md, "Direct reads"), the client downloads them from s3rver, decodes every RecordBatch, checks its CRC-32C and yields each record (string encoding), asking the API for the next page while the current one downloads. The floor GETs the very same ${d.ranges} byte ranges (${Math.round(d.bytes / 1024 / 1024)} MiB) with no API call and no decoding, at ${d.floor.concurrency.join(' and ')} in flight (the better counts). Runs alternate; \`directRatio\` = client ÷ floor, median of the pairs (min–max).`,
+    '',
+    markdownTable(
+      ['scenario', 'ranges', 'client MiB/s', 'floor MiB/s', 'directRatio (min–max)'],
+      [[d.id, d.ranges, d.client.mibPerSecond, d.floor.mibPerSecond, `${d.directRatio} (${d.directRatioNoise.min}–${d.directRatioNoise.max})`]],
     ),
   ].join('\n');
 }

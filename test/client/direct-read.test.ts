@@ -25,7 +25,7 @@ const produce = async (topic: string, count: number, perRequest: number) => {
       messages: Array.from({ length: Math.min(perRequest, count - i) }, (_, j) => ({
         key: j % 3 === 0 ? null : `k-${i + j}`,
         value: j % 50 === 7 ? null : { i: i + j, text: `record ${i + j} ü`.repeat(1 + ((i + j) % 5)) },
-        headers: j % 4 === 0 ? { trace: `t-${i + j}`, empty: null } : {},
+        headers: (j % 4 === 0 ? { trace: `t-${i + j}`, empty: null } : {}) as Record<string, string | null>,
       })),
     });
   }

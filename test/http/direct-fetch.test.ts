@@ -135,4 +135,13 @@ describe('GET …/records?direct=true', () => {
     expect((await (await directFetch('offset=30')).json()) as DirectAnswer).toEqual({ ranges: [], nextOffset: 30, highWatermark: 30, logStartOffset: 0 });
     expect((await directFetch('offset=31')).status).toBe(416);
   });
+
+  it('may ask for bigger pages than a fetch of bytes, which keeps its limits', async () => {
+    const plain = await stack.request('GET', '/v1/topics/direct/partitions/0/records?limit=10001');
+    expect(plain.status).toBe(400);
+    expect(JSON.stringify(await plain.json())).toContain('limit must be at most 10000 (100000 with direct=true)');
+    expect((await stack.request('GET', `/v1/topics/direct/partitions/0/records?maxBytes=${8 * 1024 * 1024}`)).status).toBe(400);
+    expect((await directFetch(`limit=100000&maxBytes=${64 * 1024 * 1024}`)).status).toBe(200);
+    expect((await directFetch('limit=100001')).status).toBe(400);
+  });
 });

@@ -1384,9 +1384,9 @@ export interface operations {
             query?: {
                 /** @description first offset to read; the log start when absent */
                 offset?: number;
-                /** @description records at most (default 100) */
+                /** @description records at most (default 100; at most 10000, or 100000 with direct=true) */
                 limit?: number;
-                /** @description soft byte bound (default 1048576); the first record always comes */
+                /** @description soft byte bound (default 1048576; at most 4194304, or 67108864 with direct=true); the first record always comes */
                 maxBytes?: number;
                 /** @description long-poll this long at the high watermark */
                 waitMs?: number;
