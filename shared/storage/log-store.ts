@@ -1,13 +1,15 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
+import { RangePresigner } from './range-presigner.js';
 import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
 import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
+  private presigner: RangePresigner | undefined;
+
   constructor(
     private readonly clients: StorageClients,
     private readonly table: string,
@@ -97,8 +99,8 @@ export class LogStore {
    * ignored by the signature check, and the URL would read the whole object.)
    */
   async presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(start, length) });
-    return getSignedUrl(this.clients.s3, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['range']) });
+    this.presigner ??= new RangePresigner(this.clients.s3, this.bucket);
+    return this.presigner.presign(key, rangeHeader(start, length), expiresInSeconds);
   }
 }
 
