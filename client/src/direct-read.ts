@@ -36,6 +36,12 @@ class RangeRefusedError extends Error {}
 
 /** Direct fetches answered and downloading ahead of the records being yielded. */
 const LOOKAHEAD_PAGES = 3;
+/**
+ * Ranged GETs in flight at once, in offset order. More only adds connections: on the
+ * bench, 8 reach the floor of raw GETs and 50 (every range of three pages) cost the
+ * client twice the CPU (docs/benchmarks.md, "Direct reads").
+ */
+const GET_CONCURRENCY = 8;
 
 interface Page {
   from: number;
@@ -58,6 +64,7 @@ interface Page {
  */
 export async function* readDirect(http: HttpClient, o: DirectReadOptions): AsyncGenerator<KafkaMessage & { partition: number }> {
   const fetchImpl: typeof fetch = http.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const gate = fifoLimiter(GET_CONCURRENCY);
   let generation = 0; // a refused range restarts the chain; pages of an older chain are dropped
   let unconsumed = 0;
   let wake: (() => void) | null = null;
@@ -82,7 +89,7 @@ export async function* readDirect(http: HttpClient, o: DirectReadOptions): Async
       retry: true,
       signal: o.signal,
     });
-    const ranges = res.ranges.map((range) => ({ range, bytes: quiet(downloadRange(fetchImpl, range, o.signal)) }));
+    const ranges = res.ranges.map((range) => ({ range, bytes: quiet(gate(() => downloadRange(fetchImpl, range, o.signal))) }));
     let next: Promise<Page> | null = null;
     if (res.nextOffset < res.highWatermark) {
       next = quiet(
@@ -130,6 +137,25 @@ export async function* readDirect(http: HttpClient, o: DirectReadOptions): Async
     else if (o.follow) current = quiet(open(nextOffset, o.maxWaitMs, generation));
     else return;
   }
+}
+
+/** Runs at most `limit` tasks at once, starting them in the order they were queued. */
+function fifoLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const done = () => {
+    running--;
+    queue.shift()?.();
+  };
+  return (task) =>
+    new Promise((resolve, reject) => {
+      const start = () => {
+        running++;
+        task().then(resolve, reject).finally(done);
+      };
+      if (running < limit) start();
+      else queue.push(start);
+    });
 }
 
 /**
