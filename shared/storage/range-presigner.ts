@@ -31,18 +31,21 @@ export class RangePresigner {
   ) {}
 
   async presign(key: string, range: string, expiresInSeconds: number): Promise<string> {
-    const e = await (this.endpoint ??= this.resolve().catch((err: unknown) => {
-      this.endpoint = undefined;
-      throw err;
-    }));
+    if (!this.endpoint) {
+      this.endpoint = this.resolve();
+      this.endpoint.catch(() => {
+        this.endpoint = undefined; // the next presign tries again
+      });
+    }
+    const e = await this.endpoint;
     const host = e.port === undefined ? e.hostname : `${e.hostname}:${e.port}`;
-    const path = `${e.prefix}/${key.split('/').map(escape).join('/')}`;
+    const path = `${e.prefix}/${key.split('/').map(uriEscape).join('/')}`;
     const signed = await e.presigner.presign(
       { method: 'GET', protocol: e.protocol, hostname: e.hostname, port: e.port, path, query: { 'x-id': 'GetObject' }, headers: { host, range } } as never,
       { expiresIn: expiresInSeconds, signableHeaders: new Set(['range']), signingRegion: e.region, signingService: 's3' },
     );
     const query = Object.entries(signed.query as Record<string, string>)
-      .map(([k, v]) => `${escape(k)}=${escape(v)}`)
+      .map(([k, v]) => `${uriEscape(k)}=${uriEscape(v)}`)
       .join('&');
     return `${e.protocol}//${host}${path}?${query}`;
   }
@@ -65,6 +68,6 @@ export class RangePresigner {
 }
 
 /** RFC 3986 escaping, as S3 and SigV4 expect it (encodeURIComponent leaves !'()* alone). */
-function escape(s: string): string {
+function uriEscape(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
