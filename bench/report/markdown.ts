@@ -14,8 +14,8 @@ export function renderMarkdown(r: BenchResults): string {
     fetch(r),
     endToEnd(r),
     codec(r),
-    directRead(r),
     coldStart(r),
+    directRead(r),
     cost(r),
     // Written by `npm run bench:client` (bench/client/); kept across full runs.
     renderClientSection(),
@@ -396,7 +396,7 @@ function idleConsumers(r: BenchResults): string {
       ic.policies.map((p) => [p.policy === ic.recommended ? `**${p.policy}** (recommended)` : p.policy, p.pollsPerMonth, p.readUnitsPerPoll, p.billedMsPerPoll, usd(p.usdPerMonthHttpApi), usd(p.usdPerMonthFunctionUrl), `${p.firstRecordAfterIdleMs.typical} / ${p.firstRecordAfterIdleMs.worst}`, p.whileFlowing]),
     ),
     '',
-    "Long-polling costs about the same whatever its `waitMs`: Lambda bills the wall-clock wait, so an open poll is a function running all month. Polling with `waitMs=0` pays only for each short request. **Recommended client default**: `waitMs=0`; after an empty answer wait 250 ms, doubling per empty answer, capped at 750 ms while the partition (or group) had records within the last 60 s and at 5 s after that; an answer with records resets the pause to 0. While records flow, end-to-end latency stays under 1 s (at most 750 ms + the round trip); a consumer that has been idle for a minute sees its first record within 5 s and costs about 1/40 of a long-poll; even a consumer that sees a record every minute all month (always in its 750 ms phase) costs well under a fifth of one. A consumer that needs sub-second latency after long idle spells should long-poll and accept the Lambda bill, or use a webhook subscription (pushed, no polling).",
+    "Long-polling costs about the same whatever its `waitMs`: Lambda bills the wall-clock wait, so an open poll is a function running all month. Polling with `waitMs=0` pays only for each short request. **The client's default** (`@freshet/client`'s consumer, `IdleBackoff` in client/src/idle-backoff.ts; docs/client.md): `waitMs=0`; after an empty answer wait 250 ms, doubling per empty answer, capped at 750 ms while the partition (or group) had records within the last 60 s and at 5 s after that; an answer with records resets the pause to 0. While records flow, end-to-end latency stays under 1 s (at most 750 ms + the round trip); a consumer that has been idle for a minute sees its first record within 5 s and costs about 1/40 of a long-poll; even a consumer that sees a record every minute all month (always in its 750 ms phase) costs well under a fifth of one. A consumer that needs sub-second latency after long idle spells should long-poll and accept the Lambda bill, or use a webhook subscription (pushed, no polling).",
   ].join('\n');
 }
 

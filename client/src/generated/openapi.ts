@@ -281,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do */
+        get: operations["describeOwnKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -426,9 +443,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "message": "Too Many Requests"
+         *     }
+         */
         GatewayThrottled: {
             message: string;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "topicId": "01KB0Q7V1D8X5G2M3N4P5Q6R7S",
+         *       "partitions": 3,
+         *       "compression": "none",
+         *       "retention": {
+         *         "ms": 604800000,
+         *         "bytes": -1,
+         *         "hotMs": 86400000
+         *       },
+         *       "cleanupPolicy": "delete",
+         *       "createdAt": 1764583200000
+         *     }
+         */
         Topic: {
             name: string;
             topicId: string;
@@ -444,6 +481,21 @@ export interface components {
             cleanupPolicy: "delete";
             createdAt: number;
         };
+        /**
+         * @example {
+         *       "type": "https://freshet.dev/problems/invalid-request",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "code": "INVALID_REQUEST",
+         *       "detail": "invalid json: partitions Too small: expected number to be >=1",
+         *       "errors": [
+         *         {
+         *           "path": "partitions",
+         *           "message": "Too small: expected number to be >=1"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -455,6 +507,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "partitions": 3,
+         *       "retention": {
+         *         "ms": 604800000
+         *       },
+         *       "compression": "none"
+         *     }
+         */
         CreateTopicRequest: {
             /** @example orders */
             name: string;
@@ -476,11 +538,34 @@ export interface components {
             /** @description age after which segments move to a colder storage class */
             hotMs?: number;
         };
+        /**
+         * @example {
+         *       "partitions": 6,
+         *       "retention": {
+         *         "ms": 1209600000
+         *       }
+         *     }
+         */
         UpdateTopicRequest: {
             /** @description grow only */
             partitions?: number;
             retention?: components["schemas"]["Retention"];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "offsets": [
+         *         {
+         *           "partition": 1,
+         *           "offset": 1187
+         *         },
+         *         {
+         *           "partition": 0,
+         *           "offset": 1204
+         *         }
+         *       ]
+         *     }
+         */
         ProduceResponse: {
             topic: string;
             offsets: {
@@ -488,6 +573,30 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         },
+         *         {
+         *           "key": "customer-23",
+         *           "value": {
+         *             "orderId": "o-1002",
+         *             "total": 9.9
+         *           }
+         *         }
+         *       ],
+         *       "encoding": "json"
+         *     }
+         */
         ProduceRequest: {
             /** @description at most 10000 records (413 TOO_MANY_RECORDS) */
             records: components["schemas"]["ProduceRecord"][];
@@ -509,6 +618,28 @@ export interface components {
             /** @description CreateTime in ms since the epoch; the append time when absent */
             timestamp?: number;
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
         FetchResponse: {
             records: components["schemas"]["Record"][];
             nextOffset: number;
@@ -550,6 +681,33 @@ export interface components {
             /** @description ms since the epoch */
             expiresAt: number;
         };
+        /**
+         * @example {
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1204,
+         *           "bytes": 318402,
+         *           "lastAppendTime": 1764586800000
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1187,
+         *           "bytes": 311936,
+         *           "lastAppendTime": 1764586790000
+         *         },
+         *         {
+         *           "partition": 2,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 0,
+         *           "bytes": 0,
+         *           "lastAppendTime": null
+         *         }
+         *       ]
+         *     }
+         */
         Partitions: {
             partitions: {
                 partition: number;
@@ -559,6 +717,23 @@ export interface components {
                 lastAppendTime: number | null;
             }[];
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "assignments": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1
+         *         }
+         *       ],
+         *       "sessionTimeoutMs": 30000
+         *     }
+         */
         GroupMember: {
             memberId: string;
             generation: number;
@@ -568,6 +743,15 @@ export interface components {
             }[];
             sessionTimeoutMs: number;
         };
+        /**
+         * @example {
+         *       "topics": [
+         *         "orders"
+         *       ],
+         *       "sessionTimeoutMs": 30000,
+         *       "autoOffsetReset": "earliest"
+         *     }
+         */
         JoinGroupRequest: {
             topics: string[];
             sessionTimeoutMs?: number;
@@ -579,6 +763,39 @@ export interface components {
              */
             autoOffsetReset?: "earliest" | "latest";
         };
+        /**
+         * @example {
+         *       "generation": 4,
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           },
+         *           "topic": "orders"
+         *         }
+         *       ],
+         *       "positions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "offset": 1187
+         *         }
+         *       ]
+         *     }
+         */
         GroupFetchResponse: {
             generation: number;
             records: components["schemas"]["GroupRecord"][];
@@ -591,6 +808,19 @@ export interface components {
         GroupRecord: components["schemas"]["Record"] & {
             topic: string;
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         }
+         *       ]
+         *     }
+         */
         CommitOffsetsRequest: {
             memberId: string;
             generation: number;
@@ -601,6 +831,57 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "group": "billing",
+         *       "generation": 4,
+         *       "members": [
+         *         {
+         *           "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *           "topics": [
+         *             "orders"
+         *           ],
+         *           "leaseExpiresAt": 1764586830000,
+         *           "assignments": [
+         *             {
+         *               "topic": "orders",
+         *               "partition": 0
+         *             },
+         *             {
+         *               "topic": "orders",
+         *               "partition": 1
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "committedOffset": 1190,
+         *           "highWatermark": 1205,
+         *           "lag": 15,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "committedOffset": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 2,
+         *           "committedOffset": null,
+         *           "highWatermark": 0,
+         *           "lag": null,
+         *           "owner": null
+         *         }
+         *       ]
+         *     }
+         */
         GroupDescription: {
             group: string;
             generation: number;
@@ -622,6 +903,17 @@ export interface components {
                 owner: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "partitions": [
+         *         0
+         *       ],
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekGroupRequest: {
             /** @example orders */
             topic: string;
@@ -632,6 +924,24 @@ export interface components {
                 timestamp: number;
             };
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ],
+         *       "prefix": "fk_Q2x9vL",
+         *       "createdAt": 1764583200000,
+         *       "lastUsedAt": null,
+         *       "key": "fk_EXAMPLE-shown-only-in-this-answer"
+         *     }
+         */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
@@ -649,6 +959,19 @@ export interface components {
             /** @description updated at most once a minute */
             lastUsedAt: number | null;
         };
+        /**
+         * @example {
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CreateKeyRequest: {
             name: string;
             scopes: ("admin" | {
@@ -657,10 +980,89 @@ export interface components {
                 actions: ("produce" | "consume" | "subscribe")[];
             })[];
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "admin": false,
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeySelf: {
+            /** @description the key's id; 'root' for the root key */
+            id: string;
+            admin: boolean;
+            scopes: ("admin" | {
+                /** @example orders.* */
+                topics: string;
+                actions: ("produce" | "consume" | "subscribe")[];
+            })[];
+        };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "secret": "whsec_EXAMPLE"
+         *     }
+         */
         SubscriptionWithSecret: components["schemas"]["Subscription"] & {
             /** @description whsec_… — shown only here and by rotate-secret */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000
+         *     }
+         */
         Subscription: {
             id: string;
             name: string;
@@ -695,6 +1097,26 @@ export interface components {
             createdAt: number;
             updatedAt: number;
         };
+        /**
+         * @example {
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       }
+         *     }
+         */
         CreateSubscriptionRequest: {
             name: string;
             /** @example orders */
@@ -741,6 +1163,61 @@ export interface components {
                 [key: string]: string;
             };
         } | null;
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "cursor": 1200,
+         *           "highWatermark": 1205,
+         *           "lag": 5,
+         *           "attempts": 2,
+         *           "nextAttemptAt": 1764586802000,
+         *           "lastStatus": 503,
+         *           "lastError": "the receiver answered 503",
+         *           "lastAttemptAt": 1764586800000,
+         *           "deliveredCount": 1200,
+         *           "deadLetteredCount": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "cursor": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastStatus": 200,
+         *           "lastError": null,
+         *           "lastAttemptAt": 1764586790000,
+         *           "deliveredCount": 1185,
+         *           "deadLetteredCount": 2
+         *         }
+         *       ]
+         *     }
+         */
         SubscriptionDetail: components["schemas"]["Subscription"] & {
             partitions: {
                 partition: number;
@@ -758,6 +1235,12 @@ export interface components {
                 deadLetteredCount: number;
             }[];
         };
+        /**
+         * @example {
+         *       "state": "paused",
+         *       "maxAttempts": 5
+         *     }
+         */
         UpdateSubscriptionRequest: {
             /** @example https://hooks.example.com/freshet */
             url?: string;
@@ -784,6 +1267,13 @@ export interface components {
             /** @enum {string} */
             state?: "active" | "paused";
         };
+        /**
+         * @example {
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekSubscriptionRequest: {
             to: ("earliest" | "latest") | {
                 timestamp: number;
@@ -794,6 +1284,58 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "startedAt": 1764583200000,
+         *       "durationMs": 1840,
+         *       "complete": true,
+         *       "partitions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "retention": {
+         *             "removedEntries": 12,
+         *             "logStartOffset": 96
+         *           },
+         *           "compaction": {
+         *             "entriesBefore": 40,
+         *             "entriesAfter": 2,
+         *             "segments": 2
+         *           },
+         *           "tieredSegments": 1
+         *         }
+         *       ],
+         *       "objectsDeleted": 12,
+         *       "topicsPurged": [],
+         *       "groupsChecked": 1,
+         *       "signals": {
+         *         "groupsChecked": 1,
+         *         "groups": [
+         *           {
+         *             "group": "billing",
+         *             "topic": "orders",
+         *             "lag": 15
+         *           }
+         *         ],
+         *         "subscriptions": [
+         *           {
+         *             "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *             "topic": "orders",
+         *             "state": "active",
+         *             "backlog": 5
+         *           }
+         *         ]
+         *       },
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "status": "running",
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
         MaintenanceReport: {
             startedAt: number;
             durationMs: number;
@@ -840,6 +1382,40 @@ export interface components {
                 error: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *       "topic": "orders",
+         *       "from": 1764583200000,
+         *       "to": 1764586800000,
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       },
+         *       "status": "running",
+         *       "createdAt": 1764586900000,
+         *       "updatedAt": 1764586960000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "startOffset": 0,
+         *           "endOffset": 1205,
+         *           "nextOffset": 800,
+         *           "copied": 800,
+         *           "skipped": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "startOffset": 0,
+         *           "endOffset": 1187,
+         *           "nextOffset": 1187,
+         *           "copied": 1187,
+         *           "skipped": 0
+         *         }
+         *       ],
+         *       "copied": 1987,
+         *       "error": null
+         *     }
+         */
         Replay: {
             id: string;
             topic: string;
@@ -865,6 +1441,20 @@ export interface components {
             copied: number;
             error: string | null;
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "from": {
+         *         "timestamp": 1764583200000
+         *       },
+         *       "to": {
+         *         "timestamp": 1764586800000
+         *       },
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       }
+         *     }
+         */
         CreateReplayRequest: {
             /** @example orders */
             topic: string;
@@ -883,6 +1473,45 @@ export interface components {
                 subscription: string;
             };
         };
+        /**
+         * @example {
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "topic": "orders",
+         *           "from": 1764583200000,
+         *           "to": 1764586800000,
+         *           "target": {
+         *             "topic": "orders-replayed"
+         *           },
+         *           "status": "running",
+         *           "createdAt": 1764586900000,
+         *           "updatedAt": 1764586960000,
+         *           "partitions": [
+         *             {
+         *               "partition": 0,
+         *               "startOffset": 0,
+         *               "endOffset": 1205,
+         *               "nextOffset": 800,
+         *               "copied": 800,
+         *               "skipped": 0
+         *             },
+         *             {
+         *               "partition": 1,
+         *               "startOffset": 0,
+         *               "endOffset": 1187,
+         *               "nextOffset": 1187,
+         *               "copied": 1187,
+         *               "skipped": 0
+         *             }
+         *           ],
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ],
+         *       "nextBefore": null
+         *     }
+         */
         ReplayList: {
             replays: components["schemas"]["Replay"][];
             nextBefore: string | null;
@@ -970,6 +1599,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -979,6 +1617,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -988,6 +1635,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1030,6 +1686,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1039,6 +1704,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1048,6 +1722,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1057,6 +1740,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "a topic with this name exists"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1097,6 +1789,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1106,6 +1807,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1115,6 +1825,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1124,6 +1843,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1162,6 +1890,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1171,6 +1908,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1180,6 +1926,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1189,6 +1944,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1233,6 +1997,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1242,6 +2015,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1251,6 +2033,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1260,6 +2051,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1269,6 +2069,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "partitions cannot shrink"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1316,6 +2125,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1325,6 +2143,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1334,6 +2161,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1343,6 +2179,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1352,6 +2197,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/request-too-large",
+                     *       "title": "Request too large",
+                     *       "status": 413,
+                     *       "code": "REQUEST_TOO_LARGE",
+                     *       "detail": "a record, or the request, is too large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1361,6 +2215,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "the request touches too many partitions, or reuses an Idempotency-Key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1379,6 +2242,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/storage-unavailable",
+                     *       "title": "Storage unavailable",
+                     *       "status": 503,
+                     *       "code": "STORAGE_UNAVAILABLE",
+                     *       "detail": "commit contention; retry after Retry-After seconds"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1424,6 +2296,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1433,6 +2314,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1442,6 +2332,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1451,6 +2350,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1460,6 +2368,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "offset below the log start or above the high watermark"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1469,6 +2386,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "a record cannot be shown in the requested encoding"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1487,6 +2413,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1518,6 +2453,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1527,6 +2471,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1536,6 +2489,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1545,6 +2507,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1593,6 +2564,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1602,6 +2582,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1611,6 +2600,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1620,6 +2618,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1664,6 +2671,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1673,6 +2689,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1682,6 +2707,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1691,6 +2725,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1732,6 +2775,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1741,6 +2793,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1750,6 +2811,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1759,6 +2829,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1768,6 +2847,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1807,6 +2895,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1816,6 +2913,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1825,6 +2931,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1834,6 +2949,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1843,6 +2967,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1894,6 +3027,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1903,6 +3045,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1912,6 +3063,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1921,6 +3081,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1930,6 +3099,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1948,6 +3126,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1985,6 +3172,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1994,6 +3190,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2003,6 +3208,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2012,6 +3226,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2021,6 +3244,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2030,6 +3262,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2074,6 +3315,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2083,6 +3333,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2092,6 +3351,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2132,6 +3400,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2141,6 +3418,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2150,6 +3436,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2159,6 +3454,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2197,6 +3501,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2206,6 +3519,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2215,6 +3537,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2224,6 +3555,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2233,6 +3573,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "the group still has live members"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2284,6 +3633,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2293,6 +3651,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2302,6 +3669,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2311,6 +3687,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2320,6 +3705,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2360,6 +3754,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2369,6 +3772,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2378,6 +3790,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2420,6 +3841,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2429,6 +3859,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2438,6 +3877,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    describeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the key that made this request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySelf"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2476,6 +4007,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2485,6 +4025,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2494,6 +4043,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2503,6 +4061,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/key-not-found",
+                     *       "title": "Key not found",
+                     *       "status": 404,
+                     *       "code": "KEY_NOT_FOUND",
+                     *       "detail": "no such key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2543,6 +4110,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2552,6 +4128,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2561,6 +4146,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2603,6 +4197,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2612,6 +4215,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2621,6 +4233,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2630,6 +4251,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2639,6 +4269,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2679,6 +4318,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2688,6 +4336,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2697,6 +4354,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2706,6 +4372,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2744,6 +4419,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2753,6 +4437,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2762,6 +4455,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2771,6 +4473,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2815,6 +4526,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2824,6 +4544,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2833,6 +4562,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2842,6 +4580,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2851,6 +4598,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2891,6 +4647,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2900,6 +4665,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2909,6 +4683,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2918,6 +4701,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2967,6 +4759,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2976,6 +4777,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2985,6 +4795,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2994,6 +4813,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3003,6 +4831,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3041,6 +4878,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3050,6 +4896,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3059,6 +4914,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3104,6 +4968,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3113,6 +4986,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3122,6 +5004,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3164,6 +5055,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3173,6 +5073,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3182,6 +5091,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key may not read the source or write the target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3191,6 +5109,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3200,6 +5127,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/empty-window",
+                     *       "title": "Empty window",
+                     *       "status": 422,
+                     *       "code": "EMPTY_WINDOW",
+                     *       "detail": "an empty window, or the source as target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3240,6 +5176,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3249,6 +5194,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3258,6 +5212,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3267,6 +5230,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3305,6 +5277,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3314,6 +5295,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3323,6 +5313,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3332,6 +5331,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3341,6 +5349,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-finished",
+                     *       "title": "Replay finished",
+                     *       "status": 409,
+                     *       "code": "REPLAY_FINISHED",
+                     *       "detail": "the replay already finished"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

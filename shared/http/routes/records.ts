@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError } from '../../errors.js';
@@ -34,7 +35,7 @@ const PartitionsResponse = z
       }),
     ),
   })
-  .openapi('Partitions');
+  .openapi('Partitions', { example: EXAMPLES.partitions });
 
 export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
   app.openapi(
@@ -138,7 +139,9 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       },
       responses: {
         200: json(
-          z.object({ offset: z.number().int(), timestamp: z.number().int().nullable().openapi({ description: 'its append time; null when at the high watermark' }) }),
+          z
+            .object({ offset: z.number().int(), timestamp: z.number().int().nullable().openapi({ description: 'its append time; null when at the high watermark' }) })
+            .openapi({ example: EXAMPLES.offsetForTime }),
           'the offset',
         ),
         ...problems,
