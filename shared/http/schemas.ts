@@ -176,7 +176,7 @@ export const DirectFetchResponse = z
     highWatermark: z.number().int(),
     logStartOffset: z.number().int(),
   })
-  .openapi('DirectFetchResponse');
+  .openapi('DirectFetchResponse', { example: EXAMPLES.directFetched });
 
 export const Problem = z
   .object({

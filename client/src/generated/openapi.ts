@@ -656,6 +656,28 @@ export interface components {
                 [key: string]: string | null;
             };
         };
+        /**
+         * @example {
+         *       "ranges": [
+         *         {
+         *           "url": "https://freshet-bucket.s3.eu-west-1.amazonaws.com/batches/orders/2025-12-01-11/01KB0T2Z9M4C7Q8R1S2T3V4W5X?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host%3Brange&X-Amz-Signature=EXAMPLE",
+         *           "headers": {
+         *             "range": "bytes=1048-2319"
+         *           },
+         *           "object": "batches/orders/2025-12-01-11/01KB0T2Z9M4C7Q8R1S2T3V4W5X",
+         *           "byteOffset": 1048,
+         *           "byteLength": 1272,
+         *           "baseOffset": 1200,
+         *           "lastOffset": 1204,
+         *           "compression": "none",
+         *           "expiresAt": 1764587100000
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
         DirectFetchResponse: {
             /** @description Kafka RecordBatch v2 bytes, in offset order: decode them and check their CRC-32C */
             ranges: components["schemas"]["DirectRange"][];

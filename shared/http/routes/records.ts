@@ -89,7 +89,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       summary: 'Fetch records from a partition',
       request: { params: PartitionParams, query: FetchQuery },
       responses: {
-        200: json(z.union([FetchResponse, DirectFetchResponse]), 'records from the offset on; with direct=true, where their bytes are (DirectFetchResponse)'),
+        200: json(z.union([FetchResponse, DirectFetchResponse]).openapi({ example: EXAMPLES.fetched }), 'records from the offset on; with direct=true, where their bytes are (DirectFetchResponse)'),
         ...problems,
         ...notFound,
         416: problem('offset below the log start or above the high watermark'),
