@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
+  const directRead = sections['direct-read'] ?? previous?.directRead;
   const keyCompaction = sections['key-compaction'] ?? previous?.keyCompaction;
 
   const versions = packageVersions();
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     },
     ...(coldStart ? { coldStart } : {}),
     ...(codec ? { codec } : {}),
+    ...(directRead ? { directRead } : {}),
     ...(produce ? { produce } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
@@ -164,6 +166,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
   const had: Record<(typeof SECTIONS)[number], boolean> = {
     'cold-start': previous.coldStart !== undefined,
     codec: previous.codec !== undefined,
+    'direct-read': previous.directRead !== undefined,
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,

@@ -35,6 +35,8 @@ export interface LogStorage {
   entriesAt(topicId: string, partition: number, offset: number, limit: number): Promise<IndexEntry[]>;
   putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void>;
   getRange(key: string, start: number, length: number): Promise<Uint8Array>;
+  /** A presigned URL for that same ranged GET, with the Range header signed in (direct reads). */
+  presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string>;
 }
 
 /** The produce commit: heads, index entries and the idempotency record in one all-or-nothing write. */

@@ -8,7 +8,7 @@ import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, 
 import type { LogContext } from './log-context.js';
 import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
-import type { LogRecord, RecordHeader } from './record-batch-codec.js';
+import { compressionReady, type LogRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
 
 export interface ProduceRecord {
@@ -91,6 +91,7 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
     byPartition.set(p, list);
     list.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp ?? now });
   });
+  await compressionReady(topic.compression); // zstd on Node < 22.15 loads its WASM once
   const { body, sections } = buildBatchObject(byPartition, topic.compression);
   const objectKey = batchObjectKey(topic.name, now);
   await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);

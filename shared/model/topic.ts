@@ -46,7 +46,6 @@ export const DEFAULT_COMPACTION: CompactionSettings = {
   minCleanableDirtyRatio: 0.5,
 };
 
-
 /** What PATCH /v1/topics/{topic} may change. */
 export interface TopicChanges {
   partitions?: number;
@@ -55,7 +54,8 @@ export interface TopicChanges {
   compaction?: CompactionSettings;
 }
 
-export type CompressionSetting = 'none' | 'gzip';
+/** Kafka's compression.type values Freshet writes (snappy aside); docs/log.md, "Compression". */
+export type CompressionSetting = 'none' | 'gzip' | 'lz4' | 'zstd';
 
 /** Kafka's retention.ms / retention.bytes (-1 = unbounded) and local.retention.ms (hot tier). */
 export interface RetentionSettings {

@@ -1,12 +1,15 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
+import { RangePresigner } from './range-presigner.js';
 import { ENTRY_SK_END, entrySk, headKey, logPk, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
 import { type CleanerState, EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
+  private presigner: RangePresigner | undefined;
+
   constructor(
     private readonly clients: StorageClients,
     private readonly table: string,
@@ -75,11 +78,28 @@ export class LogStore {
   /** One ranged GET: `length` bytes of `key` starting at `start`. */
   async getRange(key: string, start: number, length: number): Promise<Uint8Array> {
     const out = await this.clients.s3.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(start, length) }),
     );
     if (!out.Body) throw new Error(`empty body for ${key} bytes=${start}+${length}`);
     return out.Body.transformToByteArray();
   }
+
+  /**
+   * A presigned GET of exactly `length` bytes of `key` from `start`, valid `expiresInSeconds`.
+   * The Range header is one of the signed headers (X-Amz-SignedHeaders=host;range): S3
+   * recomputes the signature over the Range the caller sends, so the URL answers 403 for
+   * any other range, or none, and names one object only. (An unsigned Range would be
+   * ignored by the signature check, and the URL would read the whole object.)
+   */
+  async presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string> {
+    this.presigner ??= new RangePresigner(this.clients.s3, this.bucket);
+    return this.presigner.presign(key, rangeHeader(start, length), expiresInSeconds);
+  }
+}
+
+/** The HTTP Range header value for `length` bytes from `start`. */
+export function rangeHeader(start: number, length: number): string {
+  return `bytes=${start}-${start + length - 1}`;
 }
 
 export function toHead(item: Record<string, unknown>): PartitionHead {

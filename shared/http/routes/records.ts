@@ -4,6 +4,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError } from '../../errors.js';
 import { describePartitions } from '../../log/describe-partitions.js';
+import { fetchDirect } from '../../log/direct-fetch.js';
 import { fetchRecords } from '../../log/fetch.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from '../../log/limits.js';
 import { offsetForTimestamp } from '../../log/list-offsets.js';
@@ -11,7 +12,7 @@ import type { LogContext } from '../../log/log-context.js';
 import { produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
-import { digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 
 const IdempotencyHeaders = z.object({
@@ -94,7 +95,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       summary: 'Fetch records from a partition',
       request: { params: PartitionParams, query: FetchQuery },
       responses: {
-        200: json(FetchResponse, 'records from the offset on'),
+        200: json(z.union([FetchResponse, DirectFetchResponse]).openapi({ example: EXAMPLES.fetched }), 'records from the offset on; with direct=true, where their bytes are (DirectFetchResponse)'),
         ...problems,
         ...notFound,
         416: problem('offset below the log start or above the high watermark'),
@@ -106,14 +107,9 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       const { topic, partition } = c.req.valid('param');
       requireTopics(c, [topic], 'consume');
       const q = c.req.valid('query');
-      const result = await fetchRecords(ctx, {
-        topic,
-        partition,
-        offset: q.offset,
-        limit: q.limit ?? FETCH_DEFAULT_LIMIT,
-        maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES,
-        waitMs: q.waitMs ?? 0,
-      });
+      const req = { topic, partition, offset: q.offset, limit: q.limit ?? FETCH_DEFAULT_LIMIT, maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES, waitMs: q.waitMs ?? 0 };
+      if (q.direct === 'true') return c.json(await fetchDirect(ctx, req), 200);
+      const result = await fetchRecords(ctx, req);
       const encoding = q.encoding ?? 'json';
       return c.json({ ...result, records: result.records.map((r) => toJsonRecord(r, partition, encoding)) }, 200);
     },
