@@ -17,13 +17,10 @@ describe('filterRecordBatch (the log cleaner’s rewrite of one batch)', () => {
     const kept = original.records.filter((r) => [1, 2, 3, 7].includes(r.offset - 500));
 
     const rewritten = filterRecordBatch(original, kept);
-    // Runs of consecutive offsets, one batch each: 501..503 and 507.
-    expect(rewritten).toHaveLength(2);
+    // One batch with offset deltas 0, 1, 2, 6 (the gaps), ending at 509, the original batch's last offset, as Kafka keeps it.
+    expect(rewritten).toHaveLength(1);
     const ours = decodeRecordBatches(Buffer.concat(rewritten)); // CRC-checked
-    expect(ours.map((b) => [b.baseOffset, b.lastOffsetDelta, b.compression])).toEqual([
-      [501, 2, compression],
-      [507, 2, compression], // stretched to 509, the original batch's last offset, as Kafka keeps it
-    ]);
+    expect(ours.map((b) => [b.baseOffset, b.lastOffsetDelta, b.compression, b.records.length])).toEqual([[501, 8, compression, 4]]);
     expect(ours.flatMap((b) => b.records)).toEqual(kept);
 
     const theirs = await decodeBatchesWithKafkajs(Buffer.concat(rewritten));
@@ -37,5 +34,16 @@ describe('filterRecordBatch (the log cleaner’s rewrite of one batch)', () => {
     const original = decodeRecordBatch(encodeRecordBatch([{ key: Buffer.from('a'), value: Buffer.from('1'), headers: [], timestamp: 1 }], { baseOffset: 9, compression: 'none' }));
     expect(filterRecordBatch(original, [])).toEqual([]);
     expect(decodeRecordBatches(Buffer.concat(filterRecordBatch(original, original.records)))[0]).toMatchObject({ baseOffset: 9, lastOffsetDelta: 0, records: original.records });
+  });
+});
+
+describe('encodeRecordBatch with offset deltas', () => {
+  const record = { key: null, value: Buffer.from('x'), headers: [], timestamp: 1 };
+  it('refuses deltas that do not increase strictly, and a last offset delta below the last record', () => {
+    expect(() => encodeRecordBatch([record, record], { compression: 'none', offsetDeltas: [0, 0] })).toThrow(RangeError);
+    expect(() => encodeRecordBatch([record, record], { compression: 'none', offsetDeltas: [0] })).toThrow(RangeError);
+    expect(() => encodeRecordBatch([record, record], { compression: 'none', offsetDeltas: [0, 5], lastOffsetDelta: 4 })).toThrow(RangeError);
+    const batch = decodeRecordBatch(encodeRecordBatch([record, record], { baseOffset: 10, compression: 'none', offsetDeltas: [0, 5], lastOffsetDelta: 9 }));
+    expect([batch.lastOffsetDelta, batch.records.map((r) => r.offset)]).toEqual([9, [10, 15]]);
   });
 });
