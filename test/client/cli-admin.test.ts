@@ -205,6 +205,43 @@ describe('freshet CLI: every command, subscriptions, keys, replays list, text pr
     expect(bad.stderr).toBe("freshet: --status 'finished': use pending, running, done, failed, cancelled\n");
   });
 
+  it('creates and alters a compacted topic with --cleanup-policy and the compaction flags; describe shows the policy and each partition\'s dirty ratio', async () => {
+    const created = await freshet(['topics', 'create', 'changelog', '-p', '2', '--cleanup-policy', 'compact', '--delete-retention-ms', '60000', '--min-cleanable-dirty-ratio', '0.2']);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe('created topic changelog with 2 partition(s), cleanup policy compact\n');
+    expect(await admin.describeTopic('changelog')).toMatchObject({ cleanupPolicy: 'compact', compaction: { deleteRetentionMs: 60_000, minCleanableDirtyRatio: 0.2, maxLagMs: null } });
+    const producer = new Freshet({ url: served.url, apiKey: served.key }).producer({ lingerMs: 0, encoding: 'string' });
+    await producer.send({ topic: 'changelog', messages: [{ key: 'user-1', value: 'v1', partition: 0 }] });
+    await producer.disconnect();
+
+    const described = await freshet(['topics', 'describe', 'changelog']);
+    expect(described.code).toBe(0);
+    const lines = described.stdout.split('\n');
+    expect(lines[1]).toBe('cleanup policy compact, delete retention (tombstones) 60000ms');
+    expect(lines[2]).toBe('compaction lag min 0ms, max none; min cleanable dirty ratio 0.2');
+    expect(described.stdout).toMatch(/PARTITION\s+LOG START\s+HIGH WATERMARK\s+BYTES\s+LAST APPEND\s+DIRTY RATIO\n0\s+0\s+1\s+\d+\s+\S+Z\s+1\.00\n1\s+0\s+0\s+0\s+-\s+0\.00\n$/);
+    expect(widest(described.stdout), widestLine(described.stdout)).toBeLessThanOrEqual(80);
+
+    const altered = await freshet(['topics', 'alter', 'changelog', '--cleanup-policy', 'compact,delete', '--max-compaction-lag-ms', '3600000', '--min-compaction-lag-ms', '1000']);
+    expect(altered.stdout).toBe('topic changelog: 2 partition(s), retention 7d, cleanup policy compact,delete\n');
+    expect(await admin.describeTopic('changelog')).toMatchObject({ cleanupPolicy: 'compact,delete', compaction: { minLagMs: 1000, maxLagMs: 3_600_000, deleteRetentionMs: 60_000 } });
+    expect((await freshet(['topics', 'describe', 'changelog'])).stdout.split('\n')[2]).toBe('compaction lag min 1000ms, max 1h; min cleanable dirty ratio 0.2');
+
+    // Back to delete: no compaction line, and no dirty ratio ('-').
+    expect((await freshet(['topics', 'alter', 'changelog', '--cleanup-policy', 'delete'])).code).toBe(0);
+    const plain = await freshet(['topics', 'describe', 'changelog']);
+    expect(plain.stdout.split('\n')[1]).toBe('cleanup policy delete');
+    expect(plain.stdout).toMatch(/\n0\s+0\s+1\s+\d+\s+\S+Z\s+-\n/);
+
+    const badPolicy = await freshet(['topics', 'create', 'nope', '--cleanup-policy', 'shred']);
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toContain('delete, compact, compact,delete');
+    const badRatio = await freshet(['topics', 'alter', 'changelog', '--min-cleanable-dirty-ratio', '1.5']);
+    expect(badRatio.code).toBe(2);
+    expect(badRatio.stderr).toBe("freshet: --min-cleanable-dirty-ratio must be a number from 0 to 1, not '1.5'\n");
+    await expect(admin.describeTopic('nope')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('prints tables by default and the API answer with -o json; exits 0, 1 on an API error, 2 on usage, never with a stack', async () => {
     const asTable = await freshet(['topics', 'list']);
     expect(asTable.code).toBe(0);

@@ -1,12 +1,13 @@
 import { type Command, Option } from 'commander';
 import type { components } from '../generated/openapi.js';
 import type { CliContext } from './context.js';
+import { addCompactionFlags, type CompactionFlags, compactionRequest, describePolicy, ratio } from './compaction-flags.js';
 import { parseIntFlag, print, table, when } from './output.js';
 
 type Compression = components['schemas']['CreateTopicRequest']['compression'];
 const COMPRESSIONS: NonNullable<Compression>[] = ['none', 'gzip', 'lz4', 'zstd'];
 
-const retention = (ms: number) => (ms < 0 ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms}ms`);
+const retention = (ms: number) => (ms === 0 ? '0ms' : ms < 0 ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms}ms`);
 
 export function registerTopics(program: Command, ctx: CliContext): void {
   const topics = program.command('topics').description('create, list, describe, alter and delete topics');
@@ -24,13 +25,14 @@ export function registerTopics(program: Command, ctx: CliContext): void {
       );
     });
 
-  topics
-    .command('create <topic>')
-    .description('create a topic')
-    .option('-p, --partitions <n>', 'number of partitions', '1')
-    .option('--retention-ms <ms>', 'how long records are kept (-1: forever)')
-    .addOption(new Option('--compression <codec>', 'batch compression (Kafka compression.type)').choices(COMPRESSIONS))
-    .action(async (name: string, o: { partitions: string; retentionMs?: string; compression?: Compression }) => {
+  addCompactionFlags(
+    topics
+      .command('create <topic>')
+      .description('create a topic')
+      .option('-p, --partitions <n>', 'number of partitions', '1')
+      .option('--retention-ms <ms>', 'how long records are kept (-1: forever)')
+      .addOption(new Option('--compression <codec>', 'batch compression (Kafka compression.type)').choices(COMPRESSIONS)),
+  ).action(async (name: string, o: CompactionFlags & { partitions: string; retentionMs?: string; compression?: Compression }) => {
       const t = await ctx
         .freshet()
         .admin()
@@ -39,42 +41,46 @@ export function registerTopics(program: Command, ctx: CliContext): void {
           partitions: parseIntFlag(o.partitions, '--partitions'),
           ...(o.retentionMs ? { retention: { ms: Number(o.retentionMs) } } : {}),
           ...(o.compression ? { compression: o.compression } : {}),
+          ...compactionRequest(o),
         });
-      print(ctx.format(), t, () => `created topic ${t.name} with ${t.partitions} partition(s)`);
+      print(ctx.format(), t, () => `created topic ${t.name} with ${t.partitions} partition(s), cleanup policy ${t.cleanupPolicy}`);
     });
 
   topics
     .command('describe <topic>')
-    .description('a topic and its partitions: log start, high watermark, size')
+    .description('a topic, its cleanup policy and its partitions: log start, high watermark, size, dirty ratio')
     .action(async (name: string) => {
       const admin = ctx.freshet().admin();
       const [t, partitions] = await Promise.all([admin.describeTopic(name), admin.partitions(name)]);
       print(ctx.format(), { ...t, partitions }, () =>
         [
           `topic ${t.name}: ${t.partitions} partition(s), retention ${retention(t.retention.ms)}, compression ${t.compression}`,
+          ...describePolicy(t, retention),
           '',
           table(
-            ['PARTITION', 'LOG START', 'HIGH WATERMARK', 'BYTES', 'LAST APPEND'],
-            partitions.map((p) => [p.partition, p.logStartOffset, p.highWatermark, p.bytes, when(p.lastAppendTime)]),
+            ['PARTITION', 'LOG START', 'HIGH WATERMARK', 'BYTES', 'LAST APPEND', 'DIRTY RATIO'],
+            partitions.map((p) => [p.partition, p.logStartOffset, p.highWatermark, p.bytes, when(p.lastAppendTime), ratio(p.dirtyRatio)]),
           ),
         ].join('\n'),
       );
     });
 
-  topics
-    .command('alter <topic>')
-    .description('grow partitions or change retention')
-    .option('-p, --partitions <n>', 'the new number of partitions (grow only)')
-    .option('--retention-ms <ms>', 'how long records are kept (-1: forever)')
-    .action(async (name: string, o: { partitions?: string; retentionMs?: string }) => {
+  addCompactionFlags(
+    topics
+      .command('alter <topic>')
+      .description('grow partitions, change retention, the cleanup policy or compaction settings')
+      .option('-p, --partitions <n>', 'the new number of partitions (grow only)')
+      .option('--retention-ms <ms>', 'how long records are kept (-1: forever)'),
+  ).action(async (name: string, o: CompactionFlags & { partitions?: string; retentionMs?: string }) => {
       const t = await ctx
         .freshet()
         .admin()
         .alterTopic(name, {
           ...(o.partitions ? { partitions: parseIntFlag(o.partitions, '--partitions') } : {}),
           ...(o.retentionMs ? { retention: { ms: Number(o.retentionMs) } } : {}),
+          ...compactionRequest(o),
         });
-      print(ctx.format(), t, () => `topic ${t.name}: ${t.partitions} partition(s), retention ${retention(t.retention.ms)}`);
+      print(ctx.format(), t, () => `topic ${t.name}: ${t.partitions} partition(s), retention ${retention(t.retention.ms)}, cleanup policy ${t.cleanupPolicy}`);
     });
 
   topics
