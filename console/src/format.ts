@@ -34,7 +34,7 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
-export const formatMs = (ms: number) => (ms < 0 ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms} ms`);
+export const formatMs = (ms: number) => (ms === 0 ? '0 ms' : ms < 0 ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms} ms`);
 
 /** A datetime-local input's value (local time) as ms since the epoch. */
 export const parseLocalTime = (value: string) => new Date(value).getTime();

@@ -135,6 +135,48 @@ describe.skipIf(!inject('chromium'))('the console in Chromium', () => {
     expect((await s.call<{ topics: { name: string }[] }>('GET', '/v1/topics')).topics.map((t) => t.name)).not.toContain('scratch');
   });
 
+  it('creates a compacted topic, shows its cleanup policy, compaction settings and dirty ratio, and alters its policy', async () => {
+    await page.goto(`${s.url}/console/#/topics`);
+    const form = page.getByTestId('create-topic');
+    await form.getByLabel('topic name').fill('changelog');
+    await form.getByLabel('partitions').fill('2');
+    await form.getByLabel('cleanup policy').selectOption('compact');
+    await form.getByRole('button', { name: 'Create topic' }).click();
+    const row = page.locator('tr[data-topic="changelog"]');
+    await row.waitFor();
+    expect(await s.call('GET', '/v1/topics/changelog')).toMatchObject({ cleanupPolicy: 'compact' });
+    expect(await row.getByTestId('cleanup-policy').textContent()).toBe('compact');
+    // Nothing appended yet: every partition's dirty ratio is 0; then all of partition 0 is dirty (never cleaned).
+    expect(await row.getByTestId('dirty-ratio').textContent()).toBe('0.00');
+    await s.call('POST', '/v1/topics/changelog/records', { encoding: 'string', records: [{ key: 'user-1', value: 'v1', partition: 0 }, { key: 'user-1', value: null, partition: 0 }] });
+    await page.reload();
+    await expect.poll(() => row.getByTestId('dirty-ratio').textContent()).toBe('1.00');
+    expect(await page.locator('tr[data-topic="orders"]').getByTestId('dirty-ratio').textContent()).toBe('—');
+
+    await row.locator('button.link').click();
+    const settings = page.getByTestId('compaction');
+    expect(await settings.textContent()).toBe('Cleanup policycompactMin compaction lag0 msMax compaction lagnoneDelete retention (tombstones)1 dMin cleanable dirty ratio0.5');
+    const partitions = page.getByTestId('partitions');
+    expect(await partitions.locator('th').last().textContent()).toBe('Dirty ratio');
+    expect(await partitions.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.lastElementChild?.textContent))).toEqual(['1.00', '0.00']);
+    await shot('compacted-topic');
+
+    const alter = page.getByTestId('alter-topic');
+    await alter.getByLabel('new cleanup policy').selectOption('compact,delete');
+    await alter.getByLabel('new delete retention ms').fill('60000');
+    await alter.getByLabel('new min cleanable dirty ratio').fill('0.2');
+    await alter.getByRole('button', { name: 'Alter' }).click();
+    await expect.poll(() => row.getByTestId('cleanup-policy').textContent()).toBe('compact,delete');
+    expect(await s.call('GET', '/v1/topics/changelog')).toMatchObject({ cleanupPolicy: 'compact,delete', compaction: { deleteRetentionMs: 60_000, minCleanableDirtyRatio: 0.2 } });
+    await expect.poll(() => settings.textContent()).toContain('Delete retention (tombstones)60000 msMin cleanable dirty ratio0.2');
+
+    // A refused change shows the API's problem and writes nothing.
+    await alter.getByLabel('new min cleanable dirty ratio').fill('2');
+    await alter.getByRole('button', { name: 'Alter' }).click();
+    await expect.poll(() => alter.getByRole('alert').textContent()).toContain('(400');
+    expect(await s.call('GET', '/v1/topics/changelog')).toMatchObject({ compaction: { minCleanableDirtyRatio: 0.2 } });
+  });
+
   it('produces a test record and browses it as JSON, text and hex', async () => {
     await page.goto(`${s.url}/console/#/topics/orders/partitions/0`);
     await page.getByText('Produce a test record').click();

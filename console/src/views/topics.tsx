@@ -1,4 +1,5 @@
 import type { Topic } from '@freshet/client';
+import { CleanupPolicyOptions, compactionChange, CompactionSettings, formatRatio, maxDirtyRatio } from './topic-compaction.js';
 import { useState } from 'preact/hooks';
 import { formatBytes, formatMs, formatTime } from '../format.js';
 import type { Session } from '../session.js';
@@ -6,7 +7,7 @@ import { Action, ErrorLine, Form, link, Section, useEvery, useLoad } from '../ui
 
 interface TopicRow {
   topic: Topic;
-  partitions: { partition: number; logStartOffset: number; highWatermark: number; bytes: number; lastAppendTime: number | null }[];
+  partitions: { partition: number; logStartOffset: number; highWatermark: number; bytes: number; lastAppendTime: number | null; dirtyRatio: number | null }[];
 }
 
 /** Topics the key may see (the API filters by scope), each with its partitions' totals. */
@@ -32,7 +33,9 @@ export function TopicsView({ session }: { session: Session }) {
                 name: f.name ?? '',
                 partitions: Number(f.partitions),
                 compression: f.compression as 'none' | 'gzip' | 'lz4' | 'zstd',
+                cleanupPolicy: f.cleanupPolicy as Topic['cleanupPolicy'],
                 ...(f.retentionMs ? { retention: { ms: Number(f.retentionMs) } } : {}),
+                ...compactionChange(f),
               });
               reload();
             }}
@@ -46,6 +49,9 @@ export function TopicsView({ session }: { session: Session }) {
               <option value="zstd">zstd</option>
             </select>
             <input name="retentionMs" type="number" min="-1" placeholder="retention ms (default)" aria-label="retention ms" />
+            <select name="cleanupPolicy" aria-label="cleanup policy">
+              <CleanupPolicyOptions />
+            </select>
           </Form>
         )
       }
@@ -61,6 +67,10 @@ export function TopicsView({ session }: { session: Session }) {
             <th>Last append</th>
             <th>Retention</th>
             <th>Compression</th>
+            <th>Cleanup policy</th>
+            <th class="num" title="compacted topics: the highest of its partitions' dirty ratios">
+              Dirty ratio
+            </th>
             <th />
           </tr>
         </thead>
@@ -82,13 +92,17 @@ export function TopicsView({ session }: { session: Session }) {
                   {topic.retention.bytes >= 0 ? ` / ${formatBytes(topic.retention.bytes)}` : ''}
                 </td>
                 <td>{topic.compression}</td>
+                <td data-testid="cleanup-policy">{topic.cleanupPolicy}</td>
+                <td class="num" data-testid="dirty-ratio">
+                  {formatRatio(maxDirtyRatio(partitions))}
+                </td>
                 <td>
                   <a href={link('topics', topic.name, 'partitions', 0)}>Browse</a>
                 </td>
               </tr>
               {open === topic.name && (
                 <tr class="detail">
-                  <td colSpan={8}>
+                  <td colSpan={10}>
                     <TopicDetail session={session} row={{ topic, partitions }} reload={reload} />
                   </td>
                 </tr>
@@ -107,7 +121,8 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
   const { topic, partitions } = row;
   return (
     <div>
-      <table class="inner">
+      <CompactionSettings topic={topic} />
+      <table class="inner" data-testid="partitions">
         <thead>
           <tr>
             <th class="num">Partition</th>
@@ -115,6 +130,7 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
             <th class="num">High watermark</th>
             <th class="num">Bytes</th>
             <th>Last append</th>
+            {topic.cleanupPolicy !== 'delete' && <th class="num">Dirty ratio</th>}
           </tr>
         </thead>
         <tbody>
@@ -127,6 +143,7 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
               <td class="num">{p.highWatermark}</td>
               <td class="num">{formatBytes(p.bytes)}</td>
               <td>{formatTime(p.lastAppendTime)}</td>
+              {topic.cleanupPolicy !== 'delete' && <td class="num">{formatRatio(p.dirtyRatio)}</td>}
             </tr>
           ))}
         </tbody>
@@ -140,12 +157,21 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
               await admin.alterTopic(topic.name, {
                 ...(f.partitions ? { partitions: Number(f.partitions) } : {}),
                 ...(f.retentionMs ? { retention: { ms: Number(f.retentionMs) } } : {}),
+                ...compactionChange(f),
               });
               reload();
             }}
           >
             <input name="partitions" type="number" min={topic.partitions} placeholder={`partitions (${topic.partitions}; grow only)`} aria-label="new partition count" />
             <input name="retentionMs" type="number" min="-1" placeholder={`retention ms (${topic.retention.ms})`} aria-label="new retention ms" />
+            <select name="cleanupPolicy" aria-label="new cleanup policy">
+              <option value="">{`cleanup policy (${topic.cleanupPolicy})`}</option>
+              <CleanupPolicyOptions />
+            </select>
+            <input name="minLagMs" type="number" min="0" placeholder={`min compaction lag ms (${topic.compaction.minLagMs})`} aria-label="new min compaction lag ms" />
+            <input name="maxLagMs" placeholder={`max compaction lag ms (${topic.compaction.maxLagMs ?? 'none'})`} aria-label="new max compaction lag ms" />
+            <input name="deleteRetentionMs" type="number" min="0" placeholder={`delete retention ms (${topic.compaction.deleteRetentionMs})`} aria-label="new delete retention ms" />
+            <input name="minCleanableDirtyRatio" type="number" min="0" step="any" placeholder={`min cleanable dirty ratio (${topic.compaction.minCleanableDirtyRatio})`} aria-label="new min cleanable dirty ratio" />
           </Form>
           <Action
             label="Delete topic"
