@@ -175,6 +175,18 @@ describe.skipIf(!inject('chromium'))('the console in Chromium', () => {
     await alter.getByRole('button', { name: 'Alter' }).click();
     await expect.poll(() => alter.getByRole('alert').textContent()).toContain('(400');
     expect(await s.call('GET', '/v1/topics/changelog')).toMatchObject({ compaction: { minCleanableDirtyRatio: 0.2 } });
+
+    // The partition browser names the policy and the dirty ratio, shows a null value as a tombstone, and produces one.
+    await page.goto(`${s.url}/console/#/topics/changelog/partitions/0`);
+    await expect.poll(() => page.getByTestId('partition-head').textContent()).toBe('log start 0 · high watermark 2 · cleanup policy compact,delete · dirty ratio 1.00 (offsets may have gaps)');
+    await expect.poll(() => page.locator('tr[data-offset="1"] pre.value').textContent()).toBe('null (tombstone)');
+    await page.getByText('Produce a test record').click();
+    const produce = page.getByTestId('produce');
+    await produce.getByLabel('key').fill('user-2');
+    await produce.getByLabel('tombstone').check();
+    await produce.getByRole('button', { name: 'Produce' }).click();
+    await expect.poll(() => page.getByTestId('produced').textContent()).toBe('written at offset 2');
+    await expect.poll(() => page.locator('tr[data-offset="2"] pre.value').textContent()).toBe('null (tombstone)');
   });
 
   it('produces a test record and browses it as JSON, text and hex', async () => {

@@ -16,6 +16,7 @@ export function PartitionView({ session, topic, partition }: { session: Session;
   const [tick, setTick] = useState(0);
   const meta = useLoad(async () => ({ topic: await admin.describeTopic(topic), partitions: await admin.partitions(topic) }), [topic, tick]);
   const head = meta.data?.partitions.find((p) => p.partition === partition);
+  const compacted = meta.data !== undefined && meta.data.topic.cleanupPolicy !== 'delete';
   const page = useLoad(async () => {
     if (!head) return undefined;
     const start = from === undefined ? { fromOffset: head.logStartOffset } : 'offset' in from ? { fromOffset: from.offset } : { fromTimestamp: from.timestamp };
@@ -43,6 +44,7 @@ export function PartitionView({ session, topic, partition }: { session: Session;
         {head && (
           <span data-testid="partition-head">
             log start {head.logStartOffset} · high watermark {head.highWatermark}
+            {compacted && ` · cleanup policy ${meta.data?.topic.cleanupPolicy} · dirty ratio ${(head.dirtyRatio ?? 0).toFixed(2)} (offsets may have gaps)`}
           </span>
         )}
       </p>
@@ -92,7 +94,7 @@ export function PartitionView({ session, topic, partition }: { session: Session;
                 <pre>{show(r.key as Uint8Array | null, view)}</pre>
               </td>
               <td>
-                <pre class="value">{show(r.value, view)}</pre>
+                <pre class="value">{r.value === null && compacted ? 'null (tombstone)' : show(r.value, view)}</pre>
               </td>
               <td>
                 {Object.entries(r.headers).map(([name, value]) => (
@@ -106,12 +108,12 @@ export function PartitionView({ session, topic, partition }: { session: Session;
         </tbody>
       </table>
       {page.data?.length === 0 && <p class="empty">No records from here.</p>}
-      <Produce session={session} topic={topic} partition={partition} produced={() => setTick((t) => t + 1)} />
+      <Produce session={session} topic={topic} partition={partition} compacted={compacted} produced={() => setTick((t) => t + 1)} />
     </Section>
   );
 }
 
-function Produce({ session, topic, partition, produced }: { session: Session; topic: string; partition: number; produced: () => void }) {
+function Produce({ session, topic, partition, compacted, produced }: { session: Session; topic: string; partition: number; compacted: boolean; produced: () => void }) {
   const [result, setResult] = useState<string>();
   return (
     <details class="produce">
@@ -129,7 +131,7 @@ function Produce({ session, topic, partition, produced }: { session: Session; to
           }
           const producer = session.freshet.producer({ lingerMs: 0, encoding: 'string' });
           try {
-            const [meta] = await producer.send({ topic, messages: [{ key: f.key || null, value: f.value ?? '', headers, partition }] });
+            const [meta] = await producer.send({ topic, messages: [{ key: f.key || null, value: f.tombstone ? null : (f.value ?? ''), headers, partition }] });
             setResult(`written at offset ${meta?.offset}`);
           } finally {
             await producer.disconnect();
@@ -140,6 +142,11 @@ function Produce({ session, topic, partition, produced }: { session: Session; to
         <input name="key" placeholder="key (optional)" aria-label="key" />
         <textarea name="value" placeholder="value (text)" aria-label="value" rows={2} />
         <input name="headers" placeholder='headers, e.g. {"source":"console"}' aria-label="headers" />
+        {compacted && (
+          <label title="a null value: compaction removes the key's earlier records, then the tombstone itself after the delete retention">
+            <input name="tombstone" type="checkbox" aria-label="tombstone" /> tombstone (null value)
+          </label>
+        )}
       </Form>
       {result && <p data-testid="produced">{result}</p>}
     </details>
