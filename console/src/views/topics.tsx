@@ -162,16 +162,16 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
               reload();
             }}
           >
-            <input name="partitions" type="number" min={topic.partitions} placeholder={`partitions (${topic.partitions}; grow only)`} aria-label="new partition count" />
-            <input name="retentionMs" type="number" min="-1" placeholder={`retention ms (${topic.retention.ms})`} aria-label="new retention ms" />
+            <input name="partitions" type="number" min={topic.partitions} placeholder={`partitions (${topic.partitions}, grow)`} aria-label="new partition count" />
+            <input name="retentionMs" type="number" min="-1" placeholder={`retention ms (${topic.retention.ms})`} title="retention ms (-1: forever)" aria-label="new retention ms" />
             <select name="cleanupPolicy" aria-label="new cleanup policy">
               <option value="">{`cleanup policy (${topic.cleanupPolicy})`}</option>
               <CleanupPolicyOptions />
             </select>
-            <input name="minLagMs" type="number" min="0" placeholder={`min compaction lag ms (${topic.compaction.minLagMs})`} aria-label="new min compaction lag ms" />
-            <input name="maxLagMs" placeholder={`max compaction lag ms (${topic.compaction.maxLagMs ?? 'none'})`} aria-label="new max compaction lag ms" />
-            <input name="deleteRetentionMs" type="number" min="0" placeholder={`delete retention ms (${topic.compaction.deleteRetentionMs})`} aria-label="new delete retention ms" />
-            <input name="minCleanableDirtyRatio" type="number" min="0" step="any" placeholder={`min cleanable dirty ratio (${topic.compaction.minCleanableDirtyRatio})`} aria-label="new min cleanable dirty ratio" />
+            <input name="minLagMs" type="number" min="0" placeholder={`min lag ms (${topic.compaction.minLagMs})`} title="min compaction lag ms" aria-label="new min compaction lag ms" />
+            <input name="maxLagMs" placeholder={`max lag ms (${topic.compaction.maxLagMs ?? 'none'})`} title="max compaction lag ms: a number, or none" aria-label="new max compaction lag ms" />
+            <input name="deleteRetentionMs" type="number" min="0" placeholder={`tombstones kept ms (${topic.compaction.deleteRetentionMs})`} title="delete retention ms: how long a tombstone stays readable" aria-label="new delete retention ms" />
+            <input name="minCleanableDirtyRatio" type="number" min="0" step="any" placeholder={`dirty ratio (${topic.compaction.minCleanableDirtyRatio})`} title="min cleanable dirty ratio, 0 to 1" aria-label="new min cleanable dirty ratio" />
           </Form>
           <Action
             label="Delete topic"
