@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyApiBrowserAssets, esbuildOptions } from '../../infra/bundling.js';
+import { buildFunction } from '../../infra/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients } from '../support/test-stack.js';
@@ -186,10 +185,8 @@ let storageEnv: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'freshet-bundle-'));
   bundle = join(dir, 'index.mjs');
-  // Exactly the options the stack's NodejsFunction passes to esbuild (infra/bundling.ts).
-  await build(esbuildOptions(join(REPO_ROOT, 'functions/api.ts'), bundle));
-  // What the stack's afterBundling hook copies next to the bundle (infra/constructs/api.ts).
-  await copyApiBrowserAssets(dir);
+  // Exactly what the stack deploys (infra/build-function.ts): the bundle, its chunks and the browser assets.
+  await buildFunction(join(REPO_ROOT, 'functions/api.ts'), dir, { browserAssets: true });
   await writeFile(join(dir, 'instance.mjs'), INSTANCE);
   const { dynamoEndpoint, s3Endpoint } = inject('emulators');
   const name = `freshet-bundle-${randomUUID().slice(0, 8)}`;
