@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -213,6 +213,22 @@ describe('the api bundle', () => {
     expect(size).toBeGreaterThan(100_000);
     expect(size).toBeLessThan(3_000_000);
     expect((await stat(`${bundle}.map`)).size).toBeGreaterThan(0);
+  });
+
+  it("leaves zod's other locales out, and what it imports lazily out of the entry it loads at init", async () => {
+    const files = await readdir(dir);
+    const code = await Promise.all(files.filter((f) => f.endsWith('.mjs')).map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const));
+    // German is one of the locales zod's namespace would carry; English, zod's default, stays.
+    expect(code.filter(([, text]) => text.includes('Ungültige Eingabe'))).toEqual([]);
+    expect(code.some(([, text]) => text.includes('Invalid input'))).toBe(true);
+    // The OpenAPI document's builder and the Secrets Manager client are chunks of their own, imported on first use.
+    const entry = code.find(([f]) => f === 'index.mjs')![1];
+    for (const lazy of ['openapi-document-', 'secrets-']) {
+      const chunk = files.find((f) => f.startsWith(lazy) && f.endsWith('.mjs'));
+      expect(chunk, lazy).toBeDefined();
+      expect(entry).toContain(`import("./${chunk}")`);
+      expect(entry).not.toMatch(new RegExp(`import\\s*[^(]*from\\s*"\\./${chunk}"`));
+    }
   });
 
   it('creates a topic, produces and fetches records through API Gateway events, and refuses a wrong key', async () => {
