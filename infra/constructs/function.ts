@@ -80,6 +80,9 @@ export class FreshetFunction extends Construct {
 function bundledCode(entry: string, browserAssets: boolean): Code {
   return Code.fromAsset(REPO_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
+    // CDK caches a bundled asset by its source path and options, and a `local` hook is not part
+    // of them: without this every function of the app would get the first one's bundle.
+    extraHash: `${entry}${browserAssets ? ' with browser assets' : ''}`,
     bundling: {
       image: DockerImage.fromRegistry('local-bundling-only'),
       local: {
