@@ -78,17 +78,18 @@ export class FreshetFunction extends Construct {
  * pulled: local bundling always succeeds or throws.
  */
 function bundledCode(entry: string, browserAssets: boolean): Code {
+  const flags = browserAssets ? ['--browser-assets'] : [];
   return Code.fromAsset(REPO_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
-    // CDK caches a bundled asset by its source path and options, and a `local` hook is not part
-    // of them: without this every function of the app would get the first one's bundle.
-    extraHash: `${entry}${browserAssets ? ' with browser assets' : ''}`,
     bundling: {
       image: DockerImage.fromRegistry('local-bundling-only'),
+      // Never run in a container; it names the build, and CDK keys its cache of bundled assets on
+      // the source path and these options (not on the local hook): without the entry here every
+      // function of the app would get the first one's bundle.
+      command: ['infra/build-function.ts', entry, ...flags],
       local: {
         tryBundle(outputDir: string) {
-          const args = ['--import', 'tsx', join(REPO_ROOT, 'infra/build-function.ts'), join(REPO_ROOT, entry), outputDir, ...(browserAssets ? ['--browser-assets'] : [])];
-          execFileSync(process.execPath, args, { cwd: REPO_ROOT, stdio: 'inherit' });
+          execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra/build-function.ts'), join(REPO_ROOT, entry), outputDir, ...flags], { cwd: REPO_ROOT, stdio: 'inherit' });
           return true;
         },
       },
