@@ -91,6 +91,24 @@ export class UnprocessableError extends FreshetError {
   }
 }
 
+/**
+ * A conditional append (`expectedOffsets`) found a partition's high watermark elsewhere
+ * than the writer expected: nothing was written. Carries the current high watermark of
+ * every partition the request stated an expectation for, so the writer can re-read from
+ * there (S2's match_seq_num answers the same way).
+ */
+export class OffsetMismatchError extends FreshetError {
+  constructor(topic: string, expected: Record<string, number>, highWatermarks: Record<string, number>) {
+    const wrong = Object.keys(expected).filter((p) => expected[p] !== highWatermarks[p]);
+    super(
+      'OFFSET_MISMATCH',
+      409,
+      `topic '${topic}': ${wrong.map((p) => `partition ${p} is at high watermark ${highWatermarks[p]}, not ${expected[p]}`).join('; ')}; nothing was written`,
+      { topic, expectedOffsets: expected, highWatermarks },
+    );
+  }
+}
+
 /** Optimistic commit kept losing races; the client should retry after `retryAfterSeconds`. */
 export class CommitContentionError extends FreshetError {
   constructor(readonly retryAfterSeconds: number) {

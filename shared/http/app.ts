@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/*', async (c, next) => (c.req.method === 'POST' && /^\/v1\/topics\/[^/]+\/records$/.test(c.req.path) ? next() : smallBodies(c, next)));
 
   registerTopicRoutes(app, deps.log);
-  registerRecordRoutes(app, deps.log);
+  registerRecordRoutes(app, deps.log, deps.groups);
   registerGroupRoutes(app, deps.groups);
   registerKeyRoutes(app, keys);
   registerSubscriptionRoutes(app, subscriptions);

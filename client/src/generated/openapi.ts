@@ -495,6 +495,16 @@ export interface components {
              * @enum {string}
              */
             encoding?: "json" | "string" | "base64";
+            /**
+             * @description conditional append: partition → the high watermark it must be at; otherwise 409 OFFSET_MISMATCH and nothing is written
+             * @example {
+             *       "0": 42
+             *     }
+             */
+            expectedOffsets?: {
+                [key: string]: number;
+            };
+            commit?: components["schemas"]["ProduceCommit"];
         };
         ProduceRecord: {
             key?: string | null;
@@ -507,6 +517,19 @@ export interface components {
             partition?: number;
             /** @description CreateTime in ms since the epoch; the append time when absent */
             timestamp?: number;
+        };
+        /** @description a consumer group's offsets committed in the same transaction as the records: both or neither (409 with the commit's reason) */
+        ProduceCommit: {
+            /** @example billing */
+            group: string;
+            memberId: string;
+            generation: number;
+            offsets: {
+                /** @example orders */
+                topic: string;
+                partition: number;
+                offset: number;
+            }[];
         };
         FetchResponse: {
             records: components["schemas"]["Record"][];
@@ -1259,6 +1282,8 @@ export interface operations {
             header?: {
                 /** @description a retry with the same key returns the first answer (24 h) */
                 "idempotency-key"?: string;
+                /** @description conditional append for a request whose records all go to ONE partition: the high watermark it must be at (else 409 OFFSET_MISMATCH) */
+                "freshet-expected-offset"?: number;
             };
             path: {
                 topic: string;
@@ -1316,6 +1341,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description a record, or the request, is too large */
             413: {
                 headers: {
@@ -1325,7 +1359,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request touches too many partitions, or reuses an Idempotency-Key */
+            /** @description a committed offset outside [logStartOffset, highWatermark] */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
