@@ -34,5 +34,6 @@ export type { components as ApiSchemas, paths as ApiPaths } from './generated/op
 export type { ConnectionOptions } from './http.js';
 export { partitionOf, Producer, type ProducerOptions, type ProducerRecord, type ProducerStats, type RecordMetadata } from './producer.js';
 export type { ReadPartitionOptions } from './read-partition.js';
+export { type OffsetCommitter, type SendWithOffsetsRecord, sendWithOffsets } from './transactional.js';
 export type { KafkaMessage } from './records.js';
 export type { RetryOptions } from './retry.js';
