@@ -3,7 +3,6 @@ import { type Encoding, type Message, toWireRecord } from './encoding.js';
 import { ClientStateError } from './errors.js';
 import type { components } from './generated/openapi.js';
 import { encodePath, type HttpClient } from './http.js';
-import type { RecordMetadata } from './producer.js';
 import type { RetryOptions } from './retry.js';
 
 /** The group member whose offsets commit with the records: a running Consumer, or its identity. */
@@ -37,7 +36,7 @@ export async function sendWithOffsets(
   http: HttpClient,
   record: SendWithOffsetsRecord,
   options: { encoding?: Encoding; retry?: RetryOptions } = {},
-): Promise<RecordMetadata[]> {
+): Promise<{ topic: string; partition: number; offset: number }[]> {
   const member = committer(record.consumer);
   const encoding = options.encoding ?? 'json';
   const records = record.messages.map((m, i) => {
