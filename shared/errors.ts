@@ -109,6 +109,28 @@ export class OffsetMismatchError extends FreshetError {
   }
 }
 
+export class SchemaNotFoundError extends NotFoundError {
+  constructor(topic: string, version?: number) {
+    super('SCHEMA_NOT_FOUND', 404, version === undefined ? `topic '${topic}' has no schema` : `topic '${topic}' has no schema version ${version}`, {
+      topic,
+      ...(version === undefined ? {} : { version }),
+    });
+  }
+}
+
+/** A new schema version breaks the topic's compatibility mode; each incompatibility is named. */
+export class IncompatibleSchemaError extends FreshetError {
+  constructor(topic: string, compatibility: string, incompatibilities: { version: number; direction: string; pointer: string; message: string }[]) {
+    const first = incompatibilities[0]!;
+    super(
+      'INCOMPATIBLE_SCHEMA',
+      409,
+      `the schema is not ${compatibility} compatible with topic '${topic}': ${incompatibilities.length} incompatibilit${incompatibilities.length === 1 ? 'y' : 'ies'}, first against version ${first.version} (${first.direction}) at '${first.pointer}': ${first.message}`,
+      { topic, compatibility, incompatibilities },
+    );
+  }
+}
+
 /** Optimistic commit kept losing races; the client should retry after `retryAfterSeconds`. */
 export class CommitContentionError extends FreshetError {
   constructor(readonly retryAfterSeconds: number) {

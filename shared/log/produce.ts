@@ -9,6 +9,7 @@ import { requireTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
 import type { LogRecord, RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
+import { validateAgainstSchema } from './schema-validation.js';
 
 export interface ProduceRecord {
   key: Uint8Array | null;
@@ -32,6 +33,8 @@ export interface ProduceRequest {
   expectedOffsets?: ReadonlyMap<number, number> | undefined;
   /** Conditional append for a request whose records all go to one partition (the Freshet-Expected-Offset header). */
   expectedOffset?: number | undefined;
+  /** The record values as parsed from the request (encoding json): what a topic's schema validates. */
+  jsonValues?: readonly unknown[] | undefined;
   /** A consumer group's offsets to commit in the same transaction (built and checked by groups/produce-with-offsets.ts). */
   offsetCommit?: OffsetCommitInProduce | undefined;
 }
@@ -90,9 +93,12 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
     }
   }
 
+  // After the replay check: a retry of an applied request answers what it was answered,
+  // even if the topic's schema changed since.
+  const records = await validateAgainstSchema(ctx, topic, req.records, req.jsonValues);
   const now = ctx.clock.now();
   const byPartition = new Map<number, LogRecord[]>();
-  req.records.forEach((r, i) => {
+  records.forEach((r, i) => {
     const p = recordPartitions[i]!;
     const list = byPartition.get(p) ?? [];
     byPartition.set(p, list);

@@ -87,7 +87,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
         413: problem('a record, or the request, is too large'),
         409: problem('OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written'),
         416: problem('a committed offset outside [logStartOffset, highWatermark]'),
-        422: problem('the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key'),
+        422: problem('a record breaks the topic\'s schema (SCHEMA_VIOLATION with record index and JSON pointer), the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key'),
         503: problem('commit contention; retry after Retry-After seconds'),
       },
     }),
@@ -107,6 +107,8 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       const req = {
         topic,
         records,
+        // What a topic's schema validates, as parsed: no second parse of the values.
+        ...((body.encoding ?? 'json') === 'json' ? { jsonValues: body.records.map((r) => r.value) } : {}),
         ...(idempotency ? { idempotency } : {}),
         ...expectations(body.expectedOffsets, headers['freshet-expected-offset']),
       };
