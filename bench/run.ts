@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
+  const schemas = sections.schemas ?? previous?.schemas;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     ...(coldStart ? { coldStart } : {}),
     ...(codec ? { codec } : {}),
     ...(produce ? { produce } : {}),
+    ...(schemas ? { schemas } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
     cost: compareCosts(prices, produce, fetch, endToEnd),
@@ -165,6 +167,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,
+    schemas: previous.schemas !== undefined,
   };
   return SECTIONS.filter((s) => measured[s] === undefined && had[s]);
 }

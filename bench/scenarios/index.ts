@@ -9,6 +9,7 @@ import { runCodecSection } from './codec.js';
 import { runEndToEndSection } from './end-to-end.js';
 import { runFetchSection } from './fetch.js';
 import { runProduceSection } from './produce.js';
+import { runSchemasSection } from './schemas.js';
 import type { SectionContext } from './section.js';
 
 /** Sections measured against the local stack; `cold-start` needs none and runs before it starts. */
@@ -22,6 +23,7 @@ export const SECTION_RUNNERS: SectionRunners = {
   fetch: runFetchSection,
   produce: runProduceSection,
   'end-to-end': runEndToEndSection,
+  schemas: runSchemasSection,
 };
 
 /** What the issue asks for that cannot be measured until its capability exists. */

@@ -2,7 +2,7 @@
  * @freshet/client: a web-standard (fetch only) client for Freshet. Nothing here may import
  * from `node:`; Node-only helpers live in `./node/` (a separate entry point).
  */
-export { Admin, type ApiKey, type GroupDescription, type Replay, type Subscription, type Topic } from './admin.js';
+export { Admin, type ApiKey, type GroupDescription, type Replay, type Subscription, type Topic, type TopicSchema } from './admin.js';
 export {
   type Batch,
   Consumer,
