@@ -55,6 +55,39 @@ export async function getReplay(ctx: ReplaysContext, id: string): Promise<Replay
   return replay;
 }
 
+export type ReplayStatus = Replay['status'];
+const ACTIVE_STATUSES: readonly ReplayStatus[] = ['pending', 'running'];
+
+export interface ListReplaysQuery {
+  /** Only replays in these states (all when absent). */
+  status?: readonly ReplayStatus[] | undefined;
+  limit: number;
+  /** A replay id: only replays created before it (the previous page's last id). */
+  before?: string | undefined;
+  /** Whether the caller may see a replay of this topic (the key's scope). */
+  visible: (topic: string) => boolean;
+}
+
+/**
+ * Replays newest first: active ones (the maintenance run's work list) and finished ones,
+ * merged by id, which is time-ordered. Pages by `before`; replays the caller may not see
+ * are dropped after the read, so a page may hold fewer than `limit`.
+ */
+export async function listReplays(ctx: ReplaysContext, query: ListReplaysQuery): Promise<{ replays: Replay[]; nextBefore: string | null }> {
+  const wanted = (status: ReplayStatus) => !query.status || query.status.includes(status);
+  const lists = [false, true].filter((finished) => (finished ? ['done', 'failed', 'cancelled'] : ACTIVE_STATUSES).some((s) => wanted(s as ReplayStatus)));
+  const pages = await Promise.all(lists.map((finished) => ctx.store.list({ finished, limit: query.limit, before: query.before })));
+  const merged = pages.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const newestFirst = merged.slice(0, query.limit);
+  // A full page from either list, or more than a page merged, may have more behind it.
+  const full = merged.length > query.limit || pages.some((page) => page.length === query.limit);
+  const last = newestFirst.at(-1);
+  return {
+    replays: newestFirst.filter((r) => wanted(r.status) && query.visible(r.topic)),
+    nextBefore: full && last ? last.id : null,
+  };
+}
+
 /** Cancels a pending or running replay; what it already copied stays. */
 export async function cancelReplay(ctx: ReplaysContext, id: string): Promise<Replay> {
   for (;;) {

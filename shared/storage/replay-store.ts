@@ -24,6 +24,23 @@ export class ReplayStore {
     return (out.Items ?? []).map(strip);
   }
 
+  async list(query: { finished: boolean; limit: number; before?: string | undefined }): Promise<Replay[]> {
+    const values: Record<string, unknown> = { ':pk': query.finished ? FINISHED : ACTIVE };
+    if (query.before !== undefined) values[':before'] = query.before;
+    const out = await this.clients.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: INDEX_LIST,
+        KeyConditionExpression: query.before === undefined ? 'listPk = :pk' : 'listPk = :pk AND listSk < :before',
+        ExpressionAttributeValues: values,
+        // Replay ids are ULIDs: descending sort key order is newest first.
+        ScanIndexForward: false,
+        Limit: query.limit,
+      }),
+    );
+    return (out.Items ?? []).map(strip);
+  }
+
   /**
    * Writes the replay's next state, conditional on the version read: a cancel racing a
    * maintenance run cannot be overwritten by the run's progress, nor the other way round.

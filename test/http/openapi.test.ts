@@ -58,6 +58,7 @@ describe('openapi.yaml', () => {
         'POST /v1/subscriptions/{id}/rotate-secret',
         'POST /v1/subscriptions/{id}/seek',
         'POST /v1/replays',
+        'GET /v1/replays',
         'GET /v1/replays/{id}',
         'DELETE /v1/replays/{id}',
       ].sort(),

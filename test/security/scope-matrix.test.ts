@@ -125,6 +125,18 @@ describe('scope matrix', () => {
     expect(listed).not.toMatch(/"hash"/);
   });
 
+  it('lists only the replays of topics a key may consume', async () => {
+    const ids = async (who: string) => {
+      const res = await stack.app.request('/v1/replays', { headers: { authorization: `Bearer ${keys[who]}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { replays: { id: string }[] }).replays.map((r) => r.id);
+    };
+    expect(await ids('matching')).toContain(replayId);
+    expect(await ids('admin')).toContain(replayId);
+    expect(await ids('other')).toEqual([]);
+    expect(await ids('none')).toEqual([]);
+  });
+
   it('stores keys only as SHA-256 hashes', async () => {
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     const items = JSON.stringify((await stack.clients.doc.send(new ScanCommand({ TableName: stack.table }))).Items);

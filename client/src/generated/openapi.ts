@@ -445,7 +445,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Replays, newest first, of topics the key may consume; page with `before` while `nextBefore` is not null */
+        get: operations["listReplays"];
         put?: never;
         /** Replay a time window of a topic into another topic or a subscription (run by the maintenance schedule) */
         post: operations["createReplay"];
@@ -982,6 +983,10 @@ export interface components {
             } | {
                 subscription: string;
             };
+        };
+        ReplayList: {
+            replays: components["schemas"]["Replay"][];
+            nextBefore: string | null;
         };
     };
     responses: never;
@@ -3470,6 +3475,69 @@ export interface operations {
                 };
             };
             /** @description the key lacks the admin scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    listReplays: {
+        parameters: {
+            query?: {
+                /** @description only replays in these states, comma-separated: pending, running, done, failed, cancelled */
+                status?: string;
+                /** @description replays at most (default 100) */
+                limit?: number;
+                /** @description the previous page's `nextBefore`: only replays created before that one */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of replays */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayList"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
             403: {
                 headers: {
                     [name: string]: unknown;

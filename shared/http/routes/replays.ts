@@ -1,8 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Replay } from '../../model/replay.js';
-import { cancelReplay, createReplay, getReplay, type ReplaysContext } from '../../replays/replay-service.js';
-import { requireTopics } from '../auth.js';
-import { notFound, problem, problems, TopicName } from '../schemas.js';
+import { allows } from '../../model/scope.js';
+import { cancelReplay, createReplay, getReplay, listReplays, type ReplaysContext } from '../../replays/replay-service.js';
+import { principalOf, requireTopics } from '../auth.js';
+import { digits, notFound, problem, problems, TopicName } from '../schemas.js';
 
 const Timestamp = z.strictObject({ timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 
@@ -40,7 +41,23 @@ const ReplaySchema = z
   })
   .openapi('Replay');
 
-const IdParams = z.object({ id: z.string().regex(/^[0-9a-z]{26}$/, 'a replay id').openapi({ param: { name: 'id', in: 'path' } }) });
+const REPLAY_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
+const LIST_DEFAULT_LIMIT = 100;
+const LIST_MAX_LIMIT = 1000;
+const ReplayId = z.string().regex(/^[0-9a-z]{26}$/, 'a replay id');
+
+const ListQuery = z.object({
+  status: z
+    .string()
+    .transform((list) => list.split(','))
+    .pipe(z.array(z.enum(REPLAY_STATUSES, { message: `status must be a comma-separated list of ${REPLAY_STATUSES.join(', ')}` })))
+    .optional()
+    .openapi({ type: 'string', description: `only replays in these states, comma-separated: ${REPLAY_STATUSES.join(', ')}`, example: 'pending,running' }),
+  limit: digits('limit', LIST_MAX_LIMIT, 1).optional().openapi({ description: `replays at most (default ${LIST_DEFAULT_LIMIT})` }),
+  before: ReplayId.optional().openapi({ description: "the previous page's `nextBefore`: only replays created before that one" }),
+});
+
+const IdParams = z.object({ id: ReplayId.openapi({ param: { name: 'id', in: 'path' } }) });
 const view = ({ version: _v, ...replay }: Replay) => replay;
 
 export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): void {
@@ -66,6 +83,35 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): voi
       if ('topic' in body.target) requireTopics(c, [body.target.topic], 'produce');
       else requireTopics(c, [body.topic], 'subscribe');
       return c.json(view(await createReplay(ctx, body)), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/replays',
+      operationId: 'listReplays',
+      tags: ['replays'],
+      summary: "Replays, newest first, of topics the key may consume; page with `before` while `nextBefore` is not null",
+      request: { query: ListQuery },
+      responses: {
+        200: {
+          content: { 'application/json': { schema: z.object({ replays: z.array(ReplaySchema), nextBefore: z.string().nullable() }).openapi('ReplayList') } },
+          description: 'a page of replays',
+        },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const principal = principalOf(c);
+      const page = await listReplays(ctx, {
+        status: query.status,
+        limit: query.limit ?? LIST_DEFAULT_LIMIT,
+        before: query.before,
+        visible: (topic) => principal.admin || allows(principal, topic, 'consume'),
+      });
+      return c.json({ replays: page.replays.map(view), nextBefore: page.nextBefore }, 200);
     },
   );
 
