@@ -86,6 +86,34 @@ describe('produce with a group commit (exactly-once consume-transform-produce)',
     expect((await committed('race-g'))[0]!.committedOffset).toBeNull();
   });
 
+  it('is fenced by the live lease in the transaction itself: a lease that ran out after the checks writes neither', async () => {
+    await createTopic('lease-in', 1);
+    await createTopic('lease-out', 1);
+    await produce('lease-in', { records: [{ value: 1 }] });
+    const m = await join('lease-g', ['lease-in']);
+    const writer = stack.log.writer;
+    const original = writer.commit.bind(writer);
+    writer.commit = async (args) => {
+      writer.commit = original;
+      // The member's session runs out between the checks and the commit, and nobody has
+      // rebalanced yet: the generation still matches, only the lease condition can refuse.
+      await stack.runtime.groups.store.renewLease('lease-g', m.memberId, 0);
+      return original(args);
+    };
+    try {
+      const res = await produce('lease-out', {
+        records: [{ value: 'x' }],
+        commit: { group: 'lease-g', memberId: m.memberId, generation: m.generation, offsets: [{ topic: 'lease-in', partition: 0, offset: 1 }] },
+      });
+      expect(res.status).toBe(409);
+      expect(res.json).toMatchObject({ code: 'UNKNOWN_MEMBER_ID' });
+    } finally {
+      writer.commit = original;
+    }
+    expect((await fetchRecords('lease-out', 0)).json.highWatermark).toBe(0);
+    expect(await stack.runtime.groups.store.listOffsets('lease-g')).toEqual([]);
+  });
+
   it('refuses a member whose lease expired, a partition it does not own, and an offset past the high watermark', async () => {
     await createTopic('ls-in', 2);
     await createTopic('ls-out', 1);

@@ -40,6 +40,7 @@ const CHANGES: { change: string; from: unknown; to: unknown; backward: boolean; 
   { change: 'add a minLength', from: str, to: { type: 'string', minLength: 1 }, backward: false, forward: true },
   { change: 'narrow array items (number → integer)', from: { type: 'array', items: { type: 'number' } }, to: { type: 'array', items: { type: 'integer' } }, backward: false, forward: true },
   { change: 'change only a description', from: { ...str, description: 'old' }, to: { ...str, description: 'new' }, backward: true, forward: true },
+  { change: 'keep an unsupported keyword (oneOf) unchanged', from: { oneOf: [str, { type: 'number' }], title: 'a' }, to: { oneOf: [str, { type: 'number' }], title: 'b' }, backward: true, forward: true },
   { change: 'change an unsupported keyword (oneOf)', from: { oneOf: [str, { type: 'number' }] }, to: { oneOf: [str, { type: 'boolean' }] }, backward: false, forward: false },
 ];
 
