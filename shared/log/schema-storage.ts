@@ -7,4 +7,6 @@ export interface SchemaStorage {
   list(topic: string, topicId: string): Promise<TopicSchema[]>;
   /** False when the version number is taken (a concurrent registration won). */
   put(schema: TopicSchema): Promise<boolean>;
+  /** Every version of a deleted topic incarnation. */
+  deleteVersions(topic: string, topicId: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { TopicSchema } from '../model/topic-schema.js';
 import type { StorageClients } from './clients.js';
 import { conditionally } from './conditional.js';
 import { schemaKey, schemaVersionsPrefix, topicKey } from './keys.js';
-import { queryAll } from './paginate.js';
+import { deleteAll, queryAll } from './paginate.js';
 
 /** Versions of a topic's schema: one immutable item per version, beside the topic's META. */
 export class SchemaStore {
@@ -36,6 +36,17 @@ export class SchemaStore {
       ConsistentRead: true,
     });
     return items.map(toSchema);
+  }
+
+  /** Deletes every version of a deleted topic incarnation (maintenance's topic cleanup). */
+  async deleteVersions(topic: string, topicId: string): Promise<void> {
+    const items = await queryAll(this.clients.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': topicKey(topic).pk, ':prefix': schemaVersionsPrefix(topicId) },
+      ProjectionExpression: 'pk, sk',
+    });
+    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
   }
 
   /**

@@ -163,6 +163,19 @@ describe('topic schemas', () => {
     expect(fetched.json.records[1]!.value).toBeNull();
   });
 
+  it('a deleted and re-created topic starts without a schema, and maintenance removes the old versions', async () => {
+    await createTopic('reborn', 1);
+    await put('reborn', { type: 'object' });
+    const old = (await call<{ topicId: string }>('GET', '/v1/topics/reborn')).body.topicId;
+    expect((await call('DELETE', '/v1/topics/reborn')).status).toBe(204);
+    await createTopic('reborn', 1);
+    expect((await call('GET', '/v1/topics/reborn/schema')).status).toBe(404);
+    expect((await produce('reborn', { records: [{ value: 'free text again' }] })).status).toBe(200);
+    expect(await stack.log.schemas.store.list('reborn', old)).toHaveLength(1);
+    expect((await call('POST', '/v1/maintenance/run')).status).toBe(200);
+    expect(await stack.log.schemas.store.list('reborn', old)).toEqual([]);
+  });
+
   it('enforces a version registered through another process within the cache bound', async () => {
     await createTopic('stale', 1);
     // A second app on the same table stands for another Lambda instance.
