@@ -12,12 +12,14 @@ import { type CommitRequest, checkCommit } from './offset-commit.js';
  * whose session ran out, can neither publish its output nor move the offsets.
  */
 export async function produceWithOffsets(ctx: GroupsContext, req: ProduceRequest, commit: CommitRequest & { group: string }): Promise<ProduceResult> {
-  const { generation, stored, lease } = await checkCommit(ctx, commit.group, commit);
+  let generation = commit.generation;
+  const check = async () => {
+    const checked = await checkCommit(ctx, commit.group, commit);
+    generation = checked.generation;
+    return { group: commit.group, generation, memberId: commit.memberId, offsets: checked.stored, leaseExpiresAt: checked.lease.expiresAt, now: ctx.log.clock.now() };
+  };
   try {
-    return await produce(ctx.log, {
-      ...req,
-      offsetCommit: { group: commit.group, generation, memberId: commit.memberId, offsets: stored, leaseExpiresAt: lease.expiresAt, now: ctx.log.clock.now() },
-    });
+    return await produce(ctx.log, { ...req, offsetCommit: { offsets: commit.offsets.length, check } });
   } catch (err) {
     if (!(err instanceof OffsetCommitRefused)) throw err;
     const current = await ctx.store.load(commit.group);

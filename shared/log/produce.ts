@@ -35,8 +35,13 @@ export interface ProduceRequest {
   expectedOffset?: number | undefined;
   /** The record values as parsed from the request (encoding json): what a topic's schema validates. */
   jsonValues?: readonly unknown[] | undefined;
-  /** A consumer group's offsets to commit in the same transaction (built and checked by groups/produce-with-offsets.ts). */
-  offsetCommit?: OffsetCommitInProduce | undefined;
+  /**
+   * A consumer group's offsets to commit in the same transaction (groups/produce-with-offsets.ts):
+   * how many, and `check`, which checks the commit and builds it. It runs after a retry's
+   * stored answer was looked for (an applied request answers its offsets even after a
+   * rebalance) and before anything is written.
+   */
+  offsetCommit?: { offsets: number; check(): Promise<OffsetCommitInProduce> } | undefined;
 }
 
 /** The offset commit riding on a produce was fenced; groups/ turns it into the group's own 409. */
@@ -73,12 +78,12 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   }
 
   const expectedOffsets = checkExpectations(req, touched, topic.partitions);
-  const items = commitTransactionItems({ partitions: touched.size, idempotency: req.idempotency !== undefined, committedOffsets: req.offsetCommit?.offsets.length });
+  const items = commitTransactionItems({ partitions: touched.size, idempotency: req.idempotency !== undefined, committedOffsets: req.offsetCommit?.offsets });
   if (items > MAX_TRANSACTION_ITEMS) {
     throw new UnprocessableError(
       'TRANSACTION_TOO_LARGE',
-      `a produce commits in one DynamoDB transaction of at most ${MAX_TRANSACTION_ITEMS} items: 2 per partition touched (${touched.size}), 1 for an Idempotency-Key, and for a group commit 2 plus 1 per offset${req.offsetCommit ? ` (${req.offsetCommit.offsets.length})` : ''}; this one needs ${items}`,
-      { items, max: MAX_TRANSACTION_ITEMS, partitions: touched.size, committedOffsets: req.offsetCommit?.offsets.length ?? 0 },
+      `a produce commits in one DynamoDB transaction of at most ${MAX_TRANSACTION_ITEMS} items: 2 per partition touched (${touched.size}), 1 for an Idempotency-Key, and for a group commit 2 plus 1 per offset${req.offsetCommit ? ` (${req.offsetCommit.offsets})` : ''}; this one needs ${items}`,
+      { items, max: MAX_TRANSACTION_ITEMS, partitions: touched.size, committedOffsets: req.offsetCommit?.offsets ?? 0 },
     );
   }
 
@@ -94,7 +99,8 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   }
 
   // After the replay check: a retry of an applied request answers what it was answered,
-  // even if the topic's schema changed since.
+  // even if the topic's schema changed or the group rebalanced since.
+  const offsetCommit = await req.offsetCommit?.check();
   const records = await validateAgainstSchema(ctx, topic, req.records, req.jsonValues);
   const now = ctx.clock.now();
   const byPartition = new Map<number, LogRecord[]>();
@@ -122,7 +128,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
     deadline,
     ...(idempotency ? { idempotency } : {}),
     ...(expectedOffsets ? { expectedOffsets } : {}),
-    ...(req.offsetCommit ? { offsetCommit: req.offsetCommit } : {}),
+    ...(offsetCommit ? { offsetCommit } : {}),
   });
 
   if ('offsetMismatch' in outcome) {

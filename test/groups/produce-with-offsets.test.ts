@@ -181,6 +181,14 @@ describe('produce with a group commit (exactly-once consume-transform-produce)',
     const again = await produce('id-out', body, { 'idempotency-key': 'tx-1' });
     expect(first.status).toBe(200);
     expect(again.json.offsets).toEqual(first.json.offsets);
+    // Even after the group moved on (the answer was lost, then a rebalance): the request
+    // was applied, so its retry answers its offsets rather than a 409.
+    await join('id-g', ['id-in']);
+    const afterRebalance = await produce('id-out', body, { 'idempotency-key': 'tx-1' });
+    expect(afterRebalance.status).toBe(200);
+    expect(afterRebalance.json.offsets).toEqual(first.json.offsets);
     expect((await fetchRecords('id-out', 0)).json.highWatermark).toBe(1);
+    // A new request from the stale generation is refused.
+    expect((await produce('id-out', body, { 'idempotency-key': 'tx-2' })).json).toMatchObject({ code: 'ILLEGAL_GENERATION' });
   });
 });
