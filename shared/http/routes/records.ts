@@ -102,7 +102,13 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       const records = toProduceRecords(body.records, body.encoding ?? 'json');
       // Hashing a 6 MB body costs milliseconds: only done when there is a key to remember it under.
       const idempotency = key
-        ? { key, fingerprint: createHash('sha256').update(JSON.stringify([body, headers['freshet-expected-offset'] ?? null])).digest('base64url') }
+        ? {
+            key,
+            // The expectation header is part of the request; without it the fingerprint is the body's alone, as before.
+            fingerprint: createHash('sha256')
+              .update(JSON.stringify(body) + (headers['freshet-expected-offset'] === undefined ? '' : `\nexpected-offset:${headers['freshet-expected-offset']}`))
+              .digest('base64url'),
+          }
         : undefined;
       const req = {
         topic,
