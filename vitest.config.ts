@@ -16,6 +16,7 @@ const UNIT = [
   'test/subscriptions/cloudevents-payload.test.ts',
   'test/subscriptions/dispatcher-lambda.test.ts',
   'test/client/cli-config.test.ts',
+  'test/client/idle-backoff.test.ts',
 ];
 
 /** Infra tests that run the bundled Lambda code or the table schema against the emulators. */

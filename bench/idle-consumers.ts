@@ -1,3 +1,4 @@
+import { IDLE_BACKOFF_DEFAULTS as CLIENT } from '../client/src/idle-backoff.js';
 import { HOURS_PER_MONTH } from './anchors.js';
 import { type PriceTable, unitPrice } from './prices.js';
 import type { IdleConsumerPolicy, IdleConsumerResult } from './results.js';
@@ -22,17 +23,17 @@ interface Policy {
 
 const HEAD_REREAD_MS = 250;
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
-/** The client's recommended default: see docs/benchmarks.md, "Idle consumers". */
-export const RECOMMENDED_POLICY = 'backoff 250 ms → 750 ms while records flowed in the last minute, → 5 s after';
+/** The client consumer's default (client/src/idle-backoff.ts): see docs/client.md, "Idle consumers". */
+export const RECOMMENDED_POLICY = `backoff ${CLIENT.initialMs} ms → ${CLIENT.flowingMaxMs} ms while records flowed in the last ${CLIENT.flowingWindowMs === 60_000 ? 'minute' : `${CLIENT.flowingWindowMs / 1000} s`}, → ${CLIENT.idleMaxMs / 1000} s after`;
 
 const POLICIES: Policy[] = [
   { name: 'long-poll, waitMs 20000 (the route\'s maximum)', waitMs: 20_000, idleGapMs: 0, worstDelayMs: HEAD_REREAD_MS, whileFlowing: 'the poll returns as soon as the head moves' },
   { name: 'long-poll, waitMs 5000', waitMs: 5_000, idleGapMs: 0, worstDelayMs: HEAD_REREAD_MS, whileFlowing: 'the poll returns as soon as the head moves' },
   { name: 'poll every 1 s (waitMs 0)', waitMs: 0, idleGapMs: 1_000, worstDelayMs: 1_000, whileFlowing: 'up to 1 s' },
   { name: 'backoff 250 ms → 5 s (doubling per empty answer, reset by records)', waitMs: 0, idleGapMs: 5_000, worstDelayMs: 5_000, whileFlowing: 'under 1 s only while records come at least every ~0.75 s; a gap of a few seconds lets the pause grow to 5 s' },
-  { name: RECOMMENDED_POLICY, waitMs: 0, idleGapMs: 5_000, worstDelayMs: 5_000, whileFlowing: 'at most 750 ms + the round trip while the partition had records within the last minute' },
+  { name: RECOMMENDED_POLICY, waitMs: 0, idleGapMs: CLIENT.idleMaxMs, worstDelayMs: CLIENT.idleMaxMs, whileFlowing: `at most ${CLIENT.flowingMaxMs} ms + the round trip while the partition had records within the last minute` },
   // What the recommended policy costs while it stays in its short-pause phase: records keep coming, but rarely.
-  { name: 'the same, in its 750 ms phase all month (records every minute or so)', waitMs: 0, idleGapMs: 750, worstDelayMs: 750, whileFlowing: 'at most 750 ms + the round trip' },
+  { name: `the same, in its ${CLIENT.flowingMaxMs} ms phase all month (records every minute or so)`, waitMs: 0, idleGapMs: CLIENT.flowingMaxMs, worstDelayMs: CLIENT.flowingMaxMs, whileFlowing: `at most ${CLIENT.flowingMaxMs} ms + the round trip` },
 ];
 
 export function idleConsumerPolicies(prices: PriceTable, measured: IdleConsumerResult, roundTripMs: number): IdleConsumerPolicy[] {

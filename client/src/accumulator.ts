@@ -8,6 +8,16 @@ export const SERVER_LIMITS = {
   maxPartitionsPerRequest: 49,
 } as const;
 
+/**
+ * The answer's bytes per record (`{"partition":11,"offset":1234567890},`) and the two bodies'
+ * wrappers. A batch's bytes count them, so a request and its answer together stay within
+ * `batchMaxBytes`: API Gateway's HTTP API meters request + response per 512 KiB, and a full
+ * 1 MiB request with its ~40 KB answer would be billed as three units instead of two.
+ */
+export const ANSWER_BYTES_PER_RECORD = 40;
+export const WRAPPER_BYTES = 512;
+const cost = (p: Pending) => p.record.wireBytes + ANSWER_BYTES_PER_RECORD;
+
 /** A message waiting for its offset. `send` owns `done`. */
 export interface Pending {
   record: WireRecord;
@@ -65,13 +75,14 @@ export class Accumulator {
     }
     if (q.items.length === 0) q.since = now;
     q.items.push(item);
-    q.bytes += item.record.wireBytes;
+    q.bytes += cost(item);
   }
 
   /** Cuts every request that may go now; `force` ignores the linger (flush). */
   drain(now: number, force: boolean): Batch[] {
     const out: Batch[] = [];
-    const { batchMaxBytes, batchMaxRecords, lingerMs } = this.limits;
+    const { batchMaxRecords, lingerMs } = this.limits;
+    const batchMaxBytes = this.limits.batchMaxBytes - WRAPPER_BYTES;
     for (const [topic, byPartition] of this.queues) {
       let mixed: Batch | undefined;
       for (const [partition, q] of byPartition) {
@@ -133,7 +144,7 @@ export class Accumulator {
     let bytes = 0;
     let n = 0;
     // Always at least one item, so a record bigger than batchMaxBytes still goes (alone).
-    while (n < q.items.length && n < maxRecords && (n === 0 || bytes + q.items[n]!.record.wireBytes <= maxBytes)) bytes += q.items[n++]!.record.wireBytes;
+    while (n < q.items.length && n < maxRecords && (n === 0 || bytes + cost(q.items[n]!) <= maxBytes)) bytes += cost(q.items[n++]!);
     const items = q.items.splice(0, n);
     q.bytes -= bytes;
     q.inFlight = true;

@@ -109,6 +109,17 @@ export class Admin {
   startReplay(req: S['CreateReplayRequest']): Promise<Replay> {
     return this.http.call('POST', '/v1/replays', { body: req });
   }
+  /**
+   * One page of replays, newest first (of topics the key may consume). `status` keeps only
+   * those states; page on with `before: page.nextBefore` while it is not null.
+   */
+  listReplays(options: { status?: Replay['status'] | Replay['status'][]; limit?: number; before?: string } = {}): Promise<S['ReplayList']> {
+    const status = Array.isArray(options.status) ? options.status.join(',') : options.status;
+    return this.http.call('GET', '/v1/replays', {
+      query: { status, limit: options.limit, before: options.before },
+      retry: true,
+    });
+  }
   describeReplay(id: string): Promise<Replay> {
     return this.http.call('GET', `/v1/replays/${encodePath(id)}`, { retry: true });
   }

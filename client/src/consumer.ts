@@ -1,5 +1,6 @@
 import type { Encoding } from './encoding.js';
 import { FreshetError, RebalanceError } from './errors.js';
+import { IdleBackoff, type IdleBackoffOptions } from './idle-backoff.js';
 import type { components } from './generated/openapi.js';
 import { encodePath, type HttpClient } from './http.js';
 import { type KafkaMessage, toMessage } from './records.js';
@@ -11,8 +12,18 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** How often a busy consumer renews its lease. Default sessionTimeoutMs / 10, at most 3 s. */
   heartbeatIntervalMs?: number;
-  /** Long-poll wait of one fetch (kafkajs maxWaitTimeInMs). Default 5 s, capped below the session timeout. */
+  /**
+   * How long one fetch waits on the server for records (kafkajs maxWaitTimeInMs), capped at a
+   * third of the session timeout. Default 0: fetch without waiting and pause on the client
+   * (`idleBackoff`), because Lambda bills a long-poll's whole wait (docs/client.md).
+   */
   maxWaitTimeInMs?: number;
+  /**
+   * Pauses after empty fetches: 250 ms doubling to 750 ms while records arrived in the last
+   * minute, then to 5 s (never more than a third of the session timeout). `false`: fetch
+   * again at once. Default on when `maxWaitTimeInMs` is 0, off when the fetch long-polls.
+   */
+  idleBackoff?: IdleBackoffOptions | false;
   /** Bytes per fetch. Default 1 MiB. */
   maxBytes?: number;
   /** Records per fetch. Default 1,000. */
@@ -78,6 +89,8 @@ export type ConsumerEvent =
   | { type: 'commit'; generation: number; offsets: TopicPartitionOffset[] }
   | { type: 'rebalance'; code: string; generation: number | undefined }
   | { type: 'fetch'; records: number }
+  /** After an empty fetch: the consumer pauses this long before the next one. */
+  | { type: 'idle'; pauseMs: number }
   | { type: 'crash'; error: unknown };
 
 type Member = components['schemas']['GroupMember'];
@@ -112,7 +125,11 @@ export class Consumer {
   private readonly pausedTopics = new Set<string>();
   private lastHeartbeat = 0;
   private readonly listeners = new Set<(e: ConsumerEvent) => void>();
-  private readonly opts: Required<Omit<ConsumerOptions, 'memberId' | 'retry'>> & { retry: RetryOptions };
+  private readonly opts: Required<Omit<ConsumerOptions, 'memberId' | 'retry' | 'idleBackoff'>> & { retry: RetryOptions };
+  private readonly idleBackoffOptions: IdleBackoffOptions | false;
+  private idleBackoff: IdleBackoff | undefined;
+  /** The pause the backoff chose after the last fetch. */
+  private pauseMs = 0;
 
   constructor(
     private readonly http: HttpClient,
@@ -123,13 +140,24 @@ export class Consumer {
       groupId: options.groupId,
       sessionTimeoutMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(3_000, sessionTimeoutMs / 10),
-      maxWaitTimeInMs: Math.min(options.maxWaitTimeInMs ?? 5_000, Math.floor(sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: Math.min(options.maxWaitTimeInMs ?? 0, Math.floor(sessionTimeoutMs / 3)),
       maxBytes: options.maxBytes ?? 1024 * 1024,
       maxRecords: options.maxRecords ?? 1_000,
       encoding: options.encoding ?? 'json',
       retry: options.retry ?? {},
     };
     this.memberId = options.memberId ?? `m-${crypto.randomUUID()}`;
+    const backoff = options.idleBackoff ?? (this.opts.maxWaitTimeInMs === 0 ? {} : false);
+    // A group fetch renews the lease, so no pause may come near the session timeout.
+    const leaseCap = Math.floor(sessionTimeoutMs / 3);
+    this.idleBackoffOptions =
+      backoff === false
+        ? false
+        : {
+            ...backoff,
+            flowingMaxMs: Math.min(backoff.flowingMaxMs ?? 750, leaseCap),
+            idleMaxMs: Math.min(backoff.idleMaxMs ?? 5_000, leaseCap),
+          };
   }
 
   async connect(): Promise<void> {}
@@ -146,6 +174,8 @@ export class Consumer {
     if (this.running) throw new TypeError('the consumer is already running');
     this.running = true;
     this.abort = new AbortController();
+    this.idleBackoff = this.idleBackoffOptions === false ? undefined : new IdleBackoff(this.idleBackoffOptions);
+    this.pauseMs = 0;
     await this.join();
     this.loop = this.fetchLoop({ autoCommit: true, eachBatchAutoResolve: true, ...options });
   }
@@ -279,6 +309,11 @@ export class Consumer {
         await this.process(round, run);
         if (run.autoCommit && !this.stale) await this.commitResolved();
         failures = 0;
+        if (this.pauseMs > 0 && this.running && !this.stale) {
+          const pause = this.pauseMs;
+          this.pauseMs = 0;
+          await sleep(pause, this.abort.signal);
+        }
       } catch (err) {
         if (!this.running) break;
         if (err instanceof RebalanceError) {
@@ -337,6 +372,10 @@ export class Consumer {
     );
     this.lastHeartbeat = Date.now(); // a group fetch renews the lease
     this.emit({ type: 'fetch', records: res.records.length });
+    if (this.idleBackoff) {
+      this.pauseMs = this.idleBackoff.next(res.records.length);
+      if (this.pauseMs > 0) this.emit({ type: 'idle', pauseMs: this.pauseMs });
+    }
     const groups = new Map<string, { tp: TopicPartition; messages: KafkaMessage[] }>();
     for (const r of res.records) {
       const k = tpKey(r);

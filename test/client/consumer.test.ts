@@ -33,7 +33,8 @@ describe('consumer', () => {
         name === 'a'
           ? new Freshet({ url: served.url, apiKey: served.key, fetch: (input, init) => (killed ? Promise.reject(new TypeError('killed')) : fetch(input, init)) })
           : freshet;
-      const consumer = client.consumer({ groupId: 'billing', sessionTimeoutMs: 6_000, maxWaitTimeInMs: 500, maxRecords: 500 });
+      // The default fetch schedule (waitMs=0 and the idle backoff, capped at 2 s by the 6 s session).
+      const consumer = client.consumer({ groupId: 'billing', sessionTimeoutMs: 6_000, maxRecords: 500 });
       return consumer;
     };
     const start = async (c: Consumer, name: string) => {
@@ -114,6 +115,74 @@ describe('consumer', () => {
       [0, 100],
       [1, 100],
     ]);
+  });
+  it('polls with waitMs=0 and backs off 250 → 500 → 750 ms on empty answers by default, back to 0 when records come', async () => {
+    const topic = 'quiet';
+    await freshet.admin().createTopic({ name: topic, partitions: 1 });
+    // Every group fetch the consumer makes, with the wait it asked the server for.
+    const waits: number[] = [];
+    const recording = new Freshet({
+      url: served.url,
+      apiKey: served.key,
+      fetch: (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (url.pathname === '/v1/groups/quiet-group/records') waits.push(Number(url.searchParams.get('waitMs')));
+        return fetch(input, init);
+      },
+    });
+    const consumer = recording.consumer({ groupId: 'quiet-group' });
+    // The consumer's decisions in order: each fetch's record count and each pause it chose.
+    const log: string[] = [];
+    consumer.on((e) => {
+      if (e.type === 'fetch') log.push(`fetch ${e.records}`);
+      if (e.type === 'idle') log.push(`pause ${e.pauseMs}`);
+    });
+    const seen: number[] = [];
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.offset) });
+    await until('four empty fetches', () => log.filter((l) => l === 'fetch 0').length >= 4);
+    const producer = freshet.producer();
+    await producer.send({ topic, messages: [{ value: 'wake up' }] });
+    await until('the record', () => seen.length === 1);
+    await until('two empty fetches after it', () => log.slice(log.indexOf('fetch 1')).filter((l) => l === 'fetch 0').length >= 2);
+    await consumer.disconnect();
+    await producer.disconnect();
+
+    const woke = log.indexOf('fetch 1');
+    // Before the record: each empty answer pauses, doubling up to 750 ms (the consumer counts
+    // as flowing for its first minute); every pause of the run is at most 750 ms.
+    expect(log.slice(0, 8)).toEqual(['fetch 0', 'pause 250', 'fetch 0', 'pause 500', 'fetch 0', 'pause 750', 'fetch 0', 'pause 750']);
+    expect(log.slice(8, woke).every((l, i) => l === (i % 2 === 0 ? 'fetch 0' : 'pause 750'))).toBe(true);
+    // The record resets the backoff: no pause after it, then 250 ms again.
+    expect(log.slice(woke, woke + 5)).toEqual(['fetch 1', 'fetch 0', 'pause 250', 'fetch 0', 'pause 500']);
+    // Every fetch asked for no server-side wait (a long-poll is billed for its whole wait).
+    expect(waits.length).toBe(log.filter((l) => l.startsWith('fetch')).length);
+    expect(new Set(waits)).toEqual(new Set([0]));
+  });
+
+  it('long-polls without client pauses when maxWaitTimeInMs is set', async () => {
+    const waits: number[] = [];
+    const recording = new Freshet({
+      url: served.url,
+      apiKey: served.key,
+      fetch: (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (url.pathname === '/v1/groups/long-poller/records') waits.push(Number(url.searchParams.get('waitMs')));
+        return fetch(input, init);
+      },
+    });
+    await freshet.admin().createTopic({ name: 'quiet-too', partitions: 1 });
+    const consumer = recording.consumer({ groupId: 'long-poller', maxWaitTimeInMs: 500 });
+    const log: string[] = [];
+    consumer.on((e) => {
+      if (e.type === 'fetch' || e.type === 'idle') log.push(e.type);
+    });
+    await consumer.subscribe({ topics: ['quiet-too'] });
+    await consumer.run({ eachMessage: async () => {} });
+    await until('three fetches', () => log.length >= 3);
+    await consumer.disconnect();
+    expect(log.every((l) => l === 'fetch')).toBe(true);
+    expect(new Set(waits)).toEqual(new Set([500]));
   });
 });
 

@@ -15,6 +15,8 @@ export interface ServedStack {
   key: string;
   /** Produce requests (POST …/records) that reached the app, by topic. */
   produceRequests(topic: string): number;
+  /** The largest request + answer body of a produce request to the topic, in bytes (what API Gateway meters). */
+  largestProduceExchange(topic: string): number;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -24,10 +26,17 @@ export async function serveTestStack(options: Parameters<typeof createTestStack>
   const stack = await createTestStack(options);
   const port = await freePort();
   const produced = new Map<string, number>();
-  const fetch = (req: Request) => {
+  const largest = new Map<string, number>();
+  const fetch = async (req: Request) => {
     const m = /^\/v1\/topics\/([^/]+)\/records$/.exec(new URL(req.url).pathname);
-    if (m && req.method === 'POST') produced.set(m[1]!, (produced.get(m[1]!) ?? 0) + 1);
-    return stack.app.fetch(req);
+    if (!m || req.method !== 'POST') return stack.app.fetch(req);
+    const topic = m[1]!;
+    produced.set(topic, (produced.get(topic) ?? 0) + 1);
+    const requestBytes = Number(req.headers.get('content-length') ?? 0);
+    const res = await stack.app.fetch(req);
+    const responseBytes = (await res.clone().arrayBuffer()).byteLength;
+    largest.set(topic, Math.max(largest.get(topic) ?? 0, requestBytes + responseBytes));
+    return res;
   };
   let server: ServerType | undefined;
   const start = () =>
@@ -53,6 +62,7 @@ export async function serveTestStack(options: Parameters<typeof createTestStack>
     port,
     key: ROOT_KEY,
     produceRequests: (topic) => produced.get(topic) ?? 0,
+    largestProduceExchange: (topic) => largest.get(topic) ?? 0,
     stop,
     start,
     close: stop,

@@ -5,6 +5,8 @@ export interface LoadRun {
   /** `${caller}:${seq}` → its ack. */
   acks: Map<string, RecordMetadata>;
   keys: Set<string>;
+  /** `${caller}:${seq}` → when `submit` was called and when its ack came (Date.now()). */
+  times: Map<string, { calledAt: number; ackedAt: number }>;
 }
 
 const PAD = 'x'.repeat(1000);
@@ -15,13 +17,13 @@ const PAD = 'x'.repeat(1000);
  * back), as a busy service does. `during(i)` runs after every message of caller 0.
  */
 export async function runLoad(
-  freshet: Freshet,
   producer: ReturnType<Freshet['producer']>,
   topic: string,
   opts: { records: number; callers: number; keysPerCaller: number; during?: (sent: number) => Promise<void> | void },
 ): Promise<LoadRun> {
   const acks = new Map<string, RecordMetadata>();
   const keys = new Set<string>();
+  const times = new Map<string, { calledAt: number; ackedAt: number }>();
   const perCaller = Math.ceil(opts.records / opts.callers);
   await Promise.all(
     Array.from({ length: opts.callers }, async (_, c) => {
@@ -29,15 +31,21 @@ export async function runLoad(
       for (let s = 0; s < perCaller && c * perCaller + s < opts.records; s++) {
         const key = `k${c}-${s % opts.keysPerCaller}`;
         keys.add(key);
+        const id = `${c}:${s}`;
+        const calledAt = Date.now();
         const { acked } = await producer.submit({ topic, messages: [{ key, value: { c, s, pad: PAD } }] });
-        pending.push(acked.then(([m]) => void acks.set(`${c}:${s}`, m!)));
+        pending.push(
+          acked.then(([m]) => {
+            acks.set(id, m!);
+            times.set(id, { calledAt, ackedAt: Date.now() });
+          }),
+        );
         if (c === 0) await opts.during?.(s);
       }
       await Promise.all(pending);
     }),
   );
-  void freshet;
-  return { acks, keys };
+  return { acks, keys, times };
 }
 
 /** Reads every partition to its high watermark and checks the run: each record once, per-key order, acks point at it. */

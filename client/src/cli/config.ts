@@ -9,7 +9,7 @@ export interface CliConfig {
 }
 
 /**
- * Where the CLI connects, read once: `--url`/`--key` flags, then a named profile
+ * Where the CLI connects, read once: `--api-url`/`--api-key` flags, then a named profile
  * (`--profile`, from FRESHET_CONFIG or ~/.config/freshet/profiles.json), then
  * FRESHET_URL / FRESHET_KEY, then the local default http://localhost:8080.
  * A profile file is `{"profiles": {"<name>": {"url": "...", "key": "..."}}}`.

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Encoding } from '../encoding.js';
 import type { Freshet } from '../freshet.js';
 import { disconnectOnSignals } from '../node/signals.js';
 import type { KafkaMessage } from '../records.js';
@@ -12,6 +13,7 @@ interface ConsumeFlags {
   follow?: boolean;
   max?: string;
   values?: boolean;
+  format: string;
 }
 
 export function registerConsume(program: Command, ctx: CliContext): void {
@@ -24,8 +26,11 @@ export function registerConsume(program: Command, ctx: CliContext): void {
     .option('-f, --follow', 'keep waiting for new records')
     .option('-n, --max <n>', 'stop after this many records')
     .option('--values', 'print only each record’s value')
+    .option('--format <format>', 'json: values are JSON; text: values are strings (as `produce --format text` wrote them)', 'json')
     .action(async (topic: string, o: ConsumeFlags) => {
       if (o.group && o.partition !== undefined) throw new UsageError('use --group or --partition, not both');
+      if (o.format !== 'json' && o.format !== 'text') throw new UsageError(`--format must be json or text, not '${o.format}'`);
+      const encoding = o.format === 'json' ? 'json' : 'string';
       const from = parsePosition(o.from, '--from');
       const max = o.max === undefined ? Number.POSITIVE_INFINITY : parseIntFlag(o.max, '--max');
       let printed = 0;
@@ -35,10 +40,10 @@ export function registerConsume(program: Command, ctx: CliContext): void {
         printed++;
       };
       if (max === 0) return;
-      if (o.group) await consumeGroup(ctx.freshet(), topic, o.group, from, !!o.follow, max, emit, () => printed);
+      if (o.group) await consumeGroup(ctx.freshet(), topic, o.group, from, !!o.follow, max, encoding, emit, () => printed);
       else {
         const partitions = o.partition !== undefined ? [parseIntFlag(o.partition, '--partition')] : await allPartitions(ctx.freshet(), topic);
-        await readPartitions(ctx.freshet(), topic, partitions, from, !!o.follow, max, emit, () => printed);
+        await readPartitions(ctx.freshet(), topic, partitions, from, !!o.follow, max, encoding, emit, () => printed);
       }
     });
 }
@@ -54,6 +59,7 @@ async function readPartitions(
   from: Position,
   follow: boolean,
   max: number,
+  encoding: Encoding,
   emit: (t: string, p: number, m: KafkaMessage) => void,
   printed: () => number,
 ): Promise<void> {
@@ -64,7 +70,7 @@ async function readPartitions(
   await Promise.all(
     partitions.map(async (partition) => {
       try {
-        for await (const m of freshet.readPartition({ topic, partition, ...start, follow, signal: abort.signal })) {
+        for await (const m of freshet.readPartition({ topic, partition, ...start, follow, encoding, signal: abort.signal })) {
           if (printed() >= max) break;
           emit(topic, partition, m);
           if (printed() >= max) abort.abort();
@@ -83,13 +89,16 @@ async function consumeGroup(
   from: Position,
   follow: boolean,
   max: number,
+  encoding: Encoding,
   emit: (t: string, p: number, m: KafkaMessage) => void,
   printed: () => number,
 ): Promise<void> {
   if (typeof from !== 'string') {
     await freshet.admin().seekGroup(groupId, { topic, to: from });
   }
-  const consumer = freshet.consumer({ groupId, maxWaitTimeInMs: follow ? 5_000 : 1_000 });
+  // --follow: the SDK's default idle backoff (cheapest, under 1 s while records flow); else one
+  // 1 s long-poll, so an empty answer means the group has caught up.
+  const consumer = freshet.consumer({ groupId, encoding, ...(follow ? {} : { maxWaitTimeInMs: 1_000 }) });
   // Ctrl-C leaves the group at once, so its partitions move now, not after the session timeout.
   const unhook = disconnectOnSignals([consumer]);
   await consumer.subscribe({ topics: [topic], fromBeginning: from !== 'latest' });

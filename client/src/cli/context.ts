@@ -10,7 +10,10 @@ export interface CliContext {
 }
 
 export function contextOf(program: Command): CliContext {
-  const flags = () => program.opts<{ url?: string; key?: string; profile?: string; output: OutputFormat }>();
+  const flags = () => {
+    const o = program.opts<{ apiUrl?: string; apiKey?: string; profile?: string; output: OutputFormat }>();
+    return { url: o.apiUrl, key: o.apiKey, profile: o.profile, output: o.output };
+  };
   let client: Freshet | undefined;
   return {
     // A CLI should fail within seconds when the API is down, not after the SDK's 2 minutes.

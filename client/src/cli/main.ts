@@ -15,8 +15,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('freshet')
     .description('Freshet from the command line: topics, produce, consume, groups, subscriptions, replays, keys')
     .version('0.1.0')
-    .option('--url <url>', 'API base URL (default: $FRESHET_URL, else http://localhost:8080)')
-    .option('--key <key>', 'API key (default: $FRESHET_KEY)')
+    // Not --url/--key: `produce --key` (a record key) and `subscriptions create --url` (the
+    // webhook) are the commands' own, and commander would hand them to these global flags.
+    .option('--api-url <url>', 'API base URL (default: $FRESHET_URL, else http://localhost:8080)')
+    .option('--api-key <key>', 'API key (default: $FRESHET_KEY)')
     .option('--profile <name>', 'a profile from $FRESHET_CONFIG or ~/.config/freshet/profiles.json')
     .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
     .showHelpAfterError('(run with --help for usage)')

@@ -11,15 +11,17 @@ export function print(format: OutputFormat, value: unknown, table: () => string)
 
 /**
  * A plain-text table that fits `width` columns: columns keep their natural width while
- * they fit; otherwise the widest ones are cut with '…' until the row fits.
+ * they fit; otherwise the widest ones are cut with '…' until the row fits. The first
+ * column (the id or name a user copies into the next command) is never cut.
  */
 export function table(headers: string[], rows: (string | number | null | undefined)[][], width = 80): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const gap = 2;
   while (widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) > width) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest]! <= 6) break;
+    const rest = widths.slice(1);
+    const widest = 1 + rest.indexOf(Math.max(...rest));
+    if (widths.length < 2 || widths[widest]! <= 6) break;
     widths[widest]!--;
   }
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));

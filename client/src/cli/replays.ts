@@ -2,9 +2,10 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Replay } from '../admin.js';
 import type { CliContext } from './context.js';
-import { parseTime, print, table, UsageError, when } from './output.js';
+import { parseIntFlag, parseTime, print, table, UsageError, when } from './output.js';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
+const STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'];
 
 /** Offsets copied or skipped so far, out of the window's total. */
 function progress(r: Replay): { done: number; total: number } {
@@ -28,8 +29,41 @@ function summary(r: Replay): string {
 }
 
 export function registerReplays(program: Command, ctx: CliContext): void {
-  // There is no GET /v1/replays (listing) in the API, so there is no `replays list`.
   const replays = program.command('replays').description('replay a time window of a topic into another topic or a subscription');
+
+  replays
+    .command('list')
+    .description('replays, newest first (of topics the key may consume)')
+    .option('--status <states>', 'only these states, comma-separated: pending, running, done, failed, cancelled')
+    .option('-n, --limit <n>', 'replays per page (server default 100, at most 1000)')
+    .option('--before <id>', 'the page after this replay id (printed when there are more)')
+    .action(async (o: { status?: string; limit?: string; before?: string }) => {
+      const states = o.status?.split(',').map((s) => s.trim());
+      const bad = states?.find((s) => !STATUSES.includes(s));
+      if (bad !== undefined) throw new UsageError(`--status '${bad}': use ${STATUSES.join(', ')}`);
+      const page = await ctx
+        .freshet()
+        .admin()
+        .listReplays({
+          status: states as Replay['status'][] | undefined,
+          ...(o.limit !== undefined ? { limit: parseIntFlag(o.limit, '--limit') } : {}),
+          ...(o.before ? { before: o.before } : {}),
+        });
+      print(ctx.format(), page, () =>
+        [
+          table(
+            // The id is 26 characters; status and progress share a column so rows fit 80.
+            ['ID', 'TOPIC', 'TARGET', 'STATUS', 'CREATED'],
+            page.replays.map((r) => {
+              const p = progress(r);
+              const pct = r.status === 'running' && p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : '';
+              return [r.id, r.topic, 'topic' in r.target ? r.target.topic : `sub:${r.target.subscription}`, `${r.status}${pct}`, when(r.createdAt)?.slice(0, 16).replace('T', ' ')];
+            }),
+          ),
+          ...(page.nextBefore ? [`more: freshet replays list --before ${page.nextBefore}`] : []),
+        ].join('\n'),
+      );
+    });
 
   replays
     .command('start')

@@ -46,7 +46,8 @@ export function registerSubscriptions(program: Command, ctx: CliContext): void {
       const s = await ctx.freshet().admin().describeSubscription(id);
       print(ctx.format(), s, () =>
         [
-          `subscription ${s.id} (${s.name}): ${s.topic} → ${s.url}, ${s.state}${s.pausedReason ? ` (${s.pausedReason})` : ''}`,
+          `subscription ${s.id} (${s.name}): ${s.state}${s.pausedReason ? ` (${s.pausedReason})` : ''}`,
+          `${s.topic} → ${s.url}`,
           '',
           table(
             ['PARTITION', 'CURSOR', 'HIGH WATERMARK', 'LAG', 'DELIVERED', 'DEAD', 'LAST'],
