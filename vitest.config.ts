@@ -9,6 +9,7 @@ const UNIT = [
   'test/bench/cost-model.test.ts',
   'test/groups/assignor.test.ts',
   'test/http/openapi.test.ts',
+  'test/http/openapi-examples.test.ts',
   'test/log/crc32c.test.ts',
   'test/log/kafkajs-interop.test.ts',
   'test/log/murmur2.test.ts',
@@ -23,9 +24,10 @@ const UNIT = [
 const INFRA_ON_EMULATORS = ['test/infra/api-bundle.test.ts', 'test/infra/dispatcher-bundle.test.ts', 'test/infra/table-schema.test.ts'];
 
 /**
- * Three projects; `npm test` runs them all, `npm run test:unit` only the first.
+ * Four projects; `npm test` runs them all, `npm run test:unit` only the first.
  * - unit: pure code; no emulators, no Java.
  * - emulator: everything that stores, against DynamoDB Local and s3rver started once.
+ * - browser: the console and /docs in headless Chromium (test/setup/browser.ts).
  * - infra: the CDK stack's synthesized template (cdk-nag, IAM, resources); its tests of the
  *   bundles and the table schema need the emulators, so they run in `emulator`.
  */
@@ -52,6 +54,15 @@ export default defineConfig({
           include: ['test/{client,contract,groups,http,local,log,maintenance,security,subscriptions}/**/*.test.ts', ...INFRA_ON_EMULATORS],
           exclude: UNIT,
           globalSetup: ['test/setup/logs.ts', 'test/setup/emulators.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The console and /docs in headless Chromium, over HTTP, on their own emulators.
+          name: 'browser',
+          include: ['test/console/**/*.test.ts'],
+          globalSetup: ['test/setup/logs.ts', 'test/setup/emulators.ts', 'test/setup/browser.ts'],
         },
       },
       {

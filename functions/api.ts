@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig, RootKeySchema } from '../shared/config.js';
@@ -32,7 +34,10 @@ const runtime = createRuntime({
   subscriptions: { policy: { allowLoopback: config.webhookAllowLoopback ?? false } },
   maintenance: config.maintenance,
 });
-const app = handle(createApp(runtime));
+// The console's and Swagger UI's files travel next to this bundle (infra/bundling.ts copies them to
+// BUNDLED_ASSET_DIRS of shared/http/static-assets.ts, a module imported only on their first request).
+const here = dirname(fileURLToPath(import.meta.url));
+const app = handle(createApp({ ...runtime, assets: { console: join(here, 'static/console'), swaggerUi: join(here, 'static/swagger-ui') } }));
 logger.info('api ready', { table: config.table, bucket: config.bucket, rootKeyFrom: config.rootKey ? 'environment' : 'secret' });
 
 async function readRootKeySecret(arn: string, region: string): Promise<string> {

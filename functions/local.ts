@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       console.log(`Freshet is running at ${url}  (data in ${dataDir})`);
       console.log(`API key: ${rootKey}`);
       console.log(`Try:     curl -H "Authorization: Bearer ${rootKey}" ${url}/v1/topics`);
+      console.log(`Console: ${url}/console  (sign in with the API key above)`);
       console.log(`Docs:    ${url}/docs`);
     });
     server.on('error', (err: NodeJS.ErrnoException) => {

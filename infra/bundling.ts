@@ -1,6 +1,9 @@
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUNDLED_ASSET_DIRS, repoAssetDirs, servedFiles } from '../shared/http/static-assets.js';
 
 /** Every Freshet function runs on this runtime; `target` below must name the same Node major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
@@ -64,4 +67,30 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: b.banner },
     logLevel: 'warning',
   };
+}
+
+/**
+ * The api function serves /console and /docs from files next to its code: the console's
+ * build and Swagger UI's two files, copied into the bundle (each (source, destination) pair).
+ */
+export function apiBrowserAssets(outputDir: string): { from: string; to: string }[] {
+  const source = repoAssetDirs();
+  const files = servedFiles();
+  return (Object.keys(files) as (keyof typeof files)[]).flatMap((dir) => files[dir].map((file) => ({ from: join(source[dir], file), to: join(outputDir, BUNDLED_ASSET_DIRS[dir], file) })));
+}
+
+/** apiBrowserAssets as NodejsFunction's afterBundling shell commands (it runs them locally). */
+export function apiBrowserAssetCommands(outputDir: string): string[] {
+  const assets = apiBrowserAssets(outputDir);
+  const dirs = [...new Set(assets.map((a) => a.to.slice(0, a.to.lastIndexOf('/'))))];
+  const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+  return [`mkdir -p ${dirs.map(quote).join(' ')}`, ...assets.map((a) => `cp ${quote(a.from)} ${quote(a.to)}`)];
+}
+
+/** The same copy in-process, for the bundle test. */
+export async function copyApiBrowserAssets(outputDir: string): Promise<void> {
+  for (const a of apiBrowserAssets(outputDir)) {
+    await mkdir(a.to.slice(0, a.to.lastIndexOf('/')), { recursive: true });
+    await copyFile(a.from, a.to);
+  }
 }

@@ -131,6 +131,10 @@ export class Admin {
   createKey(req: S['CreateKeyRequest']): Promise<S['CreatedApiKey']> {
     return this.http.call('POST', '/v1/keys', { body: req });
   }
+  /** The key this client presents: its id and scopes. */
+  describeOwnKey(): Promise<S['ApiKeySelf']> {
+    return this.http.call('GET', '/v1/keys/self', { retry: true });
+  }
   async listKeys(): Promise<ApiKey[]> {
     return (await this.http.call<{ keys: ApiKey[] }>('GET', '/v1/keys', { retry: true })).keys;
   }

@@ -26,6 +26,8 @@ export interface FreshetFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is destroyed. @default RETAIN (its events still expire) */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Shell commands run after esbuild, given the bundle's directory (files the function reads at run time). @default none */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -62,7 +64,12 @@ export class FreshetFunction extends Construct {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
-      bundling: nodejsBundling(),
+      bundling: {
+        ...nodejsBundling(),
+        ...(props.afterBundling
+          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (_inputDir: string, outputDir: string) => props.afterBundling!(outputDir) } }
+          : {}),
+      },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     });
     Validations.of(this.function).acknowledge({

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../errors.js';
 import type { GroupsContext } from '../groups/groups-context.js';
@@ -8,8 +9,8 @@ import type { LogContext } from '../log/log-context.js';
 import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
 import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
-import { renderDocsPage } from './docs-page.js';
 import { problemResponse } from './problem.js';
+import type { StaticAssetDirs } from './static-assets.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { type HealthCheck, registerHealthRoute } from './routes/health.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   maintenance: MaintenanceContext;
   /** Whether storage answers, for /v1/health. */
   health: HealthCheck;
+  /** Where the console's and the docs' files are; default: this checkout's `console/dist` and swagger-ui-dist. */
+  assets?: StaticAssetDirs;
 }
 
 /** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
@@ -87,6 +90,43 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         throw err;
       }));
   app.get('/openapi.yaml', async (c) => c.body(await specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
-  app.get('/docs', async (c) => c.html(renderDocsPage(await specYaml())));
+  registerBrowserPages(app, deps.assets);
   return app;
+}
+
+type StaticAssetsModule = typeof import('./static-assets.js');
+
+/**
+ * /console (the single-page app over the public API) and /docs (Swagger UI over
+ * /openapi.yaml). Their files are read on first request by a module imported then, so the
+ * api function's init neither imports nor reads any of it.
+ */
+function registerBrowserPages(app: OpenAPIHono, assets: StaticAssetDirs | undefined): void {
+  type Pages = { files: ReturnType<StaticAssetsModule['staticFiles']>; csp: { console: string; docs: string } };
+  let pages: Promise<Pages> | undefined;
+  const load = () =>
+    (pages ??= import('./static-assets.js')
+      .then((m) => ({ files: m.staticFiles(assets ?? m.repoAssetDirs()), csp: { console: m.CONSOLE_CSP, docs: m.DOCS_CSP } }))
+      .catch((err: unknown) => {
+        pages = undefined;
+        throw err;
+      }));
+  const serve = (page: 'console' | 'docs') => async (c: Context) => {
+    const { files, csp } = await load();
+    const file = files[page](c.req.param('file') ?? '');
+    if (!file) throw new NotFoundError('NOT_FOUND', 404, `no route for ${c.req.method} ${c.req.path}`);
+    const { body, contentType } = await file;
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': contentType,
+      'content-security-policy': csp[page],
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-cache',
+    });
+  };
+  app.get('/console', (c) => c.redirect('/console/', 301));
+  app.get('/console/', serve('console'));
+  app.get('/console/:file', serve('console'));
+  app.get('/docs', serve('docs'));
+  app.get('/docs/:file', serve('docs'));
 }

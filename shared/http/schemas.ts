@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from '../log/limits.js';
+import * as EXAMPLES from './examples.js';
 import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../model/topic.js';
 
 /**
@@ -46,7 +47,7 @@ export const Topic = z
     cleanupPolicy: z.enum(['delete']),
     createdAt: z.number().int(),
   })
-  .openapi('Topic');
+  .openapi('Topic', { example: EXAMPLES.topic });
 
 export const Encoding = z
   .enum(['json', 'string', 'base64'])
@@ -131,14 +132,14 @@ export const ProduceBody = z
     expectedOffsets: ExpectedOffsets.optional(),
     commit: ProduceCommit.optional(),
   })
-  .openapi('ProduceRequest');
+  .openapi('ProduceRequest', { example: EXAMPLES.produce });
 
 export const ProduceResponse = z
   .object({
     topic: z.string(),
     offsets: z.array(z.object({ partition: z.number().int(), offset: z.number().int() })),
   })
-  .openapi('ProduceResponse');
+  .openapi('ProduceResponse', { example: EXAMPLES.produced });
 
 export const FetchQuery = z.object({
   offset: digits('offset').optional().openapi({ description: 'first offset to read; the log start when absent' }),
@@ -169,7 +170,7 @@ export const FetchResponse = z
     highWatermark: z.number().int(),
     logStartOffset: z.number().int(),
   })
-  .openapi('FetchResponse');
+  .openapi('FetchResponse', { example: EXAMPLES.fetched });
 
 export const Problem = z
   .object({
@@ -181,14 +182,14 @@ export const Problem = z
     instance: z.string().optional(),
   })
   .catchall(z.unknown())
-  .openapi('Problem');
+  .openapi('Problem', { example: EXAMPLES.problem });
 
 /** An OpenAPI JSON response of `schema`. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 /** A required OpenAPI JSON request body of `schema`. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 
-const problem = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
+const problem = (description: string, example?: object) => ({ content: { 'application/problem+json': { schema: Problem, ...(example ? { example } : {}) } }, description });
 
 /**
  * What API Gateway itself answers when the deployed stage throttles (infra/constructs/api.ts):
@@ -196,7 +197,7 @@ const problem = (description: string) => ({ content: { 'application/problem+json
  */
 export const throttled = {
   429: {
-    content: { 'application/json': { schema: z.object({ message: z.string() }).openapi('GatewayThrottled') } },
+    content: { 'application/json': { schema: z.object({ message: z.string() }).openapi('GatewayThrottled', { example: EXAMPLES.throttled }) } },
     description: 'throttled by the deployed API Gateway stage (not in local mode); retry with backoff',
   },
 } as const;
@@ -204,8 +205,8 @@ export const throttled = {
 /** The error answers every authenticated route can give. */
 export const problems = {
   400: problem('malformed request'),
-  401: problem('missing or invalid API key'),
-  403: problem('the API key lacks the scope this route needs (admin, or produce/consume on the topic)'),
+  401: problem('missing or invalid API key', EXAMPLES.unauthorized),
+  403: problem('the API key lacks the scope this route needs (admin, or produce/consume on the topic)', EXAMPLES.forbidden),
   ...throttled,
 } as const;
 export const notFound = { 404: problem('no such topic or partition') } as const;

@@ -48,6 +48,7 @@ describe('openapi.yaml', () => {
         'POST /v1/groups/{group}/seek',
         'POST /v1/keys',
         'GET /v1/keys',
+        'GET /v1/keys/self',
         'DELETE /v1/keys/{id}',
         'POST /v1/maintenance/run',
         'POST /v1/subscriptions',
@@ -65,16 +66,20 @@ describe('openapi.yaml', () => {
     );
   });
 
-  it('is served without an API key, and /docs renders it as a page', async () => {
+  it('is served without an API key; /docs is Swagger UI over it, from this API, under a CSP', async () => {
     const yamlRes = await app.request('/openapi.yaml');
     expect(yamlRes.status).toBe(200);
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await docs.text();
-    expect(html).toContain('<code>/v1/topics/{topic}/records</code>');
-    expect(html).toContain('ProduceRequest');
-    expect(html).not.toContain('<script');
+    // Every script and stylesheet comes from this origin (no CDN); the page's code is in files, not inline.
+    expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])).toEqual(['/docs/swagger-ui.css', '/docs/docs.css', '/docs/swagger-ui-bundle.js', '/docs/docs.js']);
+    expect(html).not.toMatch(/<script>/);
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'docs.js']) expect((await app.request(`/docs/${file}`)).status).toBe(200);
+    expect((await app.request('/docs/../package.json')).status).toBe(404);
+    expect((await app.request('/docs/index.html')).status).toBe(404);
   });
 
   it('has an operationId on every operation, and integer parameters typed integer', async () => {

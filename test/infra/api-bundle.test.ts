@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { esbuildOptions } from '../../infra/bundling.js';
+import { copyApiBrowserAssets, esbuildOptions } from '../../infra/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients } from '../support/test-stack.js';
@@ -188,6 +188,8 @@ beforeAll(async () => {
   bundle = join(dir, 'index.mjs');
   // Exactly the options the stack's NodejsFunction passes to esbuild (infra/bundling.ts).
   await build(esbuildOptions(join(REPO_ROOT, 'functions/api.ts'), bundle));
+  // What the stack's afterBundling hook copies next to the bundle (infra/constructs/api.ts).
+  await copyApiBrowserAssets(dir);
   await writeFile(join(dir, 'instance.mjs'), INSTANCE);
   const { dynamoEndpoint, s3Endpoint } = inject('emulators');
   const name = `freshet-bundle-${randomUUID().slice(0, 8)}`;
@@ -248,6 +250,23 @@ describe('the api bundle', () => {
     expect(refused.headers).toMatchObject({ 'content-type': 'application/problem+json' });
     expect(json(refused)).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await call(httpEvent('GET', '/v1/topics'))).statusCode).toBe(401);
+  });
+
+  it('serves /console and /docs from the files next to the bundle, under a Content-Security-Policy', async () => {
+    const instance = await coldStart({ ...storageEnv, FRESHET_ROOT_KEY: ROOT_KEY });
+    for (const [path, type] of [
+      ['/console/', 'text/html'],
+      ['/console/console.js', 'text/javascript'],
+      ['/docs', 'text/html'],
+      ['/docs/swagger-ui-bundle.js', 'text/javascript'],
+      ['/docs/swagger-ui.css', 'text/css'],
+    ] as const) {
+      const res = await instance.invoke(httpEvent('GET', path));
+      expect(res.statusCode, path).toBe(200);
+      expect(res.headers?.['content-type'], path).toContain(type);
+      expect(res.headers?.['content-security-policy'], path).toContain("script-src 'self'");
+      expect(res.body.length, path).toBeGreaterThan(100);
+    }
   });
 
   it('serves the same API behind a Lambda Function URL (freshet:apiEndpoint=functionUrl)', async () => {

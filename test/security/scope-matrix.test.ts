@@ -137,6 +137,15 @@ describe('scope matrix', () => {
     expect(await ids('none')).toEqual([]);
   });
 
+  it('answers GET /v1/keys/self to any valid key with its own id and scopes, and 401 to others', async () => {
+    const self = async (who: string) => stack.app.request('/v1/keys/self', { headers: who === 'missing' ? {} : { authorization: `Bearer ${keys[who]}` } });
+    expect(await (await self('matching')).json()).toMatchObject({ admin: false, scopes: [{ topics: 'ord*', actions: ['produce', 'consume', 'subscribe'] }] });
+    expect(await (await self('admin')).json()).toMatchObject({ admin: true, scopes: ['admin'] });
+    expect((await (await self('none')).json()) as { id: string }).toMatchObject({ id: expect.stringMatching(/^key_/) });
+    expect((await self('revoked')).status).toBe(401);
+    expect((await self('missing')).status).toBe(401);
+  });
+
   it('stores keys only as SHA-256 hashes', async () => {
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     const items = JSON.stringify((await stack.clients.doc.send(new ScanCommand({ TableName: stack.table }))).Items);

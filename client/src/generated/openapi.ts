@@ -333,6 +333,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do */
+        get: operations["describeOwnKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -478,9 +495,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "message": "Too Many Requests"
+         *     }
+         */
         GatewayThrottled: {
             message: string;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "topicId": "01KB0Q7V1D8X5G2M3N4P5Q6R7S",
+         *       "partitions": 3,
+         *       "compression": "none",
+         *       "retention": {
+         *         "ms": 604800000,
+         *         "bytes": -1,
+         *         "hotMs": 86400000
+         *       },
+         *       "cleanupPolicy": "delete",
+         *       "createdAt": 1764583200000
+         *     }
+         */
         Topic: {
             name: string;
             topicId: string;
@@ -496,6 +533,21 @@ export interface components {
             cleanupPolicy: "delete";
             createdAt: number;
         };
+        /**
+         * @example {
+         *       "type": "https://freshet.dev/problems/invalid-request",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "code": "INVALID_REQUEST",
+         *       "detail": "invalid json: partitions Too small: expected number to be >=1",
+         *       "errors": [
+         *         {
+         *           "path": "partitions",
+         *           "message": "Too small: expected number to be >=1"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -507,6 +559,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "name": "orders",
+         *       "partitions": 3,
+         *       "retention": {
+         *         "ms": 604800000
+         *       },
+         *       "compression": "none"
+         *     }
+         */
         CreateTopicRequest: {
             /** @example orders */
             name: string;
@@ -528,11 +590,43 @@ export interface components {
             /** @description age after which segments move to a colder storage class */
             hotMs?: number;
         };
+        /**
+         * @example {
+         *       "partitions": 6,
+         *       "retention": {
+         *         "ms": 1209600000
+         *       }
+         *     }
+         */
         UpdateTopicRequest: {
             /** @description grow only */
             partitions?: number;
             retention?: components["schemas"]["Retention"];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "version": 2,
+         *       "compatibility": "backward",
+         *       "schema": {
+         *         "type": "object",
+         *         "required": [
+         *           "orderId",
+         *           "total"
+         *         ],
+         *         "properties": {
+         *           "orderId": {
+         *             "type": "string"
+         *           },
+         *           "total": {
+         *             "type": "number",
+         *             "minimum": 0
+         *           }
+         *         }
+         *       },
+         *       "createdAt": 1764583200000
+         *     }
+         */
         TopicSchema: {
             topic: string;
             version: number;
@@ -560,6 +654,27 @@ export interface components {
             };
             createdAt: number;
         };
+        /**
+         * @example {
+         *       "schema": {
+         *         "type": "object",
+         *         "required": [
+         *           "orderId",
+         *           "total"
+         *         ],
+         *         "properties": {
+         *           "orderId": {
+         *             "type": "string"
+         *           },
+         *           "total": {
+         *             "type": "number",
+         *             "minimum": 0
+         *           }
+         *         }
+         *       },
+         *       "compatibility": "backward"
+         *     }
+         */
         PutTopicSchemaRequest: {
             /**
              * @description a JSON Schema (draft 2020-12)
@@ -584,6 +699,61 @@ export interface components {
              */
             compatibility?: "none" | "backward" | "forward" | "full" | "backward_transitive" | "forward_transitive" | "full_transitive";
         };
+        /**
+         * @example {
+         *       "versions": [
+         *         {
+         *           "topic": "orders",
+         *           "version": 1,
+         *           "compatibility": "backward",
+         *           "schema": {
+         *             "type": "object"
+         *           },
+         *           "createdAt": 1764583200000
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "version": 2,
+         *           "compatibility": "backward",
+         *           "schema": {
+         *             "type": "object",
+         *             "required": [
+         *               "orderId",
+         *               "total"
+         *             ],
+         *             "properties": {
+         *               "orderId": {
+         *                 "type": "string"
+         *               },
+         *               "total": {
+         *                 "type": "number",
+         *                 "minimum": 0
+         *               }
+         *             }
+         *           },
+         *           "createdAt": 1764583200000
+         *         }
+         *       ]
+         *     }
+         */
+        TopicSchemaVersions: {
+            versions: components["schemas"]["TopicSchema"][];
+        };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "offsets": [
+         *         {
+         *           "partition": 1,
+         *           "offset": 1187
+         *         },
+         *         {
+         *           "partition": 0,
+         *           "offset": 1204
+         *         }
+         *       ]
+         *     }
+         */
         ProduceResponse: {
             topic: string;
             offsets: {
@@ -591,6 +761,30 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         },
+         *         {
+         *           "key": "customer-23",
+         *           "value": {
+         *             "orderId": "o-1002",
+         *             "total": 9.9
+         *           }
+         *         }
+         *       ],
+         *       "encoding": "json"
+         *     }
+         */
         ProduceRequest: {
             /** @description at most 10000 records (413 TOO_MANY_RECORDS) */
             records: components["schemas"]["ProduceRecord"][];
@@ -635,6 +829,28 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           }
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
         FetchResponse: {
             records: components["schemas"]["Record"][];
             nextOffset: number;
@@ -651,6 +867,33 @@ export interface components {
                 [key: string]: string | null;
             };
         };
+        /**
+         * @example {
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1204,
+         *           "bytes": 318402,
+         *           "lastAppendTime": 1764586800000
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 1187,
+         *           "bytes": 311936,
+         *           "lastAppendTime": 1764586790000
+         *         },
+         *         {
+         *           "partition": 2,
+         *           "logStartOffset": 0,
+         *           "highWatermark": 0,
+         *           "bytes": 0,
+         *           "lastAppendTime": null
+         *         }
+         *       ]
+         *     }
+         */
         Partitions: {
             partitions: {
                 partition: number;
@@ -660,6 +903,23 @@ export interface components {
                 lastAppendTime: number | null;
             }[];
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "assignments": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1
+         *         }
+         *       ],
+         *       "sessionTimeoutMs": 30000
+         *     }
+         */
         GroupMember: {
             memberId: string;
             generation: number;
@@ -669,6 +929,15 @@ export interface components {
             }[];
             sessionTimeoutMs: number;
         };
+        /**
+         * @example {
+         *       "topics": [
+         *         "orders"
+         *       ],
+         *       "sessionTimeoutMs": 30000,
+         *       "autoOffsetReset": "earliest"
+         *     }
+         */
         JoinGroupRequest: {
             topics: string[];
             sessionTimeoutMs?: number;
@@ -680,6 +949,39 @@ export interface components {
              */
             autoOffsetReset?: "earliest" | "latest";
         };
+        /**
+         * @example {
+         *       "generation": 4,
+         *       "records": [
+         *         {
+         *           "offset": 1204,
+         *           "partition": 0,
+         *           "timestamp": 1764586800000,
+         *           "key": "customer-17",
+         *           "value": {
+         *             "orderId": "o-1001",
+         *             "total": 42.5
+         *           },
+         *           "headers": {
+         *             "source": "checkout"
+         *           },
+         *           "topic": "orders"
+         *         }
+         *       ],
+         *       "positions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "offset": 1187
+         *         }
+         *       ]
+         *     }
+         */
         GroupFetchResponse: {
             generation: number;
             records: components["schemas"]["GroupRecord"][];
@@ -692,6 +994,19 @@ export interface components {
         GroupRecord: components["schemas"]["Record"] & {
             topic: string;
         };
+        /**
+         * @example {
+         *       "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *       "generation": 4,
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "offset": 1205
+         *         }
+         *       ]
+         *     }
+         */
         CommitOffsetsRequest: {
             memberId: string;
             generation: number;
@@ -702,6 +1017,57 @@ export interface components {
                 offset: number;
             }[];
         };
+        /**
+         * @example {
+         *       "group": "billing",
+         *       "generation": 4,
+         *       "members": [
+         *         {
+         *           "memberId": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b",
+         *           "topics": [
+         *             "orders"
+         *           ],
+         *           "leaseExpiresAt": 1764586830000,
+         *           "assignments": [
+         *             {
+         *               "topic": "orders",
+         *               "partition": 0
+         *             },
+         *             {
+         *               "topic": "orders",
+         *               "partition": 1
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "offsets": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "committedOffset": 1190,
+         *           "highWatermark": 1205,
+         *           "lag": 15,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 1,
+         *           "committedOffset": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "owner": "billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b"
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "partition": 2,
+         *           "committedOffset": null,
+         *           "highWatermark": 0,
+         *           "lag": null,
+         *           "owner": null
+         *         }
+         *       ]
+         *     }
+         */
         GroupDescription: {
             group: string;
             generation: number;
@@ -723,6 +1089,17 @@ export interface components {
                 owner: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "partitions": [
+         *         0
+         *       ],
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekGroupRequest: {
             /** @example orders */
             topic: string;
@@ -733,6 +1110,24 @@ export interface components {
                 timestamp: number;
             };
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ],
+         *       "prefix": "fk_Q2x9vL",
+         *       "createdAt": 1764583200000,
+         *       "lastUsedAt": null,
+         *       "key": "fk_EXAMPLE-shown-only-in-this-answer"
+         *     }
+         */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
@@ -750,6 +1145,19 @@ export interface components {
             /** @description updated at most once a minute */
             lastUsedAt: number | null;
         };
+        /**
+         * @example {
+         *       "name": "billing service",
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CreateKeyRequest: {
             name: string;
             scopes: ("admin" | {
@@ -758,10 +1166,89 @@ export interface components {
                 actions: ("produce" | "consume" | "subscribe")[];
             })[];
         };
+        /**
+         * @example {
+         *       "id": "key_3f1c0a9e5b7d2c4e6f8a0b1c",
+         *       "admin": false,
+         *       "scopes": [
+         *         {
+         *           "topics": "orders*",
+         *           "actions": [
+         *             "consume"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeySelf: {
+            /** @description the key's id; 'root' for the root key */
+            id: string;
+            admin: boolean;
+            scopes: ("admin" | {
+                /** @example orders.* */
+                topics: string;
+                actions: ("produce" | "consume" | "subscribe")[];
+            })[];
+        };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "secret": "whsec_EXAMPLE"
+         *     }
+         */
         SubscriptionWithSecret: components["schemas"]["Subscription"] & {
             /** @description whsec_… — shown only here and by rotate-secret */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000
+         *     }
+         */
         Subscription: {
             id: string;
             name: string;
@@ -796,6 +1283,26 @@ export interface components {
             createdAt: number;
             updatedAt: number;
         };
+        /**
+         * @example {
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       }
+         *     }
+         */
         CreateSubscriptionRequest: {
             name: string;
             /** @example orders */
@@ -842,6 +1349,61 @@ export interface components {
                 [key: string]: string;
             };
         } | null;
+        /**
+         * @example {
+         *       "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *       "name": "orders-to-billing",
+         *       "topic": "orders",
+         *       "url": "https://hooks.example.com/freshet",
+         *       "startAt": "latest",
+         *       "batchSize": 100,
+         *       "maxAttempts": 10,
+         *       "backoff": {
+         *         "initialMs": 1000,
+         *         "maxMs": 600000
+         *       },
+         *       "timeoutMs": 10000,
+         *       "format": "json",
+         *       "encoding": "json",
+         *       "filter": {
+         *         "keyPrefix": "customer-"
+         *       },
+         *       "deadLetterTopic": "orders.dlq",
+         *       "state": "active",
+         *       "pausedReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": 1764583200000,
+         *       "updatedAt": 1764583200000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "cursor": 1200,
+         *           "highWatermark": 1205,
+         *           "lag": 5,
+         *           "attempts": 2,
+         *           "nextAttemptAt": 1764586802000,
+         *           "lastStatus": 503,
+         *           "lastError": "the receiver answered 503",
+         *           "lastAttemptAt": 1764586800000,
+         *           "deliveredCount": 1200,
+         *           "deadLetteredCount": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "cursor": 1187,
+         *           "highWatermark": 1187,
+         *           "lag": 0,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastStatus": 200,
+         *           "lastError": null,
+         *           "lastAttemptAt": 1764586790000,
+         *           "deliveredCount": 1185,
+         *           "deadLetteredCount": 2
+         *         }
+         *       ]
+         *     }
+         */
         SubscriptionDetail: components["schemas"]["Subscription"] & {
             partitions: {
                 partition: number;
@@ -859,6 +1421,12 @@ export interface components {
                 deadLetteredCount: number;
             }[];
         };
+        /**
+         * @example {
+         *       "state": "paused",
+         *       "maxAttempts": 5
+         *     }
+         */
         UpdateSubscriptionRequest: {
             /** @example https://hooks.example.com/freshet */
             url?: string;
@@ -885,6 +1453,13 @@ export interface components {
             /** @enum {string} */
             state?: "active" | "paused";
         };
+        /**
+         * @example {
+         *       "to": {
+         *         "timestamp": 1764583200000
+         *       }
+         *     }
+         */
         SeekSubscriptionRequest: {
             to: ("earliest" | "latest") | {
                 timestamp: number;
@@ -895,6 +1470,58 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "startedAt": 1764583200000,
+         *       "durationMs": 1840,
+         *       "complete": true,
+         *       "partitions": [
+         *         {
+         *           "topic": "orders",
+         *           "partition": 0,
+         *           "retention": {
+         *             "removedEntries": 12,
+         *             "logStartOffset": 96
+         *           },
+         *           "compaction": {
+         *             "entriesBefore": 40,
+         *             "entriesAfter": 2,
+         *             "segments": 2
+         *           },
+         *           "tieredSegments": 1
+         *         }
+         *       ],
+         *       "objectsDeleted": 12,
+         *       "topicsPurged": [],
+         *       "groupsChecked": 1,
+         *       "signals": {
+         *         "groupsChecked": 1,
+         *         "groups": [
+         *           {
+         *             "group": "billing",
+         *             "topic": "orders",
+         *             "lag": 15
+         *           }
+         *         ],
+         *         "subscriptions": [
+         *           {
+         *             "id": "sub_01KB0QAZ3E5F7G9H1J3K5M7N9P",
+         *             "topic": "orders",
+         *             "state": "active",
+         *             "backlog": 5
+         *           }
+         *         ]
+         *       },
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "status": "running",
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
         MaintenanceReport: {
             startedAt: number;
             durationMs: number;
@@ -941,6 +1568,40 @@ export interface components {
                 error: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *       "topic": "orders",
+         *       "from": 1764583200000,
+         *       "to": 1764586800000,
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       },
+         *       "status": "running",
+         *       "createdAt": 1764586900000,
+         *       "updatedAt": 1764586960000,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "startOffset": 0,
+         *           "endOffset": 1205,
+         *           "nextOffset": 800,
+         *           "copied": 800,
+         *           "skipped": 0
+         *         },
+         *         {
+         *           "partition": 1,
+         *           "startOffset": 0,
+         *           "endOffset": 1187,
+         *           "nextOffset": 1187,
+         *           "copied": 1187,
+         *           "skipped": 0
+         *         }
+         *       ],
+         *       "copied": 1987,
+         *       "error": null
+         *     }
+         */
         Replay: {
             id: string;
             topic: string;
@@ -966,6 +1627,20 @@ export interface components {
             copied: number;
             error: string | null;
         };
+        /**
+         * @example {
+         *       "topic": "orders",
+         *       "from": {
+         *         "timestamp": 1764583200000
+         *       },
+         *       "to": {
+         *         "timestamp": 1764586800000
+         *       },
+         *       "target": {
+         *         "topic": "orders-replayed"
+         *       }
+         *     }
+         */
         CreateReplayRequest: {
             /** @example orders */
             topic: string;
@@ -984,6 +1659,45 @@ export interface components {
                 subscription: string;
             };
         };
+        /**
+         * @example {
+         *       "replays": [
+         *         {
+         *           "id": "01kb0qc4r6t8v0w2x4y6z8a0b2",
+         *           "topic": "orders",
+         *           "from": 1764583200000,
+         *           "to": 1764586800000,
+         *           "target": {
+         *             "topic": "orders-replayed"
+         *           },
+         *           "status": "running",
+         *           "createdAt": 1764586900000,
+         *           "updatedAt": 1764586960000,
+         *           "partitions": [
+         *             {
+         *               "partition": 0,
+         *               "startOffset": 0,
+         *               "endOffset": 1205,
+         *               "nextOffset": 800,
+         *               "copied": 800,
+         *               "skipped": 0
+         *             },
+         *             {
+         *               "partition": 1,
+         *               "startOffset": 0,
+         *               "endOffset": 1187,
+         *               "nextOffset": 1187,
+         *               "copied": 1187,
+         *               "skipped": 0
+         *             }
+         *           ],
+         *           "copied": 1987,
+         *           "error": null
+         *         }
+         *       ],
+         *       "nextBefore": null
+         *     }
+         */
         ReplayList: {
             replays: components["schemas"]["Replay"][];
             nextBefore: string | null;
@@ -1071,6 +1785,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1080,6 +1803,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1089,6 +1821,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1131,6 +1872,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1140,6 +1890,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1149,6 +1908,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1158,6 +1926,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "a topic with this name exists"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1198,6 +1975,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1207,6 +1993,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1216,6 +2011,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1225,6 +2029,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1263,6 +2076,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1272,6 +2094,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1281,6 +2112,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1290,6 +2130,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1334,6 +2183,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1343,6 +2201,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1352,6 +2219,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1361,6 +2237,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1370,6 +2255,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "partitions cannot shrink"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1410,6 +2304,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1419,6 +2322,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1428,6 +2340,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1437,6 +2358,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic, or it has no schema (version)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1490,6 +2420,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1499,6 +2438,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1508,6 +2456,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1517,6 +2474,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1526,6 +2492,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "INCOMPATIBLE_SCHEMA: each incompatibility with the version(s) the mode checks against"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1535,6 +2510,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "not a valid JSON Schema 2020-12 (INVALID_SCHEMA), or too large (SCHEMA_TOO_LARGE)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1566,9 +2550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        versions: components["schemas"]["TopicSchema"][];
-                    };
+                    "application/json": components["schemas"]["TopicSchemaVersions"];
                 };
             };
             /** @description malformed request */
@@ -1577,6 +2559,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1586,6 +2577,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1595,6 +2595,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1604,6 +2613,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1645,6 +2663,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1654,6 +2681,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1663,6 +2699,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1672,6 +2717,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic, or it has no schema (version)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1721,6 +2775,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1730,6 +2793,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1739,6 +2811,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1748,6 +2829,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1757,6 +2847,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1766,6 +2865,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/request-too-large",
+                     *       "title": "Request too large",
+                     *       "status": 413,
+                     *       "code": "REQUEST_TOO_LARGE",
+                     *       "detail": "a record, or the request, is too large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1775,6 +2883,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "a committed offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1784,6 +2901,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "a record breaks the topic's schema (SCHEMA_VIOLATION with record index and JSON pointer), the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1802,6 +2928,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/storage-unavailable",
+                     *       "title": "Storage unavailable",
+                     *       "status": 503,
+                     *       "code": "STORAGE_UNAVAILABLE",
+                     *       "detail": "commit contention; retry after Retry-After seconds"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1845,6 +2980,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1854,6 +2998,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1863,6 +3016,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1872,6 +3034,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1881,6 +3052,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "offset below the log start or above the high watermark"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1890,6 +3070,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "a record cannot be shown in the requested encoding"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1908,6 +3097,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1939,6 +3137,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1948,6 +3155,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1957,6 +3173,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1966,6 +3191,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2014,6 +3248,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2023,6 +3266,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2032,6 +3284,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2041,6 +3302,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/partition-not-found",
+                     *       "title": "Partition not found",
+                     *       "status": 404,
+                     *       "code": "PARTITION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2085,6 +3355,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2094,6 +3373,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2103,6 +3391,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2112,6 +3409,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2153,6 +3459,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2162,6 +3477,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2171,6 +3495,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2180,6 +3513,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2189,6 +3531,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2228,6 +3579,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2237,6 +3597,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2246,6 +3615,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2255,6 +3633,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2264,6 +3651,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2315,6 +3711,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2324,6 +3729,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2333,6 +3747,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2342,6 +3765,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2351,6 +3783,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2369,6 +3810,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/corrupt-record-batch",
+                     *       "title": "Corrupt record batch",
+                     *       "status": 500,
+                     *       "code": "CORRUPT_RECORD_BATCH",
+                     *       "detail": "stored records cannot be decoded (CORRUPT_RECORD_BATCH with baseOffset and lastOffset)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2406,6 +3856,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2415,6 +3874,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2424,6 +3892,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2433,6 +3910,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2442,6 +3928,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2451,6 +3946,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2495,6 +3999,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2504,6 +4017,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2513,6 +4035,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2553,6 +4084,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2562,6 +4102,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2571,6 +4120,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2580,6 +4138,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2618,6 +4185,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2627,6 +4203,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2636,6 +4221,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2645,6 +4239,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2654,6 +4257,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/illegal-generation",
+                     *       "title": "Illegal generation",
+                     *       "status": 409,
+                     *       "code": "ILLEGAL_GENERATION",
+                     *       "detail": "the group still has live members"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2705,6 +4317,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2714,6 +4335,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2723,6 +4353,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2732,6 +4371,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/group-not-found",
+                     *       "title": "Group not found",
+                     *       "status": 404,
+                     *       "code": "GROUP_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2741,6 +4389,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2781,6 +4438,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2790,6 +4456,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2799,6 +4474,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2841,6 +4525,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2850,6 +4543,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2859,6 +4561,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    describeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the key that made this request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySelf"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2897,6 +4691,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2906,6 +4709,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2915,6 +4727,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2924,6 +4745,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/key-not-found",
+                     *       "title": "Key not found",
+                     *       "status": 404,
+                     *       "code": "KEY_NOT_FOUND",
+                     *       "detail": "no such key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2964,6 +4794,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2973,6 +4812,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2982,6 +4830,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3024,6 +4881,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3033,6 +4899,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3042,6 +4917,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3051,6 +4935,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3060,6 +4953,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3100,6 +5002,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3109,6 +5020,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3118,6 +5038,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3127,6 +5056,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3165,6 +5103,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3174,6 +5121,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3183,6 +5139,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3192,6 +5157,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3236,6 +5210,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3245,6 +5228,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3254,6 +5246,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3263,6 +5264,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3272,6 +5282,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/webhook-url-forbidden",
+                     *       "title": "Webhook url forbidden",
+                     *       "status": 422,
+                     *       "code": "WEBHOOK_URL_FORBIDDEN",
+                     *       "detail": "a forbidden webhook URL (SSRF guard) or an unusable setting"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3312,6 +5331,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3321,6 +5349,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3330,6 +5367,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3339,6 +5385,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3388,6 +5443,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3397,6 +5461,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3406,6 +5479,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3415,6 +5497,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/subscription-not-found",
+                     *       "title": "Subscription not found",
+                     *       "status": 404,
+                     *       "code": "SUBSCRIPTION_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3424,6 +5515,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "an offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3462,6 +5562,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3471,6 +5580,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3480,6 +5598,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key lacks the admin scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3525,6 +5652,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3534,6 +5670,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3543,6 +5688,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3585,6 +5739,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3594,6 +5757,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3603,6 +5775,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "the key may not read the source or write the target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3612,6 +5793,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3621,6 +5811,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/empty-window",
+                     *       "title": "Empty window",
+                     *       "status": 422,
+                     *       "code": "EMPTY_WINDOW",
+                     *       "detail": "an empty window, or the source as target"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3661,6 +5860,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3670,6 +5878,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3679,6 +5896,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3688,6 +5914,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3726,6 +5961,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3735,6 +5979,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3744,6 +5997,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3753,6 +6015,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-not-found",
+                     *       "title": "Replay not found",
+                     *       "status": 404,
+                     *       "code": "REPLAY_NOT_FOUND",
+                     *       "detail": "no such replay"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3762,6 +6033,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/replay-finished",
+                     *       "title": "Replay finished",
+                     *       "status": 409,
+                     *       "code": "REPLAY_FINISHED",
+                     *       "detail": "the replay already finished"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

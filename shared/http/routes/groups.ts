@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import { describeGroup, deleteGroup, listGroups, topicsOfGroup } from '../../groups/describe-group.js';
 import { allows } from '../../model/scope.js';
 import { principalOf, requireAdmin, requireTopics } from '../auth.js';
@@ -26,16 +27,16 @@ const JoinBody = z
     memberId: MemberId.optional().openapi({ description: 'rejoin with a known id within the session timeout to keep the assignment (static membership)' }),
     autoOffsetReset: z.enum(['earliest', 'latest']).optional().openapi({ description: "where to start a partition with no committed offset (default 'latest')" }),
   })
-  .openapi('JoinGroupRequest');
+  .openapi('JoinGroupRequest', { example: EXAMPLES.joinGroup });
 
 const Member = z
   .object({ memberId: z.string(), generation: z.number().int(), assignments: z.array(TopicPartitionSchema), sessionTimeoutMs: z.number().int() })
-  .openapi('GroupMember');
+  .openapi('GroupMember', { example: EXAMPLES.groupMember });
 
 
 const CommitBody = z
   .strictObject({ memberId: MemberId, generation: z.number().int().min(0), offsets: z.array(CommittedOffset).min(1).max(98) })
-  .openapi('CommitOffsetsRequest');
+  .openapi('CommitOffsetsRequest', { example: EXAMPLES.commitOffsets });
 
 const SeekBody = z
   .strictObject({
@@ -47,7 +48,7 @@ const SeekBody = z
       z.strictObject({ timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
     ]),
   })
-  .openapi('SeekGroupRequest');
+  .openapi('SeekGroupRequest', { example: EXAMPLES.seekGroup });
 
 const GroupRecord = FetchedRecord.extend({ topic: z.string() }).openapi('GroupRecord');
 const OffsetList = z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.number().int() }));
@@ -68,7 +69,7 @@ const GroupDescription = z
       }),
     ),
   })
-  .openapi('GroupDescription');
+  .openapi('GroupDescription', { example: EXAMPLES.groupDescription });
 
 export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void {
   app.openapi(
@@ -142,7 +143,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
         }),
       },
       responses: {
-        200: json(z.object({ generation: z.number().int(), records: z.array(GroupRecord), positions: OffsetList }).openapi('GroupFetchResponse'), 'records and next positions'),
+        200: json(z.object({ generation: z.number().int(), records: z.array(GroupRecord), positions: OffsetList }).openapi('GroupFetchResponse', { example: EXAMPLES.groupFetch }), 'records and next positions'),
         ...problems,
         ...notFound,
         ...conflict,
@@ -176,7 +177,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       summary: 'Commit offsets (fenced by generation and ownership)',
       request: { params: GroupParams, body: jsonBody(CommitBody) },
       responses: {
-        200: json(z.object({ generation: z.number().int() }), 'committed'),
+        200: json(z.object({ generation: z.number().int() }).openapi({ example: EXAMPLES.committed }), 'committed'),
         ...problems,
         ...notFound,
         ...conflict,
@@ -198,7 +199,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       tags: ['groups'],
       summary: 'List consumer groups',
       responses: {
-        200: json(z.object({ groups: z.array(z.object({ group: z.string(), generation: z.number().int(), members: z.number().int() })) }), 'all groups'),
+        200: json(z.object({ groups: z.array(z.object({ group: z.string(), generation: z.number().int(), members: z.number().int() })) }).openapi({ example: EXAMPLES.groupList }), 'all groups'),
         ...problems,
       },
     }),
@@ -253,7 +254,7 @@ export function registerGroupRoutes(app: OpenAPIHono, ctx: GroupsContext): void 
       summary: 'Set committed offsets to earliest, latest, an offset or a timestamp (bumps the generation)',
       request: { params: GroupParams, body: jsonBody(SeekBody) },
       responses: {
-        200: json(z.object({ generation: z.number().int(), offsets: OffsetList }), 'the new committed offsets'),
+        200: json(z.object({ generation: z.number().int(), offsets: OffsetList }).openapi({ example: EXAMPLES.groupSeeked }), 'the new committed offsets'),
         ...problems,
         ...notFound,
         416: problem('an offset outside [logStartOffset, highWatermark]'),

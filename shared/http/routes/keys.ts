@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { KeyService } from '../../keys/key-service.js';
 import { ACTIONS } from '../../model/scope.js';
-import { requireAdmin } from '../auth.js';
+import { principalOf, requireAdmin } from '../auth.js';
 import { json, problem, problems } from '../schemas.js';
 
 
@@ -16,7 +17,7 @@ const CreateKeyBody = z
     name: z.string().regex(/^[\x20-\x7e]{1,100}$/, 'a name of 1-100 printable ASCII characters'),
     scopes: z.array(ScopeSchema).min(1).max(50),
   })
-  .openapi('CreateKeyRequest');
+  .openapi('CreateKeyRequest', { example: EXAMPLES.createKey });
 
 const KeyView = z
   .object({
@@ -29,6 +30,14 @@ const KeyView = z
   })
   .openapi('ApiKey');
 
+const KeySelf = z
+  .object({
+    id: z.string().openapi({ description: "the key's id; 'root' for the root key" }),
+    admin: z.boolean(),
+    scopes: z.array(ScopeSchema),
+  })
+  .openapi('ApiKeySelf', { example: EXAMPLES.keySelf });
+
 const forbidden = { 403: problem('the key lacks the admin scope') } as const;
 
 export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
@@ -40,7 +49,7 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
       tags: ['keys'],
       summary: 'Create an API key (the key is shown only in this answer)',
       request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
-      responses: { 201: json(KeyView.extend({ key: z.string() }).openapi('CreatedApiKey'), 'the key, once'), ...problems, ...forbidden },
+      responses: { 201: json(KeyView.extend({ key: z.string() }).openapi('CreatedApiKey', { example: EXAMPLES.createdKey }), 'the key, once'), ...problems, ...forbidden },
     }),
     async (c) => {
       requireAdmin(c);
@@ -52,11 +61,26 @@ export function registerKeyRoutes(app: OpenAPIHono, keys: KeyService): void {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/v1/keys/self',
+      operationId: 'describeOwnKey',
+      tags: ['keys'],
+      summary: 'The presenting key: its id and scopes (any valid key may ask), so a client can show what it may do',
+      responses: { 200: json(KeySelf, 'the key that made this request'), ...problems },
+    }),
+    async (c) => {
+      const principal = principalOf(c);
+      return c.json({ id: principal.keyId, admin: principal.admin, scopes: [...(principal.admin ? (['admin'] as const) : []), ...principal.scopes] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/v1/keys',
       operationId: 'listKeys',
       tags: ['keys'],
       summary: 'List API keys (never the keys themselves)',
-      responses: { 200: json(z.object({ keys: z.array(KeyView) }), 'all keys'), ...problems, ...forbidden },
+      responses: { 200: json(z.object({ keys: z.array(KeyView) }).openapi({ example: EXAMPLES.keyList }), 'all keys'), ...problems, ...forbidden },
     }),
     async (c) => {
       requireAdmin(c);

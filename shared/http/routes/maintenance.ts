@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { MaintenanceContext } from '../../maintenance/maintenance-context.js';
 import { runMaintenance } from '../../maintenance/run-maintenance.js';
 import { requireAdmin } from '../auth.js';
@@ -31,7 +32,7 @@ const Report = z
     }),
     replays: z.array(z.object({ id: z.string(), status: z.string(), copied: z.number().int(), error: z.string().nullable() })),
   })
-  .openapi('MaintenanceReport');
+  .openapi('MaintenanceReport', { example: EXAMPLES.maintenanceReport });
 
 export function registerMaintenanceRoutes(app: OpenAPIHono, ctx: MaintenanceContext): void {
   app.openapi(

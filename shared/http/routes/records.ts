@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
@@ -45,7 +46,7 @@ const PartitionsResponse = z
       }),
     ),
   })
-  .openapi('Partitions');
+  .openapi('Partitions', { example: EXAMPLES.partitions });
 
 /** The body's `expectedOffsets`, or the one-partition header; not both. */
 function expectations(body: Record<string, number> | undefined, header: number | undefined): Pick<ProduceRequest, 'expectedOffsets' | 'expectedOffset'> {
@@ -187,7 +188,9 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       },
       responses: {
         200: json(
-          z.object({ offset: z.number().int(), timestamp: z.number().int().nullable().openapi({ description: 'its append time; null when at the high watermark' }) }),
+          z
+            .object({ offset: z.number().int(), timestamp: z.number().int().nullable().openapi({ description: 'its append time; null when at the high watermark' }) })
+            .openapi({ example: EXAMPLES.offsetForTime }),
           'the offset',
         ),
         ...problems,

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { Replay } from '../../model/replay.js';
 import { allows } from '../../model/scope.js';
 import { cancelReplay, createReplay, getReplay, listReplays, type ReplaysContext } from '../../replays/replay-service.js';
@@ -14,7 +15,7 @@ const CreateReplayBody = z
     to: Timestamp.optional().openapi({ description: 'append time, exclusive; the high watermark at start when absent' }),
     target: z.union([z.strictObject({ topic: TopicName }), z.strictObject({ subscription: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/) })]),
   })
-  .openapi('CreateReplayRequest');
+  .openapi('CreateReplayRequest', { example: EXAMPLES.createReplay });
 
 const ReplaySchema = z
   .object({
@@ -39,7 +40,7 @@ const ReplaySchema = z
     copied: z.number().int(),
     error: z.string().nullable(),
   })
-  .openapi('Replay');
+  .openapi('Replay', { example: EXAMPLES.replay });
 
 const REPLAY_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
 const LIST_DEFAULT_LIMIT = 100;
@@ -96,7 +97,7 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: ReplaysContext): voi
       request: { query: ListQuery },
       responses: {
         200: {
-          content: { 'application/json': { schema: z.object({ replays: z.array(ReplaySchema), nextBefore: z.string().nullable() }).openapi('ReplayList') } },
+          content: { 'application/json': { schema: z.object({ replays: z.array(ReplaySchema), nextBefore: z.string().nullable() }).openapi('ReplayList', { example: EXAMPLES.replayList }) } },
           description: 'a page of replays',
         },
         ...problems,

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import { SUBSCRIPTION_LIMITS as L } from '../../model/subscription.js';
 import { MAX_PARTITIONS } from '../../model/topic.js';
 import { HEADER_NAME_LIMITS, TopicName } from '../schemas.js';
@@ -64,9 +65,9 @@ export const CreateBody = z
     deadLetterTopic: TopicName.optional().openapi({ description: 'default {topic}.dlq, created when missing' }),
     ...settings,
   })
-  .openapi('CreateSubscriptionRequest');
+  .openapi('CreateSubscriptionRequest', { example: EXAMPLES.createSubscription });
 
-export const PatchBody = z.strictObject({ url: Url.optional(), ...settings }).openapi('UpdateSubscriptionRequest');
+export const PatchBody = z.strictObject({ url: Url.optional(), ...settings }).openapi('UpdateSubscriptionRequest', { example: EXAMPLES.updateSubscription });
 
 export const SeekBody = z
   .strictObject({
@@ -81,7 +82,7 @@ export const SeekBody = z
       }),
     ]),
   })
-  .openapi('SeekSubscriptionRequest');
+  .openapi('SeekSubscriptionRequest', { example: EXAMPLES.seekSubscription });
 
 export const SubscriptionSchema = z
   .object({
@@ -104,7 +105,7 @@ export const SubscriptionSchema = z
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
-  .openapi('Subscription');
+  .openapi('Subscription', { example: EXAMPLES.subscription });
 
 export const SubscriptionDetail = SubscriptionSchema.extend({
   partitions: z.array(
@@ -122,4 +123,4 @@ export const SubscriptionDetail = SubscriptionSchema.extend({
       deadLetteredCount: z.number().int(),
     }),
   ),
-}).openapi('SubscriptionDetail');
+}).openapi('SubscriptionDetail', { example: EXAMPLES.subscriptionDetail });

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { Context } from 'hono';
 import { allows } from '../../model/scope.js';
 import type { Subscription } from '../../model/subscription.js';
@@ -19,7 +20,7 @@ import { json, jsonBody, notFound, problem, problems } from '../schemas.js';
 import { CreateBody, IdParams, PatchBody, SeekBody, SubscriptionDetail, SubscriptionSchema } from './subscription-schemas.js';
 
 const unprocessable = { 422: problem('a forbidden webhook URL (SSRF guard) or an unusable setting') } as const;
-const WithSecret = SubscriptionSchema.extend({ secret: z.string().openapi({ description: 'whsec_… — shown only here and by rotate-secret' }) }).openapi('SubscriptionWithSecret');
+const WithSecret = SubscriptionSchema.extend({ secret: z.string().openapi({ description: 'whsec_… — shown only here and by rotate-secret' }) }).openapi('SubscriptionWithSecret', { example: EXAMPLES.subscriptionWithSecret });
 
 /** The subscription, after checking the key may `subscribe` to its topic (404 first, so ids of other topics' subscriptions do not leak by status). */
 async function authorized(c: Context, ctx: SubscriptionsContext, id: string): Promise<Subscription> {
@@ -56,7 +57,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
       operationId: 'listSubscriptions',
       tags: ['subscriptions'],
       summary: 'List subscriptions (those on topics the key may subscribe to)',
-      responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionSchema) }), 'subscriptions'), ...problems },
+      responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionSchema) }).openapi({ example: EXAMPLES.subscriptionList }), 'subscriptions'), ...problems },
     }),
     async (c) => {
       const principal = principalOf(c);
@@ -145,7 +146,7 @@ export function registerSubscriptionRoutes(app: OpenAPIHono, ctx: SubscriptionsC
       summary: 'Move cursors to earliest, latest, a timestamp or offsets, and re-deliver from there',
       request: { params: IdParams, body: jsonBody(SeekBody) },
       responses: {
-        200: json(z.object({ offsets: z.array(z.object({ partition: z.number().int(), offset: z.number().int() })) }), 'the new cursors'),
+        200: json(z.object({ offsets: z.array(z.object({ partition: z.number().int(), offset: z.number().int() })) }).openapi({ example: EXAMPLES.subscriptionSeeked }), 'the new cursors'),
         ...problems,
         ...notFound,
         416: problem('an offset outside [logStartOffset, highWatermark]'),

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { LogContext } from '../../log/log-context.js';
 import { COMPATIBILITY_MODES, type TopicSchema } from '../../model/topic-schema.js';
 import { latestSchema, registerSchema, schemaVersion, schemaVersions } from '../../topics/topic-schemas.js';
@@ -13,7 +14,7 @@ const JsonSchemaValue = z
   .union([z.boolean(), z.record(z.string(), z.unknown())])
   .openapi({ description: 'a JSON Schema (draft 2020-12)', example: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } });
 
-const PutSchemaBody = z.strictObject({ schema: JsonSchemaValue, compatibility: Compatibility.optional() }).openapi('PutTopicSchemaRequest');
+const PutSchemaBody = z.strictObject({ schema: JsonSchemaValue, compatibility: Compatibility.optional() }).openapi('PutTopicSchemaRequest', { example: EXAMPLES.putTopicSchema });
 
 const SchemaVersion = z
   .object({
@@ -23,7 +24,7 @@ const SchemaVersion = z
     schema: JsonSchemaValue,
     createdAt: z.number().int(),
   })
-  .openapi('TopicSchema');
+  .openapi('TopicSchema', { example: EXAMPLES.topicSchema });
 
 const SchemaParams = z.object({ topic: TopicName.openapi({ param: { name: 'topic', in: 'path' } }) });
 const VersionParams = SchemaParams.extend({ version: digits('version', 2_147_483_647, 1).openapi({ param: { name: 'version', in: 'path' }, example: 1 }) });
@@ -82,7 +83,7 @@ export function registerTopicSchemaRoutes(app: OpenAPIHono, ctx: LogContext): vo
       tags: ['schemas'],
       summary: "Every version of the topic's schema, oldest first",
       request: { params: SchemaParams },
-      responses: { 200: json(z.object({ versions: z.array(SchemaVersion) }), 'the versions'), ...problems, ...notFound },
+      responses: { 200: json(z.object({ versions: z.array(SchemaVersion) }).openapi('TopicSchemaVersions', { example: EXAMPLES.topicSchemaVersions }), 'the versions'), ...problems, ...notFound },
     }),
     async (c) => {
       const { topic } = c.req.valid('param');

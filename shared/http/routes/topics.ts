@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import * as EXAMPLES from '../examples.js';
 import type { LogContext } from '../../log/log-context.js';
 import { MAX_PARTITIONS } from '../../model/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
@@ -14,14 +15,14 @@ const CreateTopicBody = z
     compression: z.enum(['none', 'gzip']).optional(),
     cleanupPolicy: z.enum(['delete']).optional().openapi({ description: "only 'delete' (time/size retention) is supported" }),
   })
-  .openapi('CreateTopicRequest');
+  .openapi('CreateTopicRequest', { example: EXAMPLES.createTopic });
 
 const UpdateTopicBody = z
   .strictObject({
     partitions: z.number().int().min(1).max(MAX_PARTITIONS).optional().openapi({ description: 'grow only' }),
     retention: Retention.optional(),
   })
-  .openapi('UpdateTopicRequest');
+  .openapi('UpdateTopicRequest', { example: EXAMPLES.updateTopic });
 
 
 export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
@@ -48,7 +49,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       operationId: 'listTopics',
       tags: ['topics'],
       summary: 'List topics',
-      responses: { 200: json(z.object({ topics: z.array(Topic) }), 'all topics'), ...problems },
+      responses: { 200: json(z.object({ topics: z.array(Topic) }).openapi({ example: EXAMPLES.topicList }), 'all topics'), ...problems },
     }),
     async (c) => {
       const principal = principalOf(c);
