@@ -45,7 +45,7 @@ export async function compileSchema(schema: JsonSchema): Promise<ValidateFunctio
 
 /** Latest schema per topic (bounded staleness) and compiled validators per topic version. */
 export class SchemaCache {
-  private readonly latestByTopic = new Map<string, { schema: TopicSchema | undefined; readAt: number }>();
+  private readonly latestByTopic = new Map<string, { schema: Promise<TopicSchema | undefined>; readAt: number }>();
   private readonly validators = new Map<string, Promise<ValidateFunction>>();
 
   constructor(
@@ -53,19 +53,25 @@ export class SchemaCache {
     private readonly clock: Clock,
   ) {}
 
-  async latest(topic: Topic): Promise<TopicSchema | undefined> {
+  /** One read per topic per SCHEMA_CACHE_TTL_MS, shared by the produces that wait for it (no stampede on a cold cache). */
+  latest(topic: Topic): Promise<TopicSchema | undefined> {
     const cached = this.latestByTopic.get(topic.topicId);
     const now = this.clock.now();
     if (cached && now - cached.readAt < SCHEMA_CACHE_TTL_MS) return cached.schema;
-    const schema = await this.store.latest(topic.name, topic.topicId);
+    const schema = this.store.latest(topic.name, topic.topicId);
     if (this.latestByTopic.size >= MAX_ENTRIES) this.latestByTopic.clear();
-    this.latestByTopic.set(topic.topicId, { schema, readAt: now });
+    const entry = { schema, readAt: now };
+    this.latestByTopic.set(topic.topicId, entry);
+    // A failed read is not cached: the next produce tries again.
+    schema.catch(() => {
+      if (this.latestByTopic.get(topic.topicId) === entry) this.latestByTopic.delete(topic.topicId);
+    });
     return schema;
   }
 
   /** A version registered by this process applies to its next produce at once. */
   remember(schema: TopicSchema): void {
-    this.latestByTopic.set(schema.topicId, { schema, readAt: this.clock.now() });
+    this.latestByTopic.set(schema.topicId, { schema: Promise.resolve(schema), readAt: this.clock.now() });
   }
 
   validator(schema: TopicSchema): Promise<ValidateFunction> {
