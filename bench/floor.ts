@@ -5,7 +5,7 @@ import { KeyedMutex } from '../shared/log/keyed-mutex.js';
 import { partitionForKey } from '../shared/log/partitioner.js';
 import type { LogRecord } from '../shared/log/record-batch-codec.js';
 import type { StorageClients } from '../shared/storage/clients.js';
-import { entrySk, headKey, logPk, timeKey } from '../shared/storage/keys.js';
+import { entrySk, headKey, logPk } from '../shared/storage/keys.js';
 import { type ClosedLoopResult, runClosedLoop } from './load/closed-loop.js';
 import { BODY_VARIANTS, type ProduceShape, workloadRecords } from './workload.js';
 
@@ -107,7 +107,6 @@ export class StorageFloor {
             Item: {
               pk: logPk(logId, s.partition),
               sk: entrySk(lastOffset),
-              timeKey: timeKey(appendTime, baseOffset),
               baseOffset,
               lastOffset,
               recordCount: s.recordCount,

@@ -4,7 +4,7 @@
  * narrow interfaces below (the same approach as test/log/kafkajs-decoder.ts).
  */
 import { createRequire } from 'node:module';
-import type { CompressionType, LogRecord } from '../shared/log/record-batch-codec.js';
+import type { LogRecord } from '../shared/log/record-batch-codec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +66,7 @@ export function toKafkajsInput(records: readonly LogRecord[]): KafkajsInput {
 }
 
 /** One RecordBatch v2, the way kafkajs's producer builds it: a Record encoder per record, then the batch. */
-export async function encodeWithKafkajs(input: KafkajsInput, compression: CompressionType): Promise<Buffer> {
+export async function encodeWithKafkajs(input: KafkajsInput, compression: 'none' | 'gzip'): Promise<Buffer> {
   const records = input.records.map((r, i) =>
     Record({ offsetDelta: i, timestampDelta: r.timestamp - input.firstTimestamp, key: r.key, value: r.value, headers: r.headers }),
   );

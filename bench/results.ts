@@ -1,3 +1,4 @@
+import type { CompressionType } from '../shared/log/record-batch-codec.js';
 /**
  * The shape of bench/results.json. Goals are checked mechanically from it: every produce
  * scenario has a numeric `floorRatio`, every codec scenario a numeric `codecRatio`.
@@ -134,15 +135,32 @@ export interface IdleConsumerResult {
 
 export interface CodecScenarioResult {
   id: string;
-  compression: 'none' | 'gzip';
+  compression: CompressionType;
+  /** What kafkajs ran against ours: the same codec, or gzip (kafkajs's only built-in) for zstd and lz4. */
+  kafkajsCompression: 'none' | 'gzip';
   recordsPerBatch: number;
   valueBytes: number;
   batchBytes: number;
+  kafkajsBatchBytes: number;
   ours: { mibPerSecond: number; runs: number[] };
   kafkajs: { mibPerSecond: number; runs: number[] };
   /** Median of the paired rounds' ours/kafkajs throughput ratios. */
   codecRatio: number;
   codecRatioNoise: Spread;
+}
+
+/** Direct reads through the client vs raw ranged GETs of the same bytes (bench/scenarios/direct-read.ts). */
+export interface DirectReadResult {
+  id: string;
+  records: number;
+  bytes: number;
+  ranges: number;
+  client: { mibPerSecond: number; runs: number[] };
+  /** The best of the tried concurrencies, per run. */
+  floor: { mibPerSecond: number; runs: number[]; concurrency: number[] };
+  /** Median of the paired runs' client/floor throughput ratios. */
+  directRatio: number;
+  directRatioNoise: Spread;
 }
 
 /** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
@@ -176,6 +194,7 @@ export interface SchemaValidationResult {
 export interface SectionResults {
   'cold-start': ColdStartResult[];
   codec: CodecScenarioResult[];
+  'direct-read': DirectReadResult;
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
   'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
@@ -240,6 +259,7 @@ export interface BenchResults {
   goals: Goal[];
   coldStart?: ColdStartResult[];
   codec?: SectionResults['codec'];
+  directRead?: SectionResults['direct-read'];
   produce?: SectionResults['produce'];
   fetch?: FetchScenarioResult[];
   maintenance?: MaintenanceRuns;

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
   const schemas = sections.schemas ?? previous?.schemas;
+  const directRead = sections['direct-read'] ?? previous?.directRead;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     },
     ...(coldStart ? { coldStart } : {}),
     ...(codec ? { codec } : {}),
+    ...(directRead ? { directRead } : {}),
     ...(produce ? { produce } : {}),
     ...(schemas ? { schemas } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
@@ -164,6 +166,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
   const had: Record<(typeof SECTIONS)[number], boolean> = {
     'cold-start': previous.coldStart !== undefined,
     codec: previous.codec !== undefined,
+    'direct-read': previous.directRead !== undefined,
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,

@@ -34,7 +34,7 @@ export class FreshetStack extends Stack {
     super(scope, id, { description: 'Freshet: serverless Kafka-style streaming on S3 and DynamoDB', ...props });
     const destroy = props.destroyOnRemoval ?? false;
 
-    this.storage = new FreshetStorage(this, 'Storage', { destroyOnRemoval: destroy });
+    this.storage = new FreshetStorage(this, 'Storage', { destroyOnRemoval: destroy, legacyTimeIndex: props.legacyTimeIndex ?? false });
     this.rootKey = new FreshetRootKey(this, 'RootKey');
     const logRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.api = new FreshetApi(this, 'Api', {

@@ -30,6 +30,13 @@ export interface FreshetOptions {
   readonly alarmDeadLetters?: number;
   /** Context `freshet:alarmMaintenanceMissedPasses`. Alarm when no maintenance pass completed in this many intervals; 0 turns it off. @default 3 */
   readonly alarmMaintenanceMissedPasses?: number;
+  /**
+   * Context `freshet:legacyTimeIndex`. Keep the `byTime` local secondary index of a table
+   * deployed before offsets-for-time stopped using it: an LSI cannot be removed from a
+   * table in place, and CloudFormation would replace the table (docs/deploy.md, "Upgrading
+   * a table that has the byTime index"). Nothing writes to it any more. @default false
+   */
+  readonly legacyTimeIndex?: boolean;
   /** Context `freshet:dashboard`. One CloudWatch dashboard for this deployment (3 per account are free, then $3 a month each). @default true */
   readonly dashboard?: boolean;
 }
@@ -57,7 +64,7 @@ const WHOLE_NUMBERS: Record<string, [min: number, max: number, what: string]> = 
   alarmDeadLetters: [0, 1_000_000, 'records'],
   alarmMaintenanceMissedPasses: [0, 100, 'passes'],
 };
-const BOOLEANS = ['destroyOnRemoval', 'alarmSubscriptions', 'dashboard'] as const;
+const BOOLEANS = ['destroyOnRemoval', 'alarmSubscriptions', 'dashboard', 'legacyTimeIndex'] as const;
 
 /**
  * Reads the stack's options from CDK context, which arrive as booleans, numbers or strings.

@@ -29,7 +29,7 @@ export async function probeTransactionalCapacity(clients: StorageClients, table:
       {
         Put: {
           TableName: table,
-          Item: { pk: `BENCH#PROBE-${partitions}#${p}`, sk: 'O#00000000000000000099', timeKey: `${Date.now()}#00000000000000000000`, baseOffset: 0, lastOffset: 99, recordCount: 100 },
+          Item: { pk: `BENCH#PROBE-${partitions}#${p}`, sk: 'O#00000000000000000099', baseOffset: 0, lastOffset: 99, recordCount: 100 },
         },
       },
     ]).flat();

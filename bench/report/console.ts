@@ -44,6 +44,10 @@ export function renderConsole(r: BenchResults): string {
       ),
     );
   }
+  if (r.directRead) {
+    const d = r.directRead;
+    parts.push(textTable(['direct read', 'client MiB/s', 'floor MiB/s', 'directRatio', 'noise'], [[d.id, d.client.mibPerSecond, d.floor.mibPerSecond, d.directRatio, `${d.directRatioNoise.min}–${d.directRatioNoise.max}`]]));
+  }
   parts.push(textTable(['goal', 'verdict', 'measured'], r.goals.map((g) => [g.goal, g.met === null ? 'not run' : g.met ? 'met' : 'MISSED', g.measured])));
   return parts.join('\n\n');
 }

@@ -1,3 +1,4 @@
+import { GZIP_LEVEL, ZSTD_LEVEL } from '../../shared/log/compression.js';
 import { usd } from '../cost.js';
 import type { BenchResults } from '../results.js';
 import { round } from '../stats.js';
@@ -15,6 +16,7 @@ export function renderMarkdown(r: BenchResults): string {
     endToEnd(r),
     codec(r),
     coldStart(r),
+    directRead(r),
     cost(r),
     // Written by `npm run bench:client` (bench/client/); kept across full runs.
     renderClientSection(),
@@ -109,8 +111,32 @@ function produce(r: BenchResults): string {
     ),
     '',
     `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + p.floor.failures, 0)}.`,
+    '',
+    PRODUCE_FINDINGS,
   ].join('\n');
 }
+
+/** What profiling the produce path found (2026-12-01); the table above is re-measured by every run. */
+const PRODUCE_FINDINGS = [
+  '### Where a produce spends its time',
+  '',
+  'Profiled on 2026-12-01 with `npx tsx bench/profile-produce.ts 1000 1` (one client, 1,000 × 1 KiB records per request, 8 s, 136 requests; load average 6–13, so only the proportions count). Per request, on the server:',
+  '',
+  markdownTable(
+    ['where', 'ms per request', 'in the floor too?', 'what was done'],
+    [
+      ['idle: waiting for S3, DynamoDB and the client', '~33 of 60', 'yes (its own waits)', 'the waits are the floor; what is left is the order of the calls'],
+      ['the topic `GetItem` before the PUT', 'one DynamoDB round trip', 'no', '**removed**: topics are cached per process (docs/log.md, "Topic metadata cache"); a warm produce is exactly one PutObject and one TransactWriteItems'],
+      ['writing the 1 MB PUT body to the socket (loopback TCP runs in the sender)', '~8.8', 'yes', '—'],
+      ['reading the body, `JSON.parse`, zod validation', '~2.8 (zod ~0.6)', 'no', 'JSON is the API; zod is not where the time goes'],
+      ['JSON records → bytes (`toProduceRecords`)', '~1.6', 'no', '**~0.4 now**: one Uint8Array per key and value cost more than encoding it; fields are now views into shared slabs (shared/log/byte-slab.ts)'],
+      ['the RecordBatch codec (`buildBatchObject`)', '~2.1, of which CRC-32C ~1.5', 'no', 'the codec and CRC are the codecs work (issue 14, items 1–2)'],
+      ['SigV4 SHA-256 of the PUT payload', '~1.4', 'yes', '—'],
+    ],
+  ),
+  '',
+  'So small requests lose to the extra round trip (the topic read, now gone) and the HTTP hop; 1,000-record requests to CPU the floor does not spend: JSON parsing and the codec. On a 2-core machine that also runs DynamoDB Local, s3rver and the load driver, that CPU is taken from the storage floor\'s own work, which is why the 8-client 1,000-record scenarios have the lowest ratios.',
+].join('\n');
 
 function fetch(r: BenchResults): string {
   if (!r.fetch?.length) return '';
@@ -191,12 +217,68 @@ function codec(r: BenchResults): string {
   return [
     '## 5. Codec: ours vs kafkajs',
     '',
-    'Encode one RecordBatch v2 and decode it fully, in a loop; MiB/s of record payload (keys + values). The same records (UUID keys, 1 KiB JSON events) for both; rounds alternate between the two. Both decoders return views (Uint8Array / Buffer slices) of the batch; ours also verifies the CRC-32C, kafkajs does not. `codecRatio` = ours ÷ kafkajs, median of the paired rounds (min–max).',
+    `Encode one RecordBatch v2 and decode it fully, in a loop; MiB of record payload (keys + values) per second of the bench process's CPU time (all threads: kafkajs's gzip runs on libuv's pool), so that other load on the shared machine, which takes cores away at random, does not decide the ratio. The same records (UUID keys, 1 KiB JSON events) for both; rounds alternate between the two. Both decoders return views (Uint8Array / Buffer slices) of the batch; ours also verifies the CRC-32C, kafkajs does not. \`codecRatio\` = ours ÷ kafkajs, median of the paired rounds (min–max). zstd and lz4 run against kafkajs's gzip (its only built-in compression): gzip level ${GZIP_LEVEL} and zstd level ${ZSTD_LEVEL} on our side, zlib's default (6) on kafkajs's.`,
     '',
     markdownTable(
-      ['scenario', 'batch bytes', 'ours MiB/s', 'kafkajs MiB/s', 'codecRatio (min–max)'],
-      r.codec.map((c) => [c.id, c.batchBytes, c.ours.mibPerSecond, c.kafkajs.mibPerSecond, `${c.codecRatio} (${c.codecRatioNoise.min}–${c.codecRatioNoise.max})`]),
+      ['scenario', 'batch bytes (kafkajs)', 'ours MiB/s', 'kafkajs MiB/s', 'codecRatio (min–max)'],
+      r.codec.map((c) => [c.id, `${c.batchBytes} (${c.kafkajsBatchBytes ?? '–'})`, c.ours.mibPerSecond, c.kafkajs.mibPerSecond, `${c.codecRatio} (${c.codecRatioNoise.min}–${c.codecRatioNoise.max})`]),
     ),
+    '',
+    CODEC_CHOICES,
+  ].join('\n');
+}
+
+/**
+ * How the codec's libraries were chosen: one-off measurements (2026-12-01, load average
+ * 7–22 on this shared 2-core machine), not re-run by the bench because the losing
+ * candidates are not dependencies. Figures in MiB/s; "per CPU-s" where noted.
+ */
+const CODEC_CHOICES = [
+  '### How the codec\'s parts were chosen (measured 2026-12-01)',
+  '',
+  'Before → after on the same records, one process, CPU time (load average 19–21): uncompressed 100 records 2.85× → 3.51× kafkajs, 1,000 records 3.94× → 5.04×; gzip 100 records 2.00× → 3.18×, 1,000 records 1.50× → 2.07×; zstd (new) 5.44× kafkajs\'s gzip and 3.71× our previous gzip. The uncompressed gain is the CRC-32C and the Buffer-free reader; the gzip gain is the level.',
+  '',
+  markdownTable(
+    ['CRC-32C candidate (wall clock, median)', '1.1 KB', '110 KB', '1.1 MB', 'verdict'],
+    [
+      ['slice-by-8, JS byte loads (before)', '612 / 788', '843 / 476', '1917 / 558', ''],
+      ['slice-by-16, JS aligned 32-bit word loads', '1505 / 891', '1260 / 648', '2110 / 910', 'chosen: fastest that runs in the browser client and needs no init'],
+      ['@aws-crypto/crc32c 5.2.0 (JS)', '52 / 54', '85 / 36', '122 / 22', 'table-per-byte: 10–30× slower'],
+      ['hash-wasm 4.13.0 (WASM)', '108 / 586', '2485 / 783', '2389 / 587', 'async init; no faster where batches are'],
+      ['@node-rs/crc32 1.10.8 (native, SSE4.2)', '1585 / 1737', '7075 / 2834', '7299 / 1818', '3× faster, but a .node per platform in the Lambda bundle and none in browsers'],
+    ],
+  ),
+  '',
+  'Each cell: a run at load average 6.7 / a run at load 22. `fast-crc32c` builds from source (no network here), so it was not tried.',
+  '',
+  markdownTable(
+    ['compression candidate, 1,000 × 1 KiB records', 'encode+decode', 'size of plain', 'verdict'],
+    [
+      ['node:zlib gzip level 1 / 3 / 6 / 9 (per CPU-s)', '69 / 58 / 44 / 40', '45.7 / 43.4 / 42.2 / 42.2 %', 'level 1: 1.6× level 6 for 8 % more bytes; zstd is the codec for size'],
+      ['node:zlib zstd level 1 (Node 22.23, per CPU-s)', '750', 'as the WASM', 'chosen where the runtime has it (Lambda)'],
+      ['@bokuweb/zstd-wasm 0.0.27 level 1 (per CPU-s, Node 22 / 20)', '495 / 468', '39.1 % (bench records)', 'chosen on Node 20: WASM, no native build'],
+      ['@bokuweb/zstd-wasm encode + fzstd 0.1.1 decode (per CPU-s)', '200–214', '', 'fzstd decodes at ~55 against the WASM\'s 140–175: used only before the WASM loads, and in the client (pure JS, no asset)'],
+      ['@mongodb-js/zstd 7.0.0 (native)', '–', '', 'does not install here: its install script downloads a prebuild'],
+      ['lz4js 0.2.0 (pure JS), our Kafka framing (wall clock, load 7)', '19', '68 %', 'chosen: the only lz4 that is pure JS'],
+      ['lz4-napi 2.10.0 (native, wall clock)', '93–110', '77 %', 'faster, but native (a .node per platform)'],
+    ],
+  ),
+].join('\n');
+
+function directRead(r: BenchResults): string {
+  const d = r.directRead;
+  if (!d) return '';
+  return [
+    '## 5c. Direct reads: the client from S3 vs raw ranged GETs',
+    '',
+    `The client reads one partition of ${d.records.toLocaleString('en')} records with \`readPartition({ direct: true })\`: the API answers presigned ranged GETs (docs/log.md, "Direct reads"), the client downloads them from s3rver, decodes every RecordBatch, checks its CRC-32C and yields each record (string encoding), asking the API for the next page while the current one downloads. The floor GETs the very same ${d.ranges} byte ranges (${Math.round(d.bytes / 1024 / 1024)} MiB) with no API call and no decoding, at ${d.floor.concurrency.join(' and ')} in flight (the better counts). Runs alternate; \`directRatio\` = client ÷ floor, median of the pairs (min–max).`,
+    '',
+    markdownTable(
+      ['scenario', 'ranges', 'client MiB/s', 'floor MiB/s', 'directRatio (min–max)'],
+      [[d.id, d.ranges, d.client.mibPerSecond, d.floor.mibPerSecond, `${d.directRatio} (${d.directRatioNoise.min}–${d.directRatioNoise.max})`]],
+    ),
+    '',
+    'Where the client\'s time goes (measured 2026-12-01 at load average 12–20, process CPU per pass of 100 MiB): the raw GETs cost the bench process 100–190 ms of CPU, the client 330–500 ms — the GETs themselves, the CRC-32C of every byte (70 ms idle, up to 190 ms under load), the garbage collector (~200 ms: 100,000 records and messages), the yields, and the API\'s direct fetches in the same process (~40 ms, after presigning went from 2.2 ms to 0.2–0.3 ms a URL). On two shared cores that CPU is the difference: downloading and decoding at 8 GETs in flight alone (no API, no yields) costs about what the floor does. Decoding just in time rather than ahead, and capping the GETs in flight at 8 instead of every range of three pages (50), were each measured to help; the remaining gap is CPU the client cannot skip (the CRC is required) on a machine where the floor\'s reader does none.',
   ].join('\n');
 }
 
@@ -237,6 +319,8 @@ const COLD_START_FINDINGS = [
   ),
   '',
   'What the bytes are (minified, 1,324 KiB in all): **zod 460 KiB, of which its 64 locales are 261 KiB** (`extendZodWithOpenApi(z)` inside @hono/zod-openapi takes zod\'s whole namespace as a value, so esbuild keeps every export; we use the English messages only), @smithy/core 149, yaml 117 (the OpenAPI document only), @aws-sdk/client-s3 103, the SDK\'s nested STS/SSO clients for its credential chain 62 (Lambda gives credentials in the environment), @aws-sdk/core 45, client-dynamodb 36, shared/http 33, zod-to-openapi 31, hono 29, the rest of Freshet ~60.',
+  '',
+  'Changed since (2026-12-01, second pass): the `/docs` page imported the YAML parser statically, so every cold start still evaluated the yaml library (~7 ms of the import under the profiler); it is now imported with the page on its first request. Measured by CPU time per import (load average 13–17: wall-clock times were 150–1,800 ms for the same bundle), the change is within the noise of ±5 ms. A build without `keepNames` saved ~4 % CPU and a build without zod\'s locales ~5 %; neither was taken (error names come from the class names, and the locales need a bundler plugin). The analysis below stands: compilation of the bytes and the top-level evaluation of zod (schema construction and `.openapi()` metadata, ~35 ms under the profiler), the AWS SDK (~25 ms) and Freshet\'s own init (~25 ms) are each larger than what is left to defer. Deferring the SDK clients or the route registration to the first request was not done: every request needs them, so it would only move the time from init to the first invoke of each instance, and the cold request would be no faster.',
   '',
   'Changed: the module that builds the OpenAPI document (with the YAML emitter) is imported on the first request for `/openapi.yaml` or `/docs`, where the document was already built, rather than evaluated at init; and the Secrets Manager client is imported only when the root key comes from a secret (`FRESHET_ROOT_KEY_SECRET_ARN`, the deployed default: there it is still paid once per cold start, with its GetSecretValue call). Measured side by side at load ~2, 15 starts each: 341 → 339 ms median with source maps, 313 → 308 ms without — **no measurable change**, because neither removes bytes from the single-file bundle (esbuild inlines a dynamic import and defers only its evaluation) and compilation dominates. A larger young generation (`--max-semi-space-size=32`) made it slower (395 → 431 ms CPU). **The 60 ms goal is not met.** What would reach it is structural, in order of size: (1) fewer bytes to compile, at about 0.1 ms per KiB here — an experimental build with zod\'s locales replaced by English alone (an esbuild plugin, which NodejsFunction cannot run) was 1,106 KB instead of 1,371 KB and imported in 307 ms instead of 334 ms (15 starts each, load ~1): zod\'s locales and unused API (needs @hono/zod-openapi not to pass `z` as a value: routes registered through zod-to-openapi with a narrowed `z`, or a zod-mini port of shared/http), the YAML emitter (serve the checked-in openapi.yaml, which the staleness test already proves identical), the SDK\'s credential chain; (2) split the bundle (`esbuild --splitting`, which NodejsFunction\'s single `--outfile` does not allow: a `Code.fromAsset` of our own esbuild run), so maintenance, replays, subscriptions and the spec become chunks loaded on first use; (3) V8\'s compile cache on Lambda\'s Node 22 (`module.enableCompileCache`), produced for the runtime\'s exact Node version, which removes most of the compile step; (4) source maps parsed only when a stack trace needs them.',
 ].join('\n');

@@ -6,6 +6,7 @@
 import type { SectionName } from '../options.js';
 import type { SectionResults } from '../results.js';
 import { runCodecSection } from './codec.js';
+import { runDirectReadSection } from './direct-read.js';
 import { runEndToEndSection } from './end-to-end.js';
 import { runFetchSection } from './fetch.js';
 import { runProduceSection } from './produce.js';
@@ -19,6 +20,8 @@ export type SectionRunners = { [K in StackSectionName]: (ctx: SectionContext) =>
 export const SECTION_RUNNERS: SectionRunners = {
   // CPU only: first, while the machine is quietest.
   codec: runCodecSection,
+  // Before fetch: its maintenance pass would compact this topic too.
+  'direct-read': runDirectReadSection,
   // Before produce: its maintenance pass then sees only the fetch topics.
   fetch: runFetchSection,
   produce: runProduceSection,

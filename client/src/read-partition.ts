@@ -1,3 +1,4 @@
+import { readDirect } from './direct-read.js';
 import type { Encoding } from './encoding.js';
 import type { components } from './generated/openapi.js';
 import { encodePath, type HttpClient } from './http.js';
@@ -19,6 +20,11 @@ export interface ReadPartitionOptions {
   maxBytes?: number;
   encoding?: Encoding;
   signal?: AbortSignal;
+  /**
+   * Read the records' bytes straight from S3 (presigned ranged GETs the API hands out),
+   * decoding and CRC-checking the RecordBatches here. Default false. See direct-read.ts.
+   */
+  direct?: boolean;
 }
 
 type FetchResponse = components['schemas']['FetchResponse'];
@@ -37,6 +43,12 @@ export async function* readPartition(http: HttpClient, o: ReadPartitionOptions):
     const { partitions } = await http.call<components['schemas']['Partitions']>('GET', `/v1/topics/${encodePath(o.topic)}/partitions`, { retry: true, signal: o.signal });
     const p = partitions.find((x) => x.partition === o.partition);
     offset = o.fromOffset === 'latest' ? (p?.highWatermark ?? 0) : (p?.logStartOffset ?? 0);
+  }
+  // Direct reads: the one hook into this loop (direct-read.ts does the reading).
+  if (o.direct) {
+    const direct = { path, partition: o.partition, offset, follow, maxWaitMs: o.maxWaitMs ?? 5_000, limit: o.limit ?? 1_000, maxBytes: o.maxBytes, encoding, signal: o.signal };
+    yield* readDirect(http, direct);
+    return;
   }
   while (!o.signal?.aborted) {
     const waitMs = follow ? (o.maxWaitMs ?? 5_000) : 0;

@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } fro
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX_BY_TIME, INDEX_LIST } from '../../shared/storage/keys.js';
+import { INDEX_LIST, LEGACY_INDEX_BY_TIME } from '../../shared/storage/keys.js';
 import { BATCHES_PREFIX, OBJECT_PREFIXES, SEGMENTS_PREFIX } from '../../shared/storage/object-keys.js';
 import { TABLE_ATTRIBUTES, TTL_ATTRIBUTE } from '../../shared/storage/provision.js';
 
@@ -13,6 +13,12 @@ export interface FreshetStorageProps {
    * @default false — both are RETAINed: a `cdk destroy` never deletes records.
    */
   readonly destroyOnRemoval?: boolean;
+  /**
+   * Declare the `byTime` LSI that tables deployed before 2026-12 have, so an upgrade keeps
+   * the table instead of replacing it (an LSI cannot be removed in place). Unused and empty
+   * for new entries. @default false
+   */
+  readonly legacyTimeIndex?: boolean;
   /**
    * Days after which S3 aborts a multipart upload that was never completed.
    * @default 1 — a produce PUT lasts seconds; an upload older than a day was abandoned.
@@ -78,7 +84,9 @@ export class FreshetStorage extends Construct {
       deletionProtection: !destroy,
       removalPolicy,
     });
-    this.table.addLocalSecondaryIndex({ indexName: INDEX_BY_TIME, sortKey: attribute('timeKey'), projectionType: ProjectionType.KEYS_ONLY });
+    if (props.legacyTimeIndex) {
+      this.table.addLocalSecondaryIndex({ indexName: LEGACY_INDEX_BY_TIME, sortKey: { name: 'timeKey', type: AttributeType.STRING }, projectionType: ProjectionType.KEYS_ONLY });
+    }
     this.table.addGlobalSecondaryIndex({
       indexName: INDEX_LIST,
       partitionKey: attribute('listPk'),
@@ -156,7 +164,7 @@ export class FreshetStorage extends Construct {
     const indexes = Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
-      resourceArns: [INDEX_BY_TIME, INDEX_LIST].map((name) => `${this.table.tableArn}/index/${name}`),
+      resourceArns: [`${this.table.tableArn}/index/${INDEX_LIST}`],
     });
     return item.combine(indexes);
   }

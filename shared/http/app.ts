@@ -78,8 +78,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerMaintenanceRoutes(app, maintenance);
   registerReplayRoutes(app, maintenance.replays);
 
-  // The document is built on its first request, and the YAML emitter is imported then, so
-  // init does not evaluate it (its bytes are still compiled: docs/benchmarks.md, Cold start).
+  // The document is built on its first request, and the YAML emitter and parser are imported
+  // then, so init does not evaluate them (their bytes are
+  // still compiled: docs/benchmarks.md, Cold start).
   let spec: Promise<string> | undefined;
   const specYaml = () =>
     (spec ??= import('./openapi-document.js')

@@ -30,6 +30,25 @@ export const produce = {
 export const produced = { topic: 'orders', offsets: [ { partition: 1, offset: 1_187 }, { partition: 0, offset: 1_204 } ] };
 const record = { offset: 1_204, partition: 0, timestamp: T0 + 3_600_000, key: 'customer-17', value: { orderId: 'o-1001', total: 42.5 }, headers: { source: 'checkout' } };
 export const fetched = { records: [record], nextOffset: 1_205, highWatermark: 1_205, logStartOffset: 0 };
+const object = 'batches/orders/2025-12-01-11/01KB0T2Z9M4C7Q8R1S2T3V4W5X';
+export const directFetched = {
+  ranges: [
+    {
+      url: `https://freshet-bucket.s3.eu-west-1.amazonaws.com/${object}?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host%3Brange&X-Amz-Signature=EXAMPLE`,
+      headers: { range: 'bytes=1048-2319' },
+      object,
+      byteOffset: 1_048,
+      byteLength: 1_272,
+      baseOffset: 1_200,
+      lastOffset: 1_204,
+      compression: 'none',
+      expiresAt: T0 + 3_900_000,
+    },
+  ],
+  nextOffset: 1_205,
+  highWatermark: 1_205,
+  logStartOffset: 0,
+};
 
 const memberId = 'billing-7f3a9c2e-1b4d-4e6f-8a0b-2c4d6e8f0a1b';
 export const joinGroup = { topics: ['orders'], sessionTimeoutMs: 30_000, autoOffsetReset: 'earliest' };

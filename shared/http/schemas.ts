@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from '../log/limits.js';
+import { DIRECT_FETCH_MAX_BYTES, DIRECT_FETCH_MAX_LIMIT, FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from '../log/limits.js';
 import * as EXAMPLES from './examples.js';
 import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../model/topic.js';
 
@@ -42,7 +42,7 @@ export const Topic = z
     name: z.string(),
     topicId: z.string(),
     partitions: z.number().int(),
-    compression: z.enum(['none', 'gzip']),
+    compression: z.enum(['none', 'gzip', 'lz4', 'zstd']),
     retention: z.object({ ms: z.number(), bytes: z.number(), hotMs: z.number() }),
     cleanupPolicy: z.enum(['delete']),
     createdAt: z.number().int(),
@@ -141,16 +141,29 @@ export const ProduceResponse = z
   })
   .openapi('ProduceResponse', { example: EXAMPLES.produced });
 
-export const FetchQuery = z.object({
-  offset: digits('offset').optional().openapi({ description: 'first offset to read; the log start when absent' }),
-  // limit and maxBytes start at 1: a fetch that may return nothing is a mistake, so it is a 400.
-  limit: digits('limit', FETCH_MAX_LIMIT, 1).optional().openapi({ description: `records at most (default ${FETCH_DEFAULT_LIMIT})` }),
-  maxBytes: digits('maxBytes', FETCH_MAX_BYTES, 1)
-    .optional()
-    .openapi({ description: `soft byte bound (default ${FETCH_DEFAULT_MAX_BYTES}); the first record always comes` }),
-  waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ description: 'long-poll this long at the high watermark' }),
-  encoding: Encoding.optional(),
-});
+export const FetchQuery = z
+  .object({
+    offset: digits('offset').optional().openapi({ description: 'first offset to read; the log start when absent' }),
+    // limit and maxBytes start at 1: a fetch that may return nothing is a mistake, so it is a 400.
+    limit: digits('limit', DIRECT_FETCH_MAX_LIMIT, 1)
+      .optional()
+      .openapi({ description: `records at most (default ${FETCH_DEFAULT_LIMIT}; at most ${FETCH_MAX_LIMIT}, or ${DIRECT_FETCH_MAX_LIMIT} with direct=true)` }),
+    maxBytes: digits('maxBytes', DIRECT_FETCH_MAX_BYTES, 1)
+      .optional()
+      .openapi({ description: `soft byte bound (default ${FETCH_DEFAULT_MAX_BYTES}; at most ${FETCH_MAX_BYTES}, or ${DIRECT_FETCH_MAX_BYTES} with direct=true); the first record always comes` }),
+    waitMs: digits('waitMs', FETCH_MAX_WAIT_MS).optional().openapi({ description: 'long-poll this long at the high watermark' }),
+    encoding: Encoding.optional(),
+    direct: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'true: answer presigned S3 GETs of the RecordBatch byte ranges instead of the records (DirectFetchResponse); needs consume scope like any fetch' }),
+  })
+  .superRefine((q, ctx) => {
+    // The bytes of a fetch pass through the function; only a direct fetch may ask for more.
+    if (q.direct === 'true') return;
+    if (q.limit !== undefined && q.limit > FETCH_MAX_LIMIT) ctx.addIssue({ code: 'custom', path: ['limit'], message: `limit must be at most ${FETCH_MAX_LIMIT} (${DIRECT_FETCH_MAX_LIMIT} with direct=true)` });
+    if (q.maxBytes !== undefined && q.maxBytes > FETCH_MAX_BYTES) ctx.addIssue({ code: 'custom', path: ['maxBytes'], message: `maxBytes must be at most ${FETCH_MAX_BYTES} (${DIRECT_FETCH_MAX_BYTES} with direct=true)` });
+  });
 
 export const FetchedRecord = z
   .object({
@@ -171,6 +184,29 @@ export const FetchResponse = z
     logStartOffset: z.number().int(),
   })
   .openapi('FetchResponse', { example: EXAMPLES.fetched });
+
+export const DirectRange = z
+  .object({
+    url: z.string().openapi({ description: 'presigned S3 GET of one object; valid until expiresAt, and only with the Range in headers' }),
+    headers: z.object({ range: z.string() }).openapi({ description: 'send exactly these headers (the Range is signed in)' }),
+    object: z.string(),
+    byteOffset: z.number().int(),
+    byteLength: z.number().int(),
+    baseOffset: z.number().int().openapi({ description: 'first offset in the range; may be before the requested offset' }),
+    lastOffset: z.number().int(),
+    compression: z.enum(['none', 'gzip', 'lz4', 'zstd']),
+    expiresAt: z.number().int().openapi({ description: 'ms since the epoch' }),
+  })
+  .openapi('DirectRange');
+
+export const DirectFetchResponse = z
+  .object({
+    ranges: z.array(DirectRange).openapi({ description: 'Kafka RecordBatch v2 bytes, in offset order: decode them and check their CRC-32C' }),
+    nextOffset: z.number().int(),
+    highWatermark: z.number().int(),
+    logStartOffset: z.number().int(),
+  })
+  .openapi('DirectFetchResponse', { example: EXAMPLES.directFetched });
 
 export const Problem = z
   .object({

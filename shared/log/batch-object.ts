@@ -15,7 +15,22 @@ export interface BatchSection {
 /** A produce's object key (see storage/object-keys.ts); the hour prefix lets GC and lifecycle rules list by age. */
 export function batchObjectKey(topic: string, now: number): string {
   const hour = new Date(now).toISOString().slice(0, 13).replace('T', '-');
-  return batchKey(topic, hour, ulid(now));
+  return batchKey(topic, hour, ulid(now, pooledRandom));
+}
+
+/**
+ * ulid's default PRNG calls crypto.getRandomValues once per character, 16 times per id
+ * (~0.1 ms of every produce under the profiler); one 4 KiB fill serves 256 ids, from the
+ * same cryptographic source.
+ */
+const randomPool = new Uint8Array(4096);
+let randomNext = randomPool.length;
+function pooledRandom(): number {
+  if (randomNext === randomPool.length) {
+    globalThis.crypto.getRandomValues(randomPool);
+    randomNext = 0;
+  }
+  return randomPool[randomNext++]! / 256;
 }
 
 /**

@@ -9,6 +9,8 @@ import type { LogContext } from './log-context.js';
 export type CommitOutcome =
   | { baseOffsets: Map<number, number> }
   | { idempotencyKeyTaken: true }
+  /** The topic incarnation was deleted (its heads are closed): re-read the topic. */
+  | { incarnationClosed: true }
   /** A conditional append's expectation failed: the current high watermark of each partition it named. */
   | { offsetMismatch: Map<number, number> }
   /** The offset commit riding on the produce was refused; nothing was written. */
@@ -56,6 +58,7 @@ export async function commitBatchObject(
       if (unknown.length > 0) {
         for (const [p, head] of await ctx.store.readHeads(topicId, unknown)) ctx.heads.set(topicId, p, head);
       }
+      if (args.sections.some((s) => ctx.heads.get(topicId, s.partition)!.closed)) return { incarnationClosed: true };
       if (args.expectedOffsets) {
         const mismatch = await expectationMismatch(ctx, topicId, args.expectedOffsets);
         if (mismatch) return { offsetMismatch: mismatch };
@@ -111,7 +114,11 @@ export async function commitBatchObject(
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
       if (result.reason === 'offset-commit-fenced') return { offsetCommitRefused: 'fenced' };
       if (result.reason === 'offset-commit-lease-expired') return { offsetCommitRefused: 'lease-expired' };
-      for (const p of result.partitions) ctx.heads.delete(topicId, p);
+      for (const p of result.partitions) {
+        const current = result.current?.get(p);
+        if (current) ctx.heads.set(topicId, p, current);
+        else ctx.heads.delete(topicId, p);
+      }
       return undefined;
     }, lastStart);
     if (outcome === timedOut) throw new CommitContentionError(1);

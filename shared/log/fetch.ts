@@ -1,6 +1,7 @@
 import { mapWithConcurrency } from '../concurrency.js';
 import { CorruptRecordBatchError, OffsetOutOfRangeError } from '../errors.js';
 import type { IndexEntry, PartitionHead } from '../model/log-index.js';
+import type { Topic } from '../model/topic.js';
 import { FETCH_POLL_INTERVAL_MS } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { topicWithPartition } from './partition-lookup.js';
@@ -29,7 +30,16 @@ export interface FetchResult {
 /** Ranged GETs in flight at once for one fetch. */
 const GET_CONCURRENCY = 16;
 
-export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<FetchResult> {
+/** Where a fetch starts: the offset checked against the log, after any long-poll wait. */
+export interface FetchPosition {
+  topic: Topic;
+  head: PartitionHead;
+  offset: number;
+  bounds: { highWatermark: number; logStartOffset: number };
+}
+
+/** Checks the offset and long-polls at the high watermark; shared by the fetch of bytes and the direct fetch. */
+export async function positionFetch(ctx: LogContext, req: FetchRequest): Promise<FetchPosition> {
   const topic = await topicWithPartition(ctx, req.topic, req.partition);
   let head = await ctx.store.readHead(topic.topicId, req.partition);
   const offset = req.offset ?? head.logStartOffset;
@@ -39,7 +49,11 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
   if (offset === head.nextOffset && req.waitMs > 0) {
     head = await waitForRecords(ctx, topic.topicId, req.partition, offset, req.waitMs, head);
   }
-  const bounds = { highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
+  return { topic, head, offset, bounds: { highWatermark: head.nextOffset, logStartOffset: head.logStartOffset } };
+}
+
+export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<FetchResult> {
+  const { topic, head, offset, bounds } = await positionFetch(ctx, req);
   if (offset >= head.nextOffset) return { records: [], nextOffset: offset, ...bounds };
 
   const entries = await entriesToRead(ctx, topic.topicId, req, offset, head);
@@ -86,7 +100,7 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
 }
 
 /** The index entries covering `offset` onwards, just enough for `limit` and `maxBytes`. */
-async function entriesToRead(ctx: LogContext, topicId: string, req: FetchRequest, offset: number, head: PartitionHead): Promise<IndexEntry[]> {
+export async function entriesToRead(ctx: LogContext, topicId: string, req: FetchRequest, offset: number, head: PartitionHead): Promise<IndexEntry[]> {
   const wanted = (entries: IndexEntry[]) => {
     let records = 0;
     let bytes = 0;
@@ -102,9 +116,18 @@ async function entriesToRead(ctx: LogContext, topicId: string, req: FetchRequest
   return entries.slice(0, wanted(entries));
 }
 
+/** A byte range of one object holding the batches of offsets baseOffset..lastOffset. */
+export interface ObjectRange {
+  objectKey: string;
+  byteOffset: number;
+  byteLength: number;
+  baseOffset: number;
+  lastOffset: number;
+}
+
 /** Adjacent entries in one object (a segment's) are read with one ranged GET. */
-function coalesce(entries: readonly IndexEntry[]): { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number; lastOffset: number }[] {
-  const ranges: { objectKey: string; byteOffset: number; byteLength: number; baseOffset: number; lastOffset: number }[] = [];
+export function coalesce(entries: readonly IndexEntry[]): ObjectRange[] {
+  const ranges: ObjectRange[] = [];
   for (const e of entries) {
     const last = ranges.at(-1);
     if (last && last.objectKey === e.objectKey && last.byteOffset + last.byteLength === e.byteOffset) {

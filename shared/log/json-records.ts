@@ -1,4 +1,5 @@
 import { InvalidRequestError, UnprocessableError } from '../errors.js';
+import { ByteSlab } from './byte-slab.js';
 import { checkRecordCount, type ProduceRecord } from './produce.js';
 import type { DecodedRecord } from './record-batch-codec.js';
 import type { RecordEncoding } from '../model/record-encoding.js';
@@ -49,13 +50,14 @@ function jsonValueProblem(value: unknown): string | null {
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function toProduceRecords(records: readonly JsonProduceRecord[], encoding: RecordEncoding): ProduceRecord[] {
   // Before converting anything: 10,001 records is a 413, whatever else is wrong with them.
   checkRecordCount(records.length);
   const errors: { path: string; message: string }[] = [];
+  // Every field's bytes are views into a few shared buffers (byte-slab.ts), not one allocation each.
+  const slab = new ByteSlab();
   const bytes = (text: unknown, path: string): Uint8Array | null => {
     if (text === null || text === undefined) return null;
     if (typeof text !== 'string') {
@@ -67,13 +69,13 @@ export function toProduceRecords(records: readonly JsonProduceRecord[], encoding
         errors.push({ path, message: 'has a lone UTF-16 surrogate, which is not valid Unicode (it would be stored as U+FFFD)' });
         return null;
       }
-      return utf8.encode(text);
+      return slab.utf8(text);
     }
     if (!BASE64.test(text)) {
       errors.push({ path, message: 'is not valid base64' });
       return null;
     }
-    return Buffer.from(text, 'base64');
+    return slab.base64(text);
   };
   const converted = records.map((r, i) => {
     const at = `records.${i}`;
@@ -87,7 +89,7 @@ export function toProduceRecords(records: readonly JsonProduceRecord[], encoding
         : encoding === 'json'
           ? r.value === null || r.value === undefined
             ? null
-            : utf8.encode(JSON.stringify(r.value))
+            : slab.utf8(JSON.stringify(r.value))
           : bytes(r.value, `${at}.value`);
     const headers = Object.entries(r.headers ?? {}).map(([key, v]) => {
       if (LONE_SURROGATE.test(key)) errors.push({ path: `${at}.headers`, message: 'has a header name with a lone UTF-16 surrogate, which is not valid Unicode' });

@@ -37,3 +37,14 @@ export const FETCH_MAX_WAIT_MS = 20_000;
 export const FETCH_POLL_INTERVAL_MS = 250;
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/**
+ * A direct fetch hands out URLs, not bytes, so its page may be larger than a fetch's: the
+ * function's response size and memory do not grow with it, and bigger pages let a
+ * catching-up consumer keep S3 busy with fewer API calls.
+ */
+export const DIRECT_FETCH_MAX_LIMIT = 100_000;
+export const DIRECT_FETCH_MAX_BYTES = 64 * 1024 * 1024;
+
+/** How long a direct fetch's presigned URLs stay valid: minutes, so a leaked URL soon reads nothing. */
+export const DIRECT_URL_TTL_SECONDS = 300;

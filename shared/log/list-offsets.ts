@@ -1,5 +1,6 @@
 import type { LogContext } from './log-context.js';
 import { topicWithPartition } from './partition-lookup.js';
+import { firstEntryAppendedAtOrAfter } from './time-search.js';
 
 /**
  * Kafka's offsetsForTimes: the first offset whose append time is ≥ `timestamp`, or the
@@ -12,10 +13,9 @@ export async function offsetForTimestamp(
   timestamp: number,
 ): Promise<{ offset: number; timestamp: number | null }> {
   const topic = await topicWithPartition(ctx, topicName, partition);
-  const [found, head] = await Promise.all([
-    ctx.store.firstEntryAppendedAtOrAfter(topic.topicId, partition, timestamp),
-    ctx.store.readHead(topic.topicId, partition),
-  ]);
+  const head = await ctx.store.readHead(topic.topicId, partition);
+  const probe = (offset: number, limit: number) => ctx.store.entriesAt(topic.topicId, partition, offset, limit);
+  const found = await firstEntryAppendedAtOrAfter(probe, timestamp, head.nextOffset, head.lastAppendTime);
   if (!found || found.baseOffset >= head.nextOffset) return { offset: head.nextOffset, timestamp: null };
   let { baseOffset, appendTime } = found;
   // A segment holds many appends: its time index says which batch is the first at or after.

@@ -3,6 +3,7 @@ import type { ActivityLogger } from '../logger.js';
 import type { MetricsSink } from '../metrics.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { HeadCache } from './head-cache.js';
+import type { TopicCache } from './topic-cache.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { CommitStorage, LogStorage, TopicStorage } from './log-storage.js';
 import type { SchemaCache } from './schema-cache.js';
@@ -16,6 +17,8 @@ export interface LogContext {
   schemas: SchemaCache;
   clock: Clock;
   heads: HeadCache;
+  /** Topics as last read by this process: the produce path reads none before its PUT. */
+  topicCache: TopicCache;
   locks: KeyedMutex;
   notifier: AppendNotifier;
   /** How long a produce keeps retrying a contended commit before answering 503. */

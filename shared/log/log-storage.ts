@@ -19,7 +19,7 @@ export interface TopicStorage {
   list(): Promise<Topic[]>;
   /** Answers undefined when the incarnation is gone (deleted, or deleted and re-created). */
   update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined>;
-  /** Answers false when the incarnation is already gone. */
+  /** Answers false when the incarnation is already gone or no longer has `topic.partitions`. */
   delete(topic: Topic, now: number): Promise<boolean>;
   deletedTopics(): Promise<(Topic & { deletedAt: number })[]>;
   forgetDeletedTopic(topicId: string): Promise<void>;
@@ -31,9 +31,12 @@ export interface LogStorage {
   readHeads(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>>;
   /** Entries whose last offset is ≥ `offset`, in offset order, until `enough` says they cover what the caller wants. */
   entriesFrom(topicId: string, partition: number, offset: number, enough: (entries: IndexEntry[]) => boolean): Promise<IndexEntry[]>;
-  firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined>;
+  /** Up to `limit` consecutive entries in offset order from the one holding `offset` (one read, no paging). */
+  entriesAt(topicId: string, partition: number, offset: number, limit: number): Promise<IndexEntry[]>;
   putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void>;
   getRange(key: string, start: number, length: number): Promise<Uint8Array>;
+  /** A presigned URL for that same ranged GET, with the Range header signed in (direct reads). */
+  presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string>;
 }
 
 /** The produce commit: heads, index entries and the idempotency record in one all-or-nothing write. */
@@ -49,4 +52,6 @@ export interface CommitStorage {
     offsetCommit?: OffsetCommitInProduce;
   }): Promise<CommitResult>;
   readIdempotency(topic: string, key: string, nowSeconds: number): Promise<IdempotencyRecord | undefined>;
+  /** Closes an incarnation's heads before its deletion: no commit lands in them afterwards. */
+  closeHeads(topicId: string, partitions: readonly number[], now: number): Promise<void>;
 }

@@ -9,6 +9,24 @@ export async function requireTopic(ctx: Pick<LogContext, 'topics'>, topicName: s
   return topic;
 }
 
+/**
+ * The topic as this process last read it (at most TOPIC_CACHE_MAX_AGE_MS ago), else read
+ * consistently and remembered. Only the produce path uses it: a stale incarnation there is
+ * caught by the commit itself (closed heads), so it costs a retry, never a wrong write.
+ */
+export async function cachedTopic(ctx: Pick<LogContext, 'topics' | 'topicCache' | 'clock'>, topicName: string, refresh = false): Promise<Topic> {
+  const now = ctx.clock.now();
+  const cached = refresh ? undefined : ctx.topicCache.get(topicName, now);
+  if (cached) return cached;
+  const topic = await ctx.topics.get(topicName);
+  if (!topic) {
+    ctx.topicCache.forget(topicName);
+    throw new TopicNotFoundError(topicName);
+  }
+  ctx.topicCache.set(topic, now);
+  return topic;
+}
+
 /** The topic, after checking that it exists and has the partition. */
 export async function topicWithPartition(ctx: LogContext, topicName: string, partition: number): Promise<Topic> {
   const topic = await requireTopic(ctx, topicName);

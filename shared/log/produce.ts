@@ -1,13 +1,14 @@
-import { CommitContentionError, InvalidRequestError, OffsetMismatchError, PartitionNotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.js';
+import { CommitContentionError, InvalidRequestError, OffsetMismatchError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import type { Topic } from '../model/topic.js';
 import type { IdempotencyRecord, OffsetCommitInProduce } from '../model/commit.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
 import { commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_TRANSACTION_ITEMS, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
 import type { LogContext } from './log-context.js';
-import { requireTopic } from './partition-lookup.js';
+import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
-import type { LogRecord, RecordHeader } from './record-batch-codec.js';
+import { compressionReady, type LogRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
 import { validateAgainstSchema } from './schema-validation.js';
 
@@ -65,8 +66,24 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   // the partition lock must not add up to an answer later than the budget promises.
   const deadline = performance.now() + ctx.commitBudgetMs;
   const bytes = checkLimits(req.records);
-  const topic = await requireTopic(ctx, req.topic);
+  // The topic as this process knows it: no read before the PUT. A stale entry is caught
+  // where it matters — a partition beyond the cached count re-reads the topic, and a
+  // deleted incarnation's closed heads refuse the commit — and then the topic is read
+  // afresh and the request produced again, exactly as a process without a cache would.
+  let topic = await cachedTopic(ctx, req.topic);
+  if (req.records.some((r) => r.partition !== undefined && r.partition >= topic.partitions)) topic = await cachedTopic(ctx, req.topic, true);
+  const first = await produceTo(ctx, req, topic, bytes, deadline);
+  if (first) return first;
+  ctx.topicCache.forget(req.topic);
+  const fresh = await cachedTopic(ctx, req.topic, true);
+  const second = fresh.topicId === topic.topicId ? undefined : await produceTo(ctx, req, fresh, bytes, deadline);
+  // Still closed: the deletion of this very incarnation began and has yet to free the name.
+  if (!second) throw new TopicNotFoundError(req.topic);
+  return second;
+}
 
+/** One produce into one topic incarnation; undefined when that incarnation turns out to be closed (deleted). */
+async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, bytes: number, deadline: number): Promise<ProduceResult | undefined> {
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
   if (touched.size > MAX_PARTITIONS_PER_REQUEST) {
@@ -91,6 +108,8 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   if (req.idempotency) {
     const earlier = await ctx.writer.readIdempotency(req.topic, req.idempotency.key, Math.floor(ctx.clock.now() / 1000));
     if (earlier) {
+      // A retry: its answer is replayed only from the topic's current incarnation, read now.
+      if ((await cachedTopic(ctx, req.topic, true)).topicId !== topic.topicId) return undefined;
       const answer = replay(req, earlier);
       // Replayed only if its offsets still hold this request's records; else commit anew.
       if (await answerStillHolds(ctx, topic.topicId, earlier, unpack(earlier.recordPartitions))) return answer;
@@ -110,6 +129,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
     byPartition.set(p, list);
     list.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp ?? now });
   });
+  await compressionReady(topic.compression); // zstd on Node < 22.15 loads its WASM once
   const { body, sections } = buildBatchObject(byPartition, topic.compression);
   const objectKey = batchObjectKey(topic.name, now);
   await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
@@ -143,6 +163,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   }
   if ('offsetCommitRefused' in outcome) throw new OffsetCommitRefused(outcome.offsetCommitRefused);
 
+  if ('incarnationClosed' in outcome) return undefined;
   if ('idempotencyKeyTaken' in outcome) {
     // A concurrent request with the same key won; our object is an orphan for GC.
     const earlier = await ctx.writer.readIdempotency(req.topic, req.idempotency!.key, Math.floor(now / 1000));

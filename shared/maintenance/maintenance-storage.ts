@@ -19,7 +19,8 @@ export interface IndexEntryStorage {
   removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean>;
   markTier(topicId: string, partition: number, entry: IndexEntry, tier: IndexEntry['tier']): Promise<void>;
   /** Deletes every item of a partition's log (head and entries); answers the objects they named. */
-  purgePartition(topicId: string, partition: number): Promise<Set<string>>;
+  /** Deletes a deleted topic's entries, keeping its closed head until `closed.keepUntil` (unix seconds). */
+  purgePartition(topicId: string, partition: number, closed: { at: number; keepUntil: number }): Promise<Set<string>>;
 }
 
 /** One maintenance run at a time: a lease that expires by itself. */

@@ -28,8 +28,11 @@ export interface IdempotencyRecord {
 
 export type CommitResult =
   | { committed: true }
-  /** A head moved (or a concurrent transaction held it): re-read these and try again. */
-  | { committed: false; reason: 'head-moved'; partitions: number[] }
+  /**
+   * A head moved (or a concurrent transaction held it): try again from `current` where
+   * DynamoDB returned the head as it is now, re-reading the other partitions.
+   */
+  | { committed: false; reason: 'head-moved'; partitions: number[]; current?: Map<number, PartitionHead> }
   /** Another request with the same Idempotency-Key committed first. */
   | { committed: false; reason: 'idempotency-key-taken' }
   /** The group offset commit riding on the produce was fenced: its generation is gone, or the member's lease expired. */

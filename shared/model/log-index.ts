@@ -6,6 +6,11 @@ export interface PartitionHead {
   logStartOffset: number;
   bytes: number;
   lastAppendTime: number | null;
+  /**
+   * The topic incarnation was deleted: its heads are closed before its name is freed, so a
+   * process still holding the old topic in its cache can commit nothing more into it.
+   */
+  closed?: true | undefined;
 }
 
 export const EMPTY_HEAD: PartitionHead = { exists: false, nextOffset: 0, logStartOffset: 0, bytes: 0, lastAppendTime: null };

@@ -10,7 +10,8 @@ export interface Topic {
   createdAt: number;
 }
 
-export type CompressionSetting = 'none' | 'gzip';
+/** Kafka's compression.type values Freshet writes (snappy aside); docs/log.md, "Compression". */
+export type CompressionSetting = 'none' | 'gzip' | 'lz4' | 'zstd';
 
 /** Kafka's retention.ms / retention.bytes (-1 = unbounded) and local.retention.ms (hot tier). */
 export interface RetentionSettings {

@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.js';
 import { AppendNotifier } from '../log/append-notifier.js';
 import { HeadCache } from '../log/head-cache.js';
+import { TopicCache } from '../log/topic-cache.js';
 import { KeyedMutex } from '../log/keyed-mutex.js';
 import { SchemaCache } from '../log/schema-cache.js';
 import type { LogContext } from '../log/log-context.js';
@@ -24,6 +25,7 @@ export function buildLog(options: RuntimeOptions): LogContext {
     schemas: new SchemaCache(new SchemaStore(clients, table), clock),
     clock,
     heads: new HeadCache(),
+    topicCache: new TopicCache(),
     locks: new KeyedMutex(),
     notifier: new AppendNotifier(),
     commitBudgetMs: options.commitBudgetMs ?? DEFAULT_COMMIT_BUDGET_MS,

@@ -1,9 +1,20 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
-import { entrySk, headKey, idempotencyKey, logPk, timeKey } from './keys.js';
+import { entrySk, headKey, idempotencyKey, logPk } from './keys.js';
 import type { CommitResult, IdempotencyRecord, OffsetCommitInProduce, PartitionAppend } from '../model/commit.js';
+import type { PartitionHead } from '../model/log-index.js';
+import { toHead } from './log-store.js';
 import { offsetCommitItems } from './offset-commit-items.js';
+
+/** A head item as the transaction's cancellation reason returns it (marshalled; heads hold only strings and numbers). */
+function fromAttributeValues(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.N !== undefined ? Number(v.N) : v.S]));
+}
+
+/** A head not closed by a topic deletion (see closeHeads). */
+const NOT_CLOSED = 'attribute_not_exists(closedAt)';
+const CLOSE_CONCURRENCY = 25;
 
 /**
  * The produce commit (invariant 3): ONE TransactWriteItems that, for every partition,
@@ -40,8 +51,11 @@ export class CommitWriter {
           UpdateExpression:
             'SET nextOffset = :next, lastAppendTime = :t, logStartOffset = if_not_exists(logStartOffset, :zero) ADD #bytes :b',
           // The race this guards: two producers read the same head; only the first to
-          // commit may move it, the other re-reads and lands after it (dense offsets).
-          ConditionExpression: a.expected.exists ? 'nextOffset = :expected' : 'attribute_not_exists(pk)',
+          // commit may move it, the other re-reads and lands after it (dense offsets). A
+          // closed head (its topic deleted) takes nothing more, whatever a cache believes.
+          ConditionExpression: a.expected.exists ? `nextOffset = :expected AND ${NOT_CLOSED}` : 'attribute_not_exists(pk)',
+          // A lost race answers the head as it is now: the retry needs no read (see below).
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeNames: { '#bytes': 'bytes' },
           ExpressionAttributeValues: {
             ':next': lastOffset + 1,
@@ -58,7 +72,6 @@ export class CommitWriter {
           Item: {
             pk: logPk(args.topicId, a.partition),
             sk: entrySk(lastOffset),
-            timeKey: timeKey(a.appendTime, baseOffset),
             baseOffset,
             lastOffset,
             recordCount: a.recordCount,
@@ -106,11 +119,40 @@ export class CommitWriter {
       if (args.offsetCommit && reasons[groupIndex]?.Code === 'ConditionalCheckFailed') return { committed: false, reason: 'offset-commit-fenced' };
       if (args.offsetCommit && reasons[leaseIndex]?.Code === 'ConditionalCheckFailed') return { committed: false, reason: 'offset-commit-lease-expired' };
       const moved = new Set<number>();
+      const current = new Map<number, PartitionHead>();
       reasons.forEach((r, i) => {
-        if (r.Code && r.Code !== 'None' && i < args.appends.length * 2) moved.add(args.appends[Math.floor(i / 2)]!.partition);
+        if (!r.Code || r.Code === 'None' || i >= args.appends.length * 2) return;
+        const partition = args.appends[Math.floor(i / 2)]!.partition;
+        moved.add(partition);
+        // Another process moved the head (its cached head was stale, the common case with
+        // many Lambda instances): DynamoDB returned the head as it stands, so the caller
+        // retries from it instead of reading it again.
+        if (i % 2 === 0 && r.Code === 'ConditionalCheckFailed' && r.Item) current.set(partition, toHead(fromAttributeValues(r.Item)));
       });
       // No per-item reason (a conflict with another transaction, or a throttle): re-read all.
-      return { committed: false, reason: 'head-moved', partitions: moved.size > 0 ? [...moved] : args.appends.map((a) => a.partition) };
+      return {
+        committed: false,
+        reason: 'head-moved',
+        partitions: moved.size > 0 ? [...moved] : args.appends.map((a) => a.partition),
+        ...(current.size > 0 ? { current } : {}),
+      };
+    }
+  }
+
+  /**
+   * Closes the heads of a topic incarnation about to be deleted (creating the ones never
+   * written), so that no commit lands in it afterwards: the commit condition above refuses
+   * a closed head, and `attribute_not_exists(pk)` a head that already exists.
+   */
+  async closeHeads(topicId: string, partitions: readonly number[], now: number): Promise<void> {
+    for (let i = 0; i < partitions.length; i += CLOSE_CONCURRENCY) {
+      await Promise.all(
+        partitions.slice(i, i + CLOSE_CONCURRENCY).map((p) =>
+          this.clients.doc.send(
+            new UpdateCommand({ TableName: this.table, Key: headKey(topicId, p), UpdateExpression: 'SET closedAt = if_not_exists(closedAt, :now)', ExpressionAttributeValues: { ':now': now } }),
+          ),
+        ),
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexEntry } from '../model/log-index.js';
 import type { StorageClients } from './clients.js';
-import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk, timeKey } from './keys.js';
+import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk } from './keys.js';
 import { toEntry } from './log-store.js';
 import { deleteAll, queryAll } from './paginate.js';
 import { transactConditionally } from './conditional.js';
@@ -51,7 +51,7 @@ export class IndexEntryStore {
       {
         Put: {
           TableName: this.table,
-          Item: { pk, sk: entrySk(last.lastOffset), timeKey: timeKey(replacement.appendTime, replacement.baseOffset), ...stripUndefined(replacement) },
+          Item: { pk, sk: entrySk(last.lastOffset), ...stripUndefined(replacement) },
           ConditionExpression: 'objectKey = :k AND byteOffset = :o',
           ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
         },
@@ -100,12 +100,26 @@ export class IndexEntryStore {
     }
   }
 
-  /** Deletes every item of a partition's log (head and entries); answers the objects they named. */
-  async purgePartition(topicId: string, partition: number): Promise<Set<string>> {
+  /**
+   * Deletes the entries of a deleted topic's partition; answers the objects they named. The
+   * closed head stays until `closed.keepUntil` (unix seconds, DynamoDB's TTL): while it is
+   * there, a process that still caches the deleted topic cannot start the log anew
+   * (`attribute_not_exists(pk)` fails); topic caches expire long before it does.
+   */
+  async purgePartition(topicId: string, partition: number, closed: { at: number; keepUntil: number }): Promise<Set<string>> {
     const objects = new Set<string>();
-    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': logPk(topicId, partition) }, ConsistentRead: true });
+    const head = headKey(topicId, partition);
+    const items = await queryAll(this.clients.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': head.pk }, ConsistentRead: true });
     for (const item of items) if (typeof item.objectKey === 'string') objects.add(item.objectKey);
-    await deleteAll(this.clients.doc, this.table, items.map((i) => ({ pk: i.pk, sk: i.sk })));
+    await deleteAll(this.clients.doc, this.table, items.filter((i) => i.sk !== head.sk).map((i) => ({ pk: i.pk, sk: i.sk })));
+    await this.clients.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: head,
+        UpdateExpression: 'SET closedAt = if_not_exists(closedAt, :now), expiresAt = :until',
+        ExpressionAttributeValues: { ':now': closed.at, ':until': closed.keepUntil },
+      }),
+    );
     return objects;
   }
 }

@@ -16,7 +16,6 @@
  * produce racing the deletion can never append to the new topic's partitions.
  */
 export const pad20 = (n: number): string => String(n).padStart(20, '0');
-export const pad15 = (n: number): string => String(n).padStart(15, '0');
 
 /** Sort key of an item that is the only one (or the descriptor) of its partition key. */
 export const META_SK = 'META';
@@ -55,8 +54,13 @@ export const entrySk = (lastOffset: number): string => `${ENTRY_PREFIX}${pad20(l
 export const ENTRY_SK_END = `${ENTRY_PREFIX}~`;
 export const entryKey = (topicId: string, partition: number, lastOffset: number) => ({ pk: logPk(topicId, partition), sk: entrySk(lastOffset) });
 
-/** LSI sort key: the entry's last append time, then its base offset, so ties resolve to the lowest offset. */
-export const timeKey = (appendTime: number, baseOffset: number): string => `${pad15(appendTime)}#${pad20(baseOffset)}`;
+/*
+ * Offsets for times need no index of their own: append times never go backwards within a
+ * partition, so the offset-ordered entries are also time-ordered (log/time-search.ts).
+ * Until 2026-12 a local secondary index did it (`byTime`, sort key `timeKey`); tables
+ * deployed before keep it with context `freshet:legacyTimeIndex` (docs/deploy.md), and
+ * nothing writes `timeKey` any more, so it stays empty and costs no write units.
+ */
 
 export const idempotencyKey = (topic: string, key: string) => ({ pk: `IDEMPOTENCY#${topic}#${key}`, sk: 'IDEMPOTENCY' });
 
@@ -92,5 +96,6 @@ export const MAINTENANCE_LEASE_KEY = { pk: 'MAINTENANCE', sk: 'LEASE' } as const
 export const sweepKey = (topicId: string) => ({ pk: `SWEEP#${topicId}`, sk: 'SWEEP' });
 
 /** Names of the secondary indexes, shared by provisioning (local and CDK) and queries. */
-export const INDEX_BY_TIME = 'byTime';
+/** Only on tables deployed before it was dropped (infra, `legacyTimeIndex`); no code queries it. */
+export const LEGACY_INDEX_BY_TIME = 'byTime';
 export const INDEX_LIST = 'list';

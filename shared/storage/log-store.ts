@@ -1,12 +1,15 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
-import { ENTRY_SK_END, entrySk, headKey, INDEX_BY_TIME, logPk, pad15, partitionOfLogPk } from './keys.js';
+import { RangePresigner } from './range-presigner.js';
+import { ENTRY_SK_END, entrySk, headKey, logPk, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
 import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
+  private presigner: RangePresigner | undefined;
+
   constructor(
     private readonly clients: StorageClients,
     private readonly table: string,
@@ -52,25 +55,18 @@ export class LogStore {
     return entries;
   }
 
-  /**
-   * Kafka's offsetsForTimes: the first entry whose (last) append time is at or after
-   * `timestamp`; the LSI holds keys only, so the entry itself is read after.
-   */
-  async firstEntryAppendedAtOrAfter(topicId: string, partition: number, timestamp: number): Promise<IndexEntry | undefined> {
+  /** Up to `limit` consecutive entries from the one holding `offset`: one Query, no paging. */
+  async entriesAt(topicId: string, partition: number, offset: number, limit: number): Promise<IndexEntry[]> {
     const out = await this.clients.doc.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: INDEX_BY_TIME,
-        KeyConditionExpression: 'pk = :pk AND timeKey >= :t',
-        ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':t': pad15(Math.max(0, timestamp)) },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': logPk(topicId, partition), ':from': entrySk(offset), ':to': ENTRY_SK_END },
         ConsistentRead: true,
-        Limit: 1,
+        Limit: limit,
       }),
     );
-    const key = out.Items?.[0];
-    if (!key) return undefined;
-    const entry = await this.clients.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-    return entry.Item ? toEntry(entry.Item) : undefined;
+    return (out.Items ?? []).map(toEntry);
   }
 
   async putObject(key: string, body: Uint8Array, metadata: Record<string, string>): Promise<void> {
@@ -82,20 +78,39 @@ export class LogStore {
   /** One ranged GET: `length` bytes of `key` starting at `start`. */
   async getRange(key: string, start: number, length: number): Promise<Uint8Array> {
     const out = await this.clients.s3.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(start, length) }),
     );
     if (!out.Body) throw new Error(`empty body for ${key} bytes=${start}+${length}`);
     return out.Body.transformToByteArray();
   }
+
+  /**
+   * A presigned GET of exactly `length` bytes of `key` from `start`, valid `expiresInSeconds`.
+   * The Range header is one of the signed headers (X-Amz-SignedHeaders=host;range): S3
+   * recomputes the signature over the Range the caller sends, so the URL answers 403 for
+   * any other range, or none, and names one object only. (An unsigned Range would be
+   * ignored by the signature check, and the URL would read the whole object.)
+   */
+  async presignRange(key: string, start: number, length: number, expiresInSeconds: number): Promise<string> {
+    this.presigner ??= new RangePresigner(this.clients.s3, this.bucket);
+    return this.presigner.presign(key, rangeHeader(start, length), expiresInSeconds);
+  }
 }
 
-function toHead(item: Record<string, unknown>): PartitionHead {
+/** The HTTP Range header value for `length` bytes from `start`. */
+export function rangeHeader(start: number, length: number): string {
+  return `bytes=${start}-${start + length - 1}`;
+}
+
+export function toHead(item: Record<string, unknown>): PartitionHead {
   return {
     exists: true,
-    nextOffset: item.nextOffset as number,
+    // A head closed before any append to its partition has no nextOffset.
+    nextOffset: (item.nextOffset as number | undefined) ?? 0,
     logStartOffset: (item.logStartOffset as number | undefined) ?? 0,
     bytes: (item.bytes as number | undefined) ?? 0,
     lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
+    ...(item.closedAt !== undefined ? { closed: true as const } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, HeadBucketCommand, NoSuchBucket, NotFound } from '@aws-sdk/client-s3';
-import { INDEX_BY_TIME, INDEX_LIST } from './keys.js';
+import { INDEX_LIST } from './keys.js';
 import type { StorageClients } from './clients.js';
 
 /**
@@ -16,7 +16,6 @@ import type { StorageClients } from './clients.js';
 export const TABLE_ATTRIBUTES = [
   { AttributeName: 'pk', AttributeType: 'S' },
   { AttributeName: 'sk', AttributeType: 'S' },
-  { AttributeName: 'timeKey', AttributeType: 'S' },
   { AttributeName: 'listPk', AttributeType: 'S' },
   { AttributeName: 'listSk', AttributeType: 'S' },
 ] as const;
@@ -38,16 +37,6 @@ export async function ensureTable(clients: StorageClients, table: string): Promi
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: INDEX_BY_TIME,
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'timeKey', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
       ],
       GlobalSecondaryIndexes: [
         {

@@ -78,7 +78,7 @@ export class TopicStore {
   }
 
   /**
-   * Removes the name and leaves a tombstone naming the incarnation, from which the
+   * Removes the name (if the incarnation still has `topic.partitions`) and leaves a tombstone naming the incarnation, from which the
    * maintenance job deletes the partitions' objects, entries and heads in the background.
    */
   async delete(topic: Topic, now: number): Promise<boolean> {
@@ -87,8 +87,10 @@ export class TopicStore {
         Delete: {
           TableName: this.table,
           Key: topicKey(topic.name),
-          ConditionExpression: 'topicId = :id',
-          ExpressionAttributeValues: { ':id': topic.topicId },
+          // The partitions whose heads the caller closed are all there are (a PATCH may grow them).
+          ConditionExpression: 'topicId = :id AND #partitions = :p',
+          ExpressionAttributeNames: { '#partitions': 'partitions' },
+          ExpressionAttributeValues: { ':id': topic.topicId, ':p': topic.partitions },
         },
       },
       {

@@ -56,14 +56,32 @@ export async function updateTopic(ctx: LogContext, name: string, input: UpdateTo
     ...(input.partitions !== undefined ? { partitions: input.partitions } : {}),
     ...(input.retention !== undefined ? { retention: { ...topic.retention, ...input.retention } } : {}),
   });
+  ctx.topicCache.forget(name);
   // Deleted (or deleted and re-created) since it was read.
   if (!updated) throw new TopicNotFoundError(name);
   return updated;
 }
 
+/**
+ * Closes every partition head of the incarnation first, then frees the name. Processes
+ * that still hold the topic in their cache (log/topic-cache.ts) can then commit nothing
+ * into it: their commit fails on the closed head and they read the topic afresh. The name
+ * is freed only if the partition count is still the one whose heads were closed (a
+ * concurrent PATCH may have grown it: close the new ones too).
+ */
 export async function deleteTopic(ctx: LogContext, name: string): Promise<void> {
-  const topic = await getTopic(ctx, name);
-  if (!(await ctx.topics.delete(topic, ctx.clock.now()))) throw new TopicNotFoundError(name);
+  ctx.topicCache.forget(name);
+  for (;;) {
+    const topic = await getTopic(ctx, name);
+    await ctx.writer.closeHeads(
+      topic.topicId,
+      Array.from({ length: topic.partitions }, (_, p) => p),
+      ctx.clock.now(),
+    );
+    if (await ctx.topics.delete(topic, ctx.clock.now())) return;
+    const now = await ctx.topics.get(name);
+    if (now?.topicId !== topic.topicId) throw new TopicNotFoundError(name);
+  }
 }
 
 function checkPartitionCount(partitions: number): void {

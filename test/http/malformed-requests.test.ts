@@ -39,7 +39,7 @@ const cases: Case[] = [
   ['1025 partitions', 400, 'INVALID_REQUEST', ['POST', '/v1/topics', { name: 'many', partitions: 1025 }]],
   ['partitions as a string', 400, 'INVALID_REQUEST', ['POST', '/v1/topics', { name: 'str', partitions: '3' }]],
   ['a misspelled option', 400, 'INVALID_REQUEST', ['POST', '/v1/topics', { name: 'typo', partitions: 1, retension: { ms: 1 } }]],
-  ['an unknown compression', 400, 'INVALID_REQUEST', ['POST', '/v1/topics', { name: 'zstd', partitions: 1, compression: 'zstd' }]],
+  ['an unknown compression', 400, 'INVALID_REQUEST', ['POST', '/v1/topics', { name: 'snappy', partitions: 1, compression: 'snappy' }]],
   ['a duplicate topic', 409, 'TOPIC_EXISTS', ['POST', '/v1/topics', { name: 'orders', partitions: 1 }]],
   ['an unknown topic', 404, 'TOPIC_NOT_FOUND', ['GET', '/v1/topics/nope']],
   ['shrinking partitions', 422, 'PARTITIONS_CANNOT_SHRINK', ['PATCH', '/v1/topics/orders', { partitions: 2 }]],

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { type FreshetStack, propsFromContext } from '../../infra/freshet-stack.js';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../shared/metrics.js';
-import { INDEX_BY_TIME, INDEX_LIST } from '../../shared/storage/keys.js';
+import { INDEX_LIST, LEGACY_INDEX_BY_TIME } from '../../shared/storage/keys.js';
 import { TTL_ATTRIBUTE } from '../../shared/storage/provision.js';
 import { synthFreshet } from './synth-stack.js';
 
@@ -111,9 +111,20 @@ describe('FreshetStack: storage', () => {
         TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
         DeletionProtectionEnabled: true,
-        LocalSecondaryIndexes: [Match.objectLike({ IndexName: INDEX_BY_TIME })],
         GlobalSecondaryIndexes: [Match.objectLike({ IndexName: INDEX_LIST })],
       },
+    });
+    // Offsets for times search the offset-ordered entries: no LSI, so no 10 GB item-collection limit.
+    expect(Object.values(template.findResources('AWS::DynamoDB::Table'))[0]!.Properties.LocalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('keeps the byTime LSI of an older deployment with freshet:legacyTimeIndex, so the table is not replaced', () => {
+    const legacy = synthFreshet({ 'freshet:legacyTimeIndex': 'true' }).template;
+    legacy.hasResourceProperties('AWS::DynamoDB::Table', {
+      LocalSecondaryIndexes: [
+        { IndexName: LEGACY_INDEX_BY_TIME, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'timeKey', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'timeKey', AttributeType: 'S' }]),
     });
   });
 

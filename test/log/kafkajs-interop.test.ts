@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from '../../shared/log/crc32c.js';
-import { type CompressionType, decodeRecordBatch, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+import { type CompressionType, compressionReady, decodeRecordBatch, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+import { registerKafkajsCodecPlugins } from '../support/kafkajs-codec-plugins.js';
 import { decodeBatchesWithKafkajs, decodeWithKafkajs } from './kafkajs-decoder.js';
+
+registerKafkajsCodecPlugins();
 
 const require = createRequire(import.meta.url);
 interface KafkajsLong {
@@ -48,7 +51,9 @@ const records: LogRecord[] = [
 ];
 
 describe('kafkajs decodes batches we encoded', () => {
-  it.each<CompressionType>(['none', 'gzip'])('agrees on offsets, keys, values, headers and timestamps (%s)', async (compression) => {
+  beforeAll(() => compressionReady('zstd'));
+
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('agrees on offsets, keys, values, headers and timestamps (%s)', async (compression) => {
     const bytes = encodeRecordBatch(records, { baseOffset: 4_294_967_296, compression });
     const decoded = await decodeWithKafkajs(bytes);
     expect(decoded.map((r) => r.offset)).toEqual(['4294967296', '4294967297', '4294967298', '4294967299', '4294967300']);
@@ -58,7 +63,7 @@ describe('kafkajs decodes batches we encoded', () => {
     expect(decoded.map((r) => r.headers)).toEqual([{ trace: utf8('t1') }, {}, {}, { absent: null }, { dup: [utf8('a'), utf8('b')], ヘッダー: utf8('ü') }]);
   });
 
-  it.each<CompressionType>(['none', 'gzip'])('agrees on the batch header fields (%s)', async (compression) => {
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('agrees on the batch header fields (%s)', async (compression) => {
     const bytes = encodeRecordBatch(records, { baseOffset: 42, compression });
     const [batch, ...rest] = await decodeBatchesWithKafkajs(bytes);
     expect(rest).toEqual([]);

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { compress as lz4jsCompress } from 'lz4js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordBatchError } from '../../shared/errors.js';
 import { crc32c } from '../../shared/log/crc32c.js';
-import { type CompressionType, decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+import { type CompressionType, compressionReady, decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+
+beforeAll(() => compressionReady('zstd'));
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const T0 = 1_700_000_000_000;
@@ -38,7 +41,7 @@ const variety: LogRecord[] = [
 ];
 
 describe('encodeRecordBatch / decodeRecordBatch', () => {
-  it.each<CompressionType>(['none', 'gzip'])('round-trips null keys, null and empty values, duplicate and null headers, unicode (%s)', (compression) => {
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('round-trips null keys, null and empty values, duplicate and null headers, unicode (%s)', (compression) => {
     const bytes = encodeRecordBatch(variety, { baseOffset: 100, compression });
     const batch = decodeRecordBatch(bytes);
     expect(plain(batch.records)).toEqual(plain(variety));
@@ -59,7 +62,7 @@ describe('encodeRecordBatch / decodeRecordBatch', () => {
     expect(emptyValue!.value).toEqual(new Uint8Array(0));
   });
 
-  it.each<CompressionType>(['none', 'gzip'])('round-trips a 1 MiB value (%s)', (compression) => {
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('round-trips a 1 MiB value (%s)', (compression) => {
     const value = randomBytes(1 << 20);
     const batch = decodeRecordBatch(encodeRecordBatch([{ key: utf8('big'), value, headers: [], timestamp: T0 }], { compression }));
     expect(Buffer.compare(batch.records[0]!.value!, value)).toBe(0);
@@ -180,7 +183,7 @@ describe('decodeRecordBatches', () => {
 });
 
 describe('decodeRecordBatch corruption', () => {
-  it.each<CompressionType>(['none', 'gzip'])('rejects a flipped byte anywhere after the crc field (%s)', (compression) => {
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('rejects a flipped byte anywhere after the crc field (%s)', (compression) => {
     const good = encodeRecordBatch(variety, { baseOffset: 9, compression });
     for (let i = 21; i < good.length; i++) {
       const bad = Buffer.from(good);
@@ -203,7 +206,7 @@ describe('decodeRecordBatch corruption', () => {
     }
   });
 
-  it.each<CompressionType>(['none', 'gzip'])('rejects every truncation (%s)', (compression) => {
+  it.each<CompressionType>(['none', 'gzip', 'lz4', 'zstd'])('rejects every truncation (%s)', (compression) => {
     const good = encodeRecordBatch(variety, { compression });
     for (let length = 0; length < good.length; length++) {
       expect(() => decodeRecordBatch(good.subarray(0, length)), `length ${length}`).toThrow(CorruptRecordBatchError);
@@ -273,5 +276,37 @@ describe('decodeRecordBatch corruption', () => {
     bad.writeInt32BE(3, 57);
     bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
     expect(() => decodeRecordBatch(bad)).toThrow(/bytes left/);
+  });
+
+  it.each([
+    ['lz4', 3],
+    ['zstd', 4],
+  ] as const)('marks %s as codec %i in attributes and stores less than uncompressed', (compression, codec) => {
+    const records = Array.from({ length: 200 }, (_, i) => ({ key: null, value: utf8(`{"event":"page_view","n":${i}}`.repeat(10)), headers: [], timestamp: T0 }));
+    const bytes = encodeRecordBatch(records, { compression });
+    expect(bytes.readInt16BE(21) & 0x07).toBe(codec);
+    expect(bytes.length).toBeLessThan(encodeRecordBatch(records, { compression: 'none' }).length / 4);
+    expect(plain(decodeRecordBatch(bytes).records)).toEqual(plain(records));
+  });
+
+  it('writes lz4 as Kafka does: 64 KiB independent blocks, and reads any LZ4 frame (lz4js\'s own 4 MiB dependent ones)', () => {
+    const records = [{ key: null, value: randomBytes(200_000), headers: [], timestamp: T0 }];
+    const bytes = encodeRecordBatch(records, { compression: 'lz4' });
+    expect([...bytes.subarray(61, 67)]).toEqual([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40]); // magic, FLG (v1, independent), BD (64 KiB)
+    expect(plain(decodeRecordBatch(bytes).records)).toEqual(plain(records));
+    const section = encodeRecordBatch(records, { compression: 'none' }).subarray(61);
+    const foreign = Buffer.concat([bytes.subarray(0, 61), lz4jsCompress(section)]);
+    foreign.writeInt32BE(foreign.length - 12, 8);
+    foreign.writeUInt32BE(crc32c(foreign.subarray(21)), 17);
+    expect(plain(decodeRecordBatch(foreign).records)).toEqual(plain(records));
+  });
+
+  it('writes a string value as its UTF-8 bytes, the same batch as from a Uint8Array', () => {
+    const texts = ['{"a":1}', '', 'ü 🚀 значение', 'x'.repeat(300)];
+    const asText = texts.map((value, i) => ({ key: null, value, headers: [{ key: 'h', value: utf8('v') }], timestamp: T0 + i }));
+    const asBytes = texts.map((value, i) => ({ key: null, value: utf8(value), headers: [{ key: 'h', value: utf8('v') }], timestamp: T0 + i }));
+    for (const compression of ['none', 'zstd'] as const) {
+      expect(Buffer.compare(encodeRecordBatch(asText, { compression }), encodeRecordBatch(asBytes, { compression }))).toBe(0);
+    }
   });
 });

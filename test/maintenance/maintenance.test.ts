@@ -1,7 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MaintenanceContext } from '../../shared/maintenance/maintenance-context.js';
 import { runMaintenance } from '../../shared/maintenance/run-maintenance.js';
+import { headKey } from '../../shared/storage/keys.js';
 import { countCalls } from '../support/call-counter.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestStack, emulatorClients, type TestStack } from '../support/test-stack.js';
@@ -183,7 +185,7 @@ describe('orphan GC and topic deletion', () => {
     expect(await lists()).toBe(2); // the daily sweep
   });
 
-  it('finishes a topic deletion: entries, heads, objects and group offsets are gone', async () => {
+  it('finishes a topic deletion: entries, objects and group offsets are gone, heads stay closed until their TTL', async () => {
     await call('POST', '/v1/topics', { name: 'doomed', partitions: 2 });
     await call('POST', '/v1/topics/doomed/records', { records: [{ partition: 0, value: 1 }, { partition: 1, value: 2 }] });
     const member = (await call<{ memberId: string; generation: number }>('POST', '/v1/groups/doomed-readers/members', { topics: ['doomed'] })).body;
@@ -194,7 +196,11 @@ describe('orphan GC and topic deletion', () => {
     const report = await runMaintenance(maintenance);
     expect(report.topicsPurged).toEqual([`doomed (${topicId})`]);
     expect(await maintenance.entries.entries(topicId, 0)).toEqual([]);
-    expect((await stack.log.store.readHead(topicId, 1)).exists).toBe(false);
+    // A closed head outlives the purge (a day, by TTL) so that no stale topic cache can start the log anew.
+    const head = await stack.log.store.readHead(topicId, 1);
+    expect({ closed: head.closed, nextOffset: head.nextOffset }).toEqual({ closed: true, nextOffset: 1 });
+    const item = await stack.clients.doc.send(new GetCommand({ TableName: stack.table, Key: headKey(topicId, 1) }));
+    expect(item.Item?.expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000));
     expect(await objectCount('batches/doomed/')).toBe(0);
     expect(await maintenance.log.topics.deletedTopics()).toEqual([]);
     const group = (await call<{ offsets: unknown[] }>('GET', '/v1/groups/doomed-readers')).body;

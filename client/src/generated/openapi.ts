@@ -523,7 +523,7 @@ export interface components {
             topicId: string;
             partitions: number;
             /** @enum {string} */
-            compression: "none" | "gzip";
+            compression: "none" | "gzip" | "lz4" | "zstd";
             retention: {
                 ms: number;
                 bytes: number;
@@ -575,7 +575,7 @@ export interface components {
             partitions: number;
             retention?: components["schemas"]["Retention"];
             /** @enum {string} */
-            compression?: "none" | "gzip";
+            compression?: "none" | "gzip" | "lz4" | "zstd";
             /**
              * @description only 'delete' (time/size retention) is supported
              * @enum {string}
@@ -866,6 +866,53 @@ export interface components {
             headers: {
                 [key: string]: string | null;
             };
+        };
+        /**
+         * @example {
+         *       "ranges": [
+         *         {
+         *           "url": "https://freshet-bucket.s3.eu-west-1.amazonaws.com/batches/orders/2025-12-01-11/01KB0T2Z9M4C7Q8R1S2T3V4W5X?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host%3Brange&X-Amz-Signature=EXAMPLE",
+         *           "headers": {
+         *             "range": "bytes=1048-2319"
+         *           },
+         *           "object": "batches/orders/2025-12-01-11/01KB0T2Z9M4C7Q8R1S2T3V4W5X",
+         *           "byteOffset": 1048,
+         *           "byteLength": 1272,
+         *           "baseOffset": 1200,
+         *           "lastOffset": 1204,
+         *           "compression": "none",
+         *           "expiresAt": 1764587100000
+         *         }
+         *       ],
+         *       "nextOffset": 1205,
+         *       "highWatermark": 1205,
+         *       "logStartOffset": 0
+         *     }
+         */
+        DirectFetchResponse: {
+            /** @description Kafka RecordBatch v2 bytes, in offset order: decode them and check their CRC-32C */
+            ranges: components["schemas"]["DirectRange"][];
+            nextOffset: number;
+            highWatermark: number;
+            logStartOffset: number;
+        };
+        DirectRange: {
+            /** @description presigned S3 GET of one object; valid until expiresAt, and only with the Range in headers */
+            url: string;
+            /** @description send exactly these headers (the Range is signed in) */
+            headers: {
+                range: string;
+            };
+            object: string;
+            byteOffset: number;
+            byteLength: number;
+            /** @description first offset in the range; may be before the requested offset */
+            baseOffset: number;
+            lastOffset: number;
+            /** @enum {string} */
+            compression: "none" | "gzip" | "lz4" | "zstd";
+            /** @description ms since the epoch */
+            expiresAt: number;
         };
         /**
          * @example {
@@ -2947,14 +2994,16 @@ export interface operations {
             query?: {
                 /** @description first offset to read; the log start when absent */
                 offset?: number;
-                /** @description records at most (default 100) */
+                /** @description records at most (default 100; at most 10000, or 100000 with direct=true) */
                 limit?: number;
-                /** @description soft byte bound (default 1048576); the first record always comes */
+                /** @description soft byte bound (default 1048576; at most 4194304, or 67108864 with direct=true); the first record always comes */
                 maxBytes?: number;
                 /** @description long-poll this long at the high watermark */
                 waitMs?: number;
                 /** @description json: value is any JSON, key and headers UTF-8 strings; string: all UTF-8 strings; base64: all base64 bytes */
                 encoding?: "json" | "string" | "base64";
+                /** @description true: answer presigned S3 GETs of the RecordBatch byte ranges instead of the records (DirectFetchResponse); needs consume scope like any fetch */
+                direct?: "true" | "false";
             };
             header?: never;
             path: {
@@ -2965,13 +3014,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description records from the offset on */
+            /** @description records from the offset on; with direct=true, where their bytes are (DirectFetchResponse) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FetchResponse"];
+                    "application/json": components["schemas"]["FetchResponse"] | components["schemas"]["DirectFetchResponse"];
                 };
             };
             /** @description malformed request */

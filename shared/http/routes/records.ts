@@ -6,6 +6,7 @@ import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
+import { fetchDirect } from '../../log/direct-fetch.js';
 import { fetchRecords } from '../../log/fetch.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from '../../log/limits.js';
 import { offsetForTimestamp } from '../../log/list-offsets.js';
@@ -13,7 +14,7 @@ import type { LogContext } from '../../log/log-context.js';
 import { type ProduceRequest, produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
-import { digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
+import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 
 const ProduceHeaders = z.object({
@@ -133,7 +134,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       summary: 'Fetch records from a partition',
       request: { params: PartitionParams, query: FetchQuery },
       responses: {
-        200: json(FetchResponse, 'records from the offset on'),
+        200: json(z.union([FetchResponse, DirectFetchResponse]).openapi({ example: EXAMPLES.fetched }), 'records from the offset on; with direct=true, where their bytes are (DirectFetchResponse)'),
         ...problems,
         ...notFound,
         416: problem('offset below the log start or above the high watermark'),
@@ -145,14 +146,9 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       const { topic, partition } = c.req.valid('param');
       requireTopics(c, [topic], 'consume');
       const q = c.req.valid('query');
-      const result = await fetchRecords(ctx, {
-        topic,
-        partition,
-        offset: q.offset,
-        limit: q.limit ?? FETCH_DEFAULT_LIMIT,
-        maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES,
-        waitMs: q.waitMs ?? 0,
-      });
+      const req = { topic, partition, offset: q.offset, limit: q.limit ?? FETCH_DEFAULT_LIMIT, maxBytes: q.maxBytes ?? FETCH_DEFAULT_MAX_BYTES, waitMs: q.waitMs ?? 0 };
+      if (q.direct === 'true') return c.json(await fetchDirect(ctx, req), 200);
+      const result = await fetchRecords(ctx, req);
       const encoding = q.encoding ?? 'json';
       return c.json({ ...result, records: result.records.map((r) => toJsonRecord(r, partition, encoding)) }, 200);
     },

@@ -12,7 +12,7 @@ const CreateTopicBody = z
     name: TopicName,
     partitions: z.number().int().min(1).max(MAX_PARTITIONS),
     retention: Retention.optional(),
-    compression: z.enum(['none', 'gzip']).optional(),
+    compression: z.enum(['none', 'gzip', 'lz4', 'zstd']).optional(),
     cleanupPolicy: z.enum(['delete']).optional().openapi({ description: "only 'delete' (time/size retention) is supported" }),
   })
   .openapi('CreateTopicRequest', { example: EXAMPLES.createTopic });

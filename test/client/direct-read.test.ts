@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Freshet, type KafkaMessage } from '../../client/src/index.js';
+import { type ServedStack, serveTestStack } from './http-server.js';
+
+let served: ServedStack;
+let freshet: Freshet;
+
+beforeAll(async () => {
+  served = await serveTestStack();
+  freshet = new Freshet({ url: served.url, apiKey: served.key });
+});
+afterAll(() => served?.close());
+
+const readAll = async (options: Parameters<Freshet['readPartition']>[0]) => {
+  const out: (KafkaMessage & { partition: number })[] = [];
+  for await (const m of freshet.readPartition({ follow: false, ...options })) out.push(m);
+  return out;
+};
+
+const produce = async (topic: string, count: number, perRequest: number) => {
+  const producer = freshet.producer();
+  for (let i = 0; i < count; i += perRequest) {
+    await producer.send({
+      topic,
+      messages: Array.from({ length: Math.min(perRequest, count - i) }, (_, j) => ({
+        key: j % 3 === 0 ? null : `k-${i + j}`,
+        value: j % 50 === 7 ? null : { i: i + j, text: `record ${i + j} ü`.repeat(1 + ((i + j) % 5)) },
+        headers: (j % 4 === 0 ? { trace: `t-${i + j}`, empty: null } : {}) as Record<string, string | null>,
+      })),
+    });
+  }
+  await producer.disconnect();
+};
+
+describe('readPartition({ direct: true })', () => {
+  it('reads 10,000 records straight from S3, equal to the normal fetch', async () => {
+    await freshet.admin().createTopic({ name: 'direct-10k', partitions: 1 });
+    await produce('direct-10k', 10_000, 700);
+    const normal = await readAll({ topic: 'direct-10k', partition: 0, limit: 1_000 });
+    const direct = await readAll({ topic: 'direct-10k', partition: 0, limit: 1_000, direct: true });
+    expect(normal).toHaveLength(10_000);
+    expect(direct).toEqual(normal);
+    // From an offset inside a batch, with the other encodings.
+    for (const encoding of ['string', 'base64'] as const) {
+      const from = { topic: 'direct-10k', partition: 0, fromOffset: 4_321, limit: 500, encoding };
+      expect(await readAll({ ...from, direct: true })).toEqual(await readAll(from));
+    }
+  });
+
+  it.each(['gzip', 'zstd', 'lz4'] as const)('decompresses %s batches in the client (web and pure-JS decoders)', async (compression) => {
+    const topic = `direct-${compression}`;
+    await freshet.admin().createTopic({ name: topic, partitions: 1, compression });
+    await produce(topic, 600, 200);
+    const normal = await readAll({ topic, partition: 0 });
+    expect(normal).toHaveLength(600);
+    expect(await readAll({ topic, partition: 0, direct: true })).toEqual(normal);
+  });
+
+  it('follows the log: records produced while it waits arrive', async () => {
+    await freshet.admin().createTopic({ name: 'direct-follow', partitions: 1 });
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const reading = (async () => {
+      for await (const m of freshet.readPartition({ topic: 'direct-follow', partition: 0, direct: true, maxWaitMs: 500, signal: controller.signal })) {
+        seen.push(m.offset);
+        if (seen.length === 30) controller.abort();
+      }
+    })().catch((err: unknown) => {
+      if (!controller.signal.aborted) throw err;
+    });
+    await produce('direct-follow', 30, 10);
+    await reading;
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+});
