@@ -8,6 +8,7 @@ import type { PhaseCost } from './cost.js';
 import type { CapacityProbe } from './instrument/capacity-probe.js';
 import type { LatencySummary } from './latency.js';
 import type { PriceTable } from './prices.js';
+import type { KeyCompactionBench } from './scenarios/key-compaction.js';
 import type { Spread } from './stats.js';
 
 export interface RunInfo {
@@ -198,6 +199,7 @@ export interface SectionResults {
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
   'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
+  'key-compaction': KeyCompactionBench;
   schemas: SchemaValidationResult[];
 }
 
@@ -266,6 +268,7 @@ export interface BenchResults {
   endToEnd?: SectionResults['end-to-end']['endToEnd'];
   webhook?: WebhookEndToEndResult;
   idleConsumer?: IdleConsumerResult;
+  keyCompaction?: KeyCompactionBench;
   schemas?: SchemaValidationResult[];
   cost: CostComparison;
   notMeasuredYet: string[];

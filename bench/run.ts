@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   const codec = sections.codec ?? previous?.codec;
   const schemas = sections.schemas ?? previous?.schemas;
   const directRead = sections['direct-read'] ?? previous?.directRead;
+  const keyCompaction = sections['key-compaction'] ?? previous?.keyCompaction;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     ...(schemas ? { schemas } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
+    ...(keyCompaction ? { keyCompaction } : {}),
     cost: compareCosts(prices, produce, fetch, endToEnd),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
@@ -170,6 +172,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,
+    'key-compaction': previous.keyCompaction !== undefined,
     schemas: previous.schemas !== undefined,
   };
   return SECTIONS.filter((s) => measured[s] === undefined && had[s]);

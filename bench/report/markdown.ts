@@ -13,6 +13,7 @@ export function renderMarkdown(r: BenchResults): string {
     produce(r),
     schemas(r),
     fetch(r),
+    keyCompaction(r),
     endToEnd(r),
     codec(r),
     coldStart(r),
@@ -172,6 +173,22 @@ function fetch(r: BenchResults): string {
         ? `The compaction pass took ${compaction.durationMs} ms for ${compaction.compactedGiB} GiB (${compaction.partitions.map((p) => `${p.topic}: ${p.entriesBefore} → ${p.entriesAfter} entries, ${p.segments} segment${p.segments === 1 ? '' : 's'}`).join('; ')}) and cost ${usd(compaction.cost.usdPerGiB)} per GiB compacted (Lambda ${usd(compaction.cost.usd.lambda)}, S3 ${usd(compaction.cost.usd.s3)}, DynamoDB ${usd(compaction.cost.usd.dynamodb)} for the pass).`
         : `**The compaction pass failed, so there are no "after compaction" figures**: ${compaction.error}`,
     idle === undefined ? '' : idle.ok ? `A second pass right after, with nothing left to do, took ${idle.durationMs} ms (${Object.entries(idle.calls).map(([n, v]) => `${n} ${v}`).join(', ')}): that is what every scheduled pass costs while nobody writes (section 6).` : `The idle maintenance pass failed: ${idle.error}`,
+  ].join('\n');
+}
+
+function keyCompaction(r: BenchResults): string {
+  const k = r.keyCompaction;
+  if (!k) return '';
+  const row = (name: string, p: typeof k.cleaning) =>
+    p.ok
+      ? [name, p.reason ?? 'not due', p.recordsRemoved, p.durationMs, Object.entries(p.calls).map(([n, v]) => `${n} ${v}`).join(', '), p.priced.s3GetRequests, p.priced.s3PutRequests, p.writeUnits, p.readUnits]
+      : [name, `failed: ${p.error}`, '', '', '', '', '', '', ''];
+  return [
+    '## 3b. Key compaction (compacted topics)',
+    '',
+    `${k.records.toLocaleString('en')} records of ${k.valueBytes} B over ${k.keys.toLocaleString('en')} keys, produced to one partition of a \`cleanupPolicy: compact\` topic in ${k.requests} requests (the last of one record, never cleaned); then one maintenance pass (\`POST /v1/maintenance/run\`: the log cleaner, then compaction into segments and the object sweep) and a second with nothing due. Partition bytes ${k.partitionBytesBefore.toLocaleString('en')} → ${k.partitionBytesAfter.toLocaleString('en')}.`,
+    '',
+    markdownTable(['pass', 'why', 'records removed', 'server ms', 'calls', 'S3 GETs', 'S3 PUTs', 'write units', 'read units'], [row('cleaning', k.cleaning), row('idle', k.idle)]),
   ].join('\n');
 }
 

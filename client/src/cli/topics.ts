@@ -1,6 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import type { components } from '../generated/openapi.js';
 import type { CliContext } from './context.js';
 import { parseIntFlag, print, table, when } from './output.js';
+
+type Compression = components['schemas']['CreateTopicRequest']['compression'];
+const COMPRESSIONS: NonNullable<Compression>[] = ['none', 'gzip', 'lz4', 'zstd'];
 
 const retention = (ms: number) => (ms < 0 ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms}ms`);
 
@@ -25,8 +29,8 @@ export function registerTopics(program: Command, ctx: CliContext): void {
     .description('create a topic')
     .option('-p, --partitions <n>', 'number of partitions', '1')
     .option('--retention-ms <ms>', 'how long records are kept (-1: forever)')
-    .option('--compression <codec>', 'none or gzip')
-    .action(async (name: string, o: { partitions: string; retentionMs?: string; compression?: 'none' | 'gzip' }) => {
+    .addOption(new Option('--compression <codec>', 'batch compression (Kafka compression.type)').choices(COMPRESSIONS))
+    .action(async (name: string, o: { partitions: string; retentionMs?: string; compression?: Compression }) => {
       const t = await ctx
         .freshet()
         .admin()

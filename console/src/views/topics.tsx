@@ -31,7 +31,7 @@ export function TopicsView({ session }: { session: Session }) {
               await admin.createTopic({
                 name: f.name ?? '',
                 partitions: Number(f.partitions),
-                compression: f.compression as 'none' | 'gzip',
+                compression: f.compression as 'none' | 'gzip' | 'lz4' | 'zstd',
                 ...(f.retentionMs ? { retention: { ms: Number(f.retentionMs) } } : {}),
               });
               reload();
@@ -42,6 +42,8 @@ export function TopicsView({ session }: { session: Session }) {
             <select name="compression" aria-label="compression">
               <option value="none">none</option>
               <option value="gzip">gzip</option>
+              <option value="lz4">lz4</option>
+              <option value="zstd">zstd</option>
             </select>
             <input name="retentionMs" type="number" min="-1" placeholder="retention ms (default)" aria-label="retention ms" />
           </Form>
