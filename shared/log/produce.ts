@@ -84,6 +84,9 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
 
 /** One produce into one topic incarnation; undefined when that incarnation turns out to be closed (deleted). */
 async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, bytes: number, deadline: number): Promise<ProduceResult | undefined> {
+  // Warms the schema cache while the checks below run: on a miss its one read overlaps them
+  // (validateAgainstSchema then awaits the same read; a failure surfaces there).
+  void ctx.schemas.latest(topic).catch(() => {});
   if (isCompacted(topic)) requireKeys(req.records, topic.name);
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
