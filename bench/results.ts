@@ -167,7 +167,10 @@ export interface DirectReadResult {
 /** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
 export interface ColdStartResult {
   function: string;
+  /** Every JavaScript file of the bundle: the entry and all its chunks. */
   bundleBytes: number;
+  /** The files an import loads before `handler` is there (the entry and the chunks it imports statically): what V8 compiles at init. Absent from runs before code splitting, where it was bundleBytes. */
+  initBytes?: number;
   sourceMapBytes: number;
   starts: number;
   /** From just before `import()` to `handler` being there, ms. */
