@@ -40,8 +40,37 @@ export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function ErrorLine({ error }: { error: string | undefined }) {
-  return error ? <p class="error" role="alert">{error}</p> : null;
+/**
+ * The items a problem lists beyond its detail, one line each: a refused schema version's
+ * incompatibilities (409 INCOMPATIBLE_SCHEMA), a produce's schema violations (422 SCHEMA_VIOLATION).
+ */
+export function problemItems(e: unknown): string[] {
+  const problem = e && typeof e === 'object' && 'problem' in e ? (e as { problem: Record<string, unknown> }).problem : undefined;
+  const list = (name: string) => (Array.isArray(problem?.[name]) ? (problem[name] as Record<string, unknown>[]) : []);
+  return [
+    ...list('incompatibilities').map((i) => `version ${i.version} (${i.direction}) at '${i.pointer}': ${i.message}`),
+    ...list('violations').map((v) => `record ${v.index} at '${v.pointer}': ${v.message} (${v.keyword})`),
+  ];
+}
+
+export function ErrorLine({ error, items }: { error: string | undefined; items?: string[] }) {
+  if (!error) return null;
+  if (!items || items.length === 0)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
+  return (
+    <div class="error" role="alert">
+      <p>{error}</p>
+      <ul class="problems">
+        {items.map((item, i) => (
+          <li key={i}>{item}</li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 /** A button that runs an action, shows it running, and reports its failure. */
@@ -89,6 +118,7 @@ export function Section({ title, children, actions }: { title: string; children:
 /** Runs `submit` with the form's fields; shows a failure under the form. */
 export function Form({ submit, children, label, testId }: { submit: (fields: Record<string, string>) => Promise<unknown>; children: ComponentChildren; label: string; testId?: string }) {
   const [error, setError] = useState<string>();
+  const [items, setItems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const onSubmit = async (e: Event) => {
     e.preventDefault();
@@ -100,6 +130,7 @@ export function Form({ submit, children, label, testId }: { submit: (fields: Rec
       await submit(fields);
     } catch (err) {
       setError(message(err));
+      setItems(problemItems(err));
     } finally {
       setBusy(false);
     }
@@ -110,7 +141,7 @@ export function Form({ submit, children, label, testId }: { submit: (fields: Rec
       <button type="submit" disabled={busy}>
         {label}
       </button>
-      <ErrorLine error={error} />
+      <ErrorLine error={error} items={items} />
     </form>
   );
 }

@@ -189,6 +189,57 @@ describe.skipIf(!inject('chromium'))('the console in Chromium', () => {
     await expect.poll(() => page.locator('tr[data-offset="2"] pre.value').textContent()).toBe('null (tombstone)');
   });
 
+  it("shows a topic's schema and its versions, registers a new one (a 409 incompatibility shown as text), and shows a record's 422 schema violation", async () => {
+    await s.call('POST', '/v1/topics', { name: 'invoices', partitions: 1 });
+    const v1 = { type: 'object', description: XSS.value, properties: { total: { type: 'number' } }, required: ['total'], additionalProperties: false };
+    await s.call('PUT', '/v1/topics/invoices/schema', { schema: v1 });
+    await page.goto(`${s.url}/console/#/topics`);
+    await page.locator('tr[data-topic="invoices"] button.link').click();
+    const panel = page.getByTestId('schema');
+    await expect.poll(() => panel.getByTestId('schema-latest').textContent()).toBe('latest version 1, compatibility backward');
+    expect(JSON.parse((await panel.getByTestId('schema-json').textContent()) ?? '')).toEqual(v1);
+    // The editor starts from the latest version.
+    await panel.getByText('Register a new version').click();
+    const form = page.getByTestId('set-schema');
+    expect(JSON.parse(await form.getByLabel('JSON schema').inputValue())).toEqual(v1);
+
+    // A new required property breaks backward compatibility: 409, each incompatibility listed, nothing registered.
+    await form.getByLabel('JSON schema').fill(JSON.stringify({ ...v1, properties: { ...v1.properties, currency: { type: 'string' } }, required: ['total', 'currency'] }));
+    await form.getByRole('button', { name: 'Register version' }).click();
+    const refused = form.getByRole('alert');
+    await expect.poll(() => refused.textContent()).toContain('(409 INCOMPATIBLE_SCHEMA)');
+    expect(await refused.locator('li').first().textContent()).toMatch(/^version 1 \(backward\) at '[^']*': the new schema requires property 'currency'/);
+    expect((await s.call<{ versions: unknown[] }>('GET', '/v1/topics/invoices/schema/versions')).versions).toHaveLength(1);
+
+    // An optional property added to a closed content model is backward compatible: version 2.
+    const v2 = { ...v1, properties: { ...v1.properties, note: { type: 'string' } } };
+    await form.getByLabel('JSON schema').fill(JSON.stringify(v2));
+    await form.getByRole('button', { name: 'Register version' }).click();
+    await expect.poll(() => panel.getByTestId('schema-latest').textContent()).toBe('latest version 2, compatibility backward');
+    expect(await panel.getByTestId('schema-versions').locator('tbody tr').count()).toBe(2);
+    expect(JSON.parse((await panel.getByTestId('schema-json').textContent()) ?? '')).toEqual(v2);
+    await panel.getByTestId('schema-versions').getByRole('button', { name: '1', exact: true }).click();
+    expect(await panel.getByTestId('schema-latest').textContent()).toBe('latest version 2, compatibility backward (showing version 1)');
+    expect(JSON.parse((await panel.getByTestId('schema-json').textContent()) ?? '')).toEqual(v1);
+    await shot('topic-schema');
+
+    // The produce form shows a violation's detail and each violation; a valid record carries the version header.
+    await page.goto(`${s.url}/console/#/topics/invoices/partitions/0`);
+    await page.getByText('Produce a test record').click();
+    const produce = page.getByTestId('produce');
+    await produce.getByLabel('value').fill('{"total":"forty-two"}');
+    await produce.getByRole('button', { name: 'Produce' }).click();
+    const violation = produce.getByRole('alert');
+    await expect.poll(() => violation.textContent()).toContain('(422 SCHEMA_VIOLATION)');
+    expect(await violation.locator('p').textContent()).toContain("1 record(s) break schema version 2 of topic 'invoices'");
+    expect(await violation.locator('li').allTextContents()).toEqual(["record 0 at '/total': must be number (type)"]);
+    expect((await s.call<{ partitions: { highWatermark: number }[] }>('GET', '/v1/topics/invoices/partitions')).partitions[0]?.highWatermark).toBe(0);
+    await produce.getByLabel('value').fill('{"total":42}');
+    await produce.getByRole('button', { name: 'Produce' }).click();
+    await expect.poll(() => page.getByTestId('produced').textContent()).toBe('written at offset 0');
+    await expect.poll(() => page.locator('tr[data-offset="0"]').textContent()).toContain('freshet-schema-version: 2');
+  });
+
   it('produces a test record and browses it as JSON, text and hex', async () => {
     await page.goto(`${s.url}/console/#/topics/orders/partitions/0`);
     await page.getByText('Produce a test record').click();

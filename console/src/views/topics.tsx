@@ -1,4 +1,5 @@
 import type { Topic } from '@freshet/client';
+import { TopicSchemaPanel } from './topic-schema.js';
 import { CleanupPolicyOptions, compactionChange, CompactionSettings, formatRatio, maxDirtyRatio } from './topic-compaction.js';
 import { useState } from 'preact/hooks';
 import { formatBytes, formatMs, formatTime } from '../format.js';
@@ -184,6 +185,7 @@ function TopicDetail({ session, row, reload }: { session: Session; row: TopicRow
           />
         </div>
       )}
+      <TopicSchemaPanel session={session} topic={topic.name} />
     </div>
   );
 }
