@@ -8,12 +8,13 @@ import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, 
 import type { LogContext } from './log-context.js';
 import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
-import { compressionReady, type LogRecord, type RecordHeader } from './record-batch-codec.js';
+import { compressionReady, type EncodableRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
 
 export interface ProduceRecord {
   key: Uint8Array | null;
-  value: Uint8Array | null;
+  /** Bytes, or well-formed text stored as its UTF-8 bytes (encoded once, straight into the batch). */
+  value: Uint8Array | string | null;
   headers: RecordHeader[];
   partition?: number | undefined;
   /** CreateTime in ms; the broker's clock when absent. */
@@ -83,7 +84,7 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   }
 
   const now = ctx.clock.now();
-  const byPartition = new Map<number, LogRecord[]>();
+  const byPartition = new Map<number, EncodableRecord[]>();
   req.records.forEach((r, i) => {
     const p = recordPartitions[i]!;
     const list = byPartition.get(p) ?? [];
