@@ -14,6 +14,7 @@ const UNIT = [
   'test/log/kafkajs-interop.test.ts',
   'test/log/murmur2.test.ts',
   'test/log/record-batch-codec.test.ts',
+  'test/log/record-batch-filter.test.ts',
   'test/subscriptions/cloudevents-payload.test.ts',
   'test/subscriptions/dispatcher-lambda.test.ts',
   'test/client/cli-config.test.ts',

@@ -8,6 +8,7 @@ import type { PhaseCost } from './cost.js';
 import type { CapacityProbe } from './instrument/capacity-probe.js';
 import type { LatencySummary } from './latency.js';
 import type { PriceTable } from './prices.js';
+import type { KeyCompactionBench } from './scenarios/key-compaction.js';
 import type { Spread } from './stats.js';
 
 export interface RunInfo {
@@ -166,7 +167,10 @@ export interface DirectReadResult {
 /** One function's bundle and the time a fresh process takes to import it (Lambda's init, as far as the bundle decides it). */
 export interface ColdStartResult {
   function: string;
+  /** Every JavaScript file of the bundle: the entry and all its chunks. */
   bundleBytes: number;
+  /** The files an import loads before `handler` is there (the entry and the chunks it imports statically): what V8 compiles at init. Absent from runs before code splitting, where it was bundleBytes. */
+  initBytes?: number;
   sourceMapBytes: number;
   starts: number;
   /** From just before `import()` to `handler` being there, ms. */
@@ -184,6 +188,7 @@ export interface SectionResults {
   produce: ProduceScenarioResult[];
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
   'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
+  'key-compaction': KeyCompactionBench;
 }
 
 /**
@@ -251,6 +256,7 @@ export interface BenchResults {
   endToEnd?: SectionResults['end-to-end']['endToEnd'];
   webhook?: WebhookEndToEndResult;
   idleConsumer?: IdleConsumerResult;
+  keyCompaction?: KeyCompactionBench;
   cost: CostComparison;
   notMeasuredYet: string[];
   prices: PriceTable;

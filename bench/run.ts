@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
   const directRead = sections['direct-read'] ?? previous?.directRead;
+  const keyCompaction = sections['key-compaction'] ?? previous?.keyCompaction;
 
   const versions = packageVersions();
   const partial: Omit<BenchResults, 'goals'> = {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     ...(produce ? { produce } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
+    ...(keyCompaction ? { keyCompaction } : {}),
     cost: compareCosts(prices, produce, fetch, endToEnd),
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
@@ -168,6 +170,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
     fetch: previous.fetch !== undefined,
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,
+    'key-compaction': previous.keyCompaction !== undefined,
   };
   return SECTIONS.filter((s) => measured[s] === undefined && had[s]);
 }

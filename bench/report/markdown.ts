@@ -12,6 +12,7 @@ export function renderMarkdown(r: BenchResults): string {
     goals(r),
     produce(r),
     fetch(r),
+    keyCompaction(r),
     endToEnd(r),
     codec(r),
     coldStart(r),
@@ -173,6 +174,22 @@ function fetch(r: BenchResults): string {
   ].join('\n');
 }
 
+function keyCompaction(r: BenchResults): string {
+  const k = r.keyCompaction;
+  if (!k) return '';
+  const row = (name: string, p: typeof k.cleaning) =>
+    p.ok
+      ? [name, p.reason ?? 'not due', p.recordsRemoved, p.durationMs, Object.entries(p.calls).map(([n, v]) => `${n} ${v}`).join(', '), p.priced.s3GetRequests, p.priced.s3PutRequests, p.writeUnits, p.readUnits]
+      : [name, `failed: ${p.error}`, '', '', '', '', '', '', ''];
+  return [
+    '## 3b. Key compaction (compacted topics)',
+    '',
+    `${k.records.toLocaleString('en')} records of ${k.valueBytes} B over ${k.keys.toLocaleString('en')} keys, produced to one partition of a \`cleanupPolicy: compact\` topic in ${k.requests} requests (the last of one record, never cleaned); then one maintenance pass (\`POST /v1/maintenance/run\`: the log cleaner, then compaction into segments and the object sweep) and a second with nothing due. Partition bytes ${k.partitionBytesBefore.toLocaleString('en')} → ${k.partitionBytesAfter.toLocaleString('en')}.`,
+    '',
+    markdownTable(['pass', 'why', 'records removed', 'server ms', 'calls', 'S3 GETs', 'S3 PUTs', 'write units', 'read units'], [row('cleaning', k.cleaning), row('idle', k.idle)]),
+  ].join('\n');
+}
+
 function endToEnd(r: BenchResults): string {
   if (!r.endToEnd?.length) return '';
   const idle = r.idleConsumer;
@@ -287,11 +304,13 @@ function coldStart(r: BenchResults): string {
   return [
     '## 5b. Cold start',
     '',
-    'Lambda runs a bundle\'s top level in its init phase on every cold start (Node has no SnapStart). Each function is bundled with the stack\'s esbuild options (infra/bundling.ts) and imported by a fresh `node` process, one at a time, with the environment a deployed function has (`NODE_OPTIONS=--enable-source-maps`, table and bucket names, `FRESHET_ROOT_KEY` set so that nothing calls Secrets Manager). _import_ is from just before `import()` to `handler` being exported; _CPU_ is the CPU time of that import (the wall clock also counts the time other processes had the cores); _process start → ready_ adds Node\'s own boot. Median (min–max), ms.',
+    'Lambda runs a bundle\'s top level in its init phase on every cold start (Node has no SnapStart). Each function is bundled as the stack deploys it (infra/bundling.ts: the entry `index.mjs` plus chunks for what it imports lazily) and imported by a fresh `node` process, one at a time, with the environment a deployed function has (`NODE_OPTIONS=--enable-source-maps`, table and bucket names, `FRESHET_ROOT_KEY` set so that nothing calls Secrets Manager). _import_ is from just before `import()` to `handler` being exported; _CPU_ is the CPU time of that import (the wall clock also counts the time other processes had the cores); _process start → ready_ adds Node\'s own boot. Median (min–max), ms.',
+    '',
+    '_loaded at init_ is the entry and the chunks it imports statically, what V8 compiles before the handler exists; the rest of _bundle_ is compiled only when first imported.',
     '',
     markdownTable(
-      ['function', 'bundle KiB', 'source map KiB', 'starts', 'import ms', 'import CPU ms', 'process start → ready ms'],
-      r.coldStart.map((c) => [c.function, kib(c.bundleBytes), kib(c.sourceMapBytes), c.starts, range(c.importMs), range(c.importCpuMs), range(c.processStartToReadyMs)]),
+      ['function', 'bundle KiB', 'loaded at init KiB', 'source maps KiB', 'starts', 'import ms', 'import CPU ms', 'process start → ready ms'],
+      r.coldStart.map((c) => [c.function, kib(c.bundleBytes), c.initBytes === undefined ? '' : kib(c.initBytes), kib(c.sourceMapBytes), c.starts, range(c.importMs), range(c.importCpuMs), range(c.processStartToReadyMs)]),
     ),
     '',
     COLD_START_FINDINGS,
@@ -302,7 +321,7 @@ function coldStart(r: BenchResults): string {
 const COLD_START_FINDINGS = [
   '### Where the api bundle\'s init time goes',
   '',
-  'Profiled on 2026-12-01 with `node --cpu-prof`, an unminified build of the same bundle with timing marks between its phases, `vm.SourceTextModule` (compilation alone), and bundles of each dependency alone. The machine is shared: the phases below were timed at a load average of ~2 (the import then took 310–340 ms, against ~150 ms in the issue\'s earlier measurement), the per-dependency figures under loads of 7–18, so only their proportions count.',
+  'Before the third pass below (one 1.36 MB file). Profiled on 2026-12-01 with `node --cpu-prof`, an unminified build of the same bundle with timing marks between its phases, `vm.SourceTextModule` (compilation alone), and bundles of each dependency alone. The machine is shared: the phases below were timed at a load average of ~2 (the import then took 310–340 ms, against ~150 ms in the issue\'s earlier measurement), the per-dependency figures under loads of 7–18, so only their proportions count.',
   '',
   markdownTable(
     ['phase of the api import (load ~2)', 'ms', 'what it is'],
@@ -321,6 +340,10 @@ const COLD_START_FINDINGS = [
   'Changed since (2026-12-01, second pass): the `/docs` page imported the YAML parser statically, so every cold start still evaluated the yaml library (~7 ms of the import under the profiler); it is now imported with the page on its first request. Measured by CPU time per import (load average 13–17: wall-clock times were 150–1,800 ms for the same bundle), the change is within the noise of ±5 ms. A build without `keepNames` saved ~4 % CPU and a build without zod\'s locales ~5 %; neither was taken (error names come from the class names, and the locales need a bundler plugin). The analysis below stands: compilation of the bytes and the top-level evaluation of zod (schema construction and `.openapi()` metadata, ~35 ms under the profiler), the AWS SDK (~25 ms) and Freshet\'s own init (~25 ms) are each larger than what is left to defer. Deferring the SDK clients or the route registration to the first request was not done: every request needs them, so it would only move the time from init to the first invoke of each instance, and the cold request would be no faster.',
   '',
   'Changed: the module that builds the OpenAPI document (with the YAML emitter) is imported on the first request for `/openapi.yaml` or `/docs`, where the document was already built, rather than evaluated at init; and the Secrets Manager client is imported only when the root key comes from a secret (`FRESHET_ROOT_KEY_SECRET_ARN`, the deployed default: there it is still paid once per cold start, with its GetSecretValue call). Measured side by side at load ~2, 15 starts each: 341 → 339 ms median with source maps, 313 → 308 ms without — **no measurable change**, because neither removes bytes from the single-file bundle (esbuild inlines a dynamic import and defers only its evaluation) and compilation dominates. A larger young generation (`--max-semi-space-size=32`) made it slower (395 → 431 ms CPU). **The 60 ms goal is not met.** What would reach it is structural, in order of size: (1) fewer bytes to compile, at about 0.1 ms per KiB here — an experimental build with zod\'s locales replaced by English alone (an esbuild plugin, which NodejsFunction cannot run) was 1,106 KB instead of 1,371 KB and imported in 307 ms instead of 334 ms (15 starts each, load ~1): zod\'s locales and unused API (needs @hono/zod-openapi not to pass `z` as a value: routes registered through zod-to-openapi with a narrowed `z`, or a zod-mini port of shared/http), the YAML emitter (serve the checked-in openapi.yaml, which the staleness test already proves identical), the SDK\'s credential chain; (2) split the bundle (`esbuild --splitting`, which NodejsFunction\'s single `--outfile` does not allow: a `Code.fromAsset` of our own esbuild run), so maintenance, replays, subscriptions and the spec become chunks loaded on first use; (3) V8\'s compile cache on Lambda\'s Node 22 (`module.enableCompileCache`), produced for the runtime\'s exact Node version, which removes most of the compile step; (4) source maps parsed only when a stack trace needs them.',
+  '',
+  'Changed (2026-12-01, third pass): the functions are no longer bundled by NodejsFunction but by our own esbuild run (infra/build-function.ts, run by CDK\'s local bundling hook into a `Code.fromAsset` of the output; the bundle tests and this bench call the same `esbuildOptions`), which allows two things NodejsFunction cannot do: **code splitting** (ESM, the entry stays `index.mjs`) and a plugin that **leaves out zod\'s locales** but English. What a dynamic `import()` loads — the OpenAPI document and its YAML emitter, the static-asset server, the Secrets Manager client, the SDK\'s STS/SSO credential providers — is now a chunk of its own, compiled only when imported. The api\'s init went from compiling 1,391 KiB to 879 KiB (1,148 KiB in all its files). Measured by CPU time, side by side at a load average of 10–13 (wall-clock times were 180–700 ms for the same bundle, so only CPU counts): **api import 113–118 → 103–105 ms CPU**, dispatcher 80 → 78, maintenance 83 → 71; import **plus the first produce request** of a fresh process (against DynamoDB Local and s3rver, 12 starts each) **172 → 157 ms CPU** — nothing the produce path needs was made lazy, so the first request costs what it did (~52 ms) and the saving is the init\'s. The deployed default reads the root key from Secrets Manager, so there the secrets chunk is still loaded at init, as before. On Node 22.23 (Lambda\'s major; a one-off check, load 18) the split bundles import and serve the produce request too: api import 139 → 125 ms CPU, import + first produce 188 → 174.',
+  '',
+  '**The 60 ms goal is still not met**: ~104 ms CPU here. Where the remaining time goes (a build with a CPU-time mark at each module boundary, load ~12): evaluating the top level is ~40 ms, of which building the zod route and config schemas with their OpenAPI metadata is ~27 ms (V8 compiling zod\'s functions on first use included), `createRuntime` ~5, `createApp` ~5, the SDK\'s and Powertools\' top level ~3; the other ~60 ms is Node\'s loader and V8 compiling the 879 KiB loaded at init (zod 201 KiB, @smithy/core 141, client-s3 102, Freshet\'s own ~150, @aws-sdk/core 43, client-dynamodb 35, zod-to-openapi 31, hono 29). Measured and not taken: `keepNames: false` saves 3–8 ms CPU but would need every error class to name itself (shared/errors.ts uses `new.target.name`); without `--enable-source-maps` 6–16 ms, but then stack traces in the logs point into minified code. What would reach 60 ms is structural: route validation that is not zod schemas built at init (validators generated at build time from openapi.yaml, or route groups — subscriptions, replays, keys, maintenance — registered on their first request, which moves their ~10 ms to that request), and V8\'s compile cache (`module.enableCompileCache`, Node 22.1+) shipped with the bundle for Lambda\'s exact Node version.',
 ].join('\n');
 
 function cost(r: BenchResults): string {

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling.js';
+import type { Metafile } from 'esbuild';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
 import type { BenchOptions } from '../options.js';
 import type { ColdStartResult } from '../results.js';
@@ -48,7 +49,7 @@ const FUNCTION_ENV = {
 };
 
 /**
- * Bundles every function with the stack's esbuild options (infra/bundling.ts) and imports
+ * Bundles every function as the stack does (infra/bundling.ts: the entry, and chunks for what it imports lazily) and imports
  * each bundle in `options.coldStarts` fresh processes, one at a time, interleaving the
  * functions so that a busy moment of the shared machine does not land on one of them.
  */
@@ -57,11 +58,13 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
   try {
     const init = join(dir, 'init.mjs');
     await writeFile(init, INIT);
-    const bundles = new Map<string, { file: string; bytes: number; mapBytes: number; importMs: number[]; readyMs: number[]; cpuMs: number[] }>();
+    const bundles = new Map<string, { file: string; bytes: number; initBytes: number; mapBytes: number; importMs: number[]; readyMs: number[]; cpuMs: number[] }>();
     for (const name of FUNCTIONS) {
-      const file = join(dir, name, 'index.mjs');
-      await build(esbuildOptions(join(REPO_ROOT, `functions/${name}.ts`), file));
-      bundles.set(name, { file, bytes: (await stat(file)).size, mapBytes: (await stat(`${file}.map`)).size, importMs: [], readyMs: [], cpuMs: [] });
+      const out = join(dir, name);
+      const { metafile } = await build({ ...esbuildOptions(join(REPO_ROOT, `functions/${name}.ts`), out), metafile: true });
+      const files = await readdir(out);
+      const size = async (suffix: string) => (await Promise.all(files.filter((f) => f.endsWith(suffix)).map(async (f) => (await stat(join(out, f))).size))).reduce((a, b) => a + b, 0);
+      bundles.set(name, { file: join(out, 'index.mjs'), bytes: await size('.mjs'), initBytes: initBytes(metafile), mapBytes: await size('.mjs.map'), importMs: [], readyMs: [], cpuMs: [] });
     }
     // One untimed start each: the first read of a new file is served from disk, later ones from the page cache, as on Lambda's warm worker hosts.
     for (const b of bundles.values()) await initOnce(init, b.file);
@@ -79,6 +82,7 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
     return [...bundles].map(([name, b]) => ({
       function: name,
       bundleBytes: b.bytes,
+      initBytes: b.initBytes,
       sourceMapBytes: b.mapBytes,
       starts: b.importMs.length,
       importMs: roundSpread(b.importMs),
@@ -88,6 +92,20 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The bytes of the entry and of every chunk it reaches through static imports: what Node loads and compiles before the handler exists. */
+function initBytes(metafile: Metafile): number {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((f) => f.endsWith('/index.mjs'));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  if (entry) visit(entry);
+  return [...seen].reduce((sum, f) => sum + outputs[f]!.bytes, 0);
 }
 
 const roundSpread = (values: number[]) => {

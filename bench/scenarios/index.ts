@@ -9,6 +9,7 @@ import { runCodecSection } from './codec.js';
 import { runDirectReadSection } from './direct-read.js';
 import { runEndToEndSection } from './end-to-end.js';
 import { runFetchSection } from './fetch.js';
+import { runKeyCompactionSection } from './key-compaction.js';
 import { runProduceSection } from './produce.js';
 import type { SectionContext } from './section.js';
 
@@ -25,6 +26,7 @@ export const SECTION_RUNNERS: SectionRunners = {
   fetch: runFetchSection,
   produce: runProduceSection,
   'end-to-end': runEndToEndSection,
+  'key-compaction': runKeyCompactionSection,
 };
 
 /** What the issue asks for that cannot be measured until its capability exists. */

@@ -5,7 +5,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { apiBrowserAssetCommands } from '../bundling.js';
 import { FreshetFunction } from './function.js';
 import type { FreshetRootKey } from './root-key.js';
 import type { FreshetStorage } from './storage.js';
@@ -62,7 +61,7 @@ export class FreshetApi extends Construct {
     this.handler = new FreshetFunction(this, 'Handler', {
       entry: 'functions/api.ts',
       // /console and /docs are served from files in the bundle (shared/http/static-assets.ts).
-      afterBundling: apiBrowserAssetCommands,
+      browserAssets: true,
       memorySize: props.memorySize ?? 1024,
       // API Gateway gives up on an integration after 30 s; the function stops first, so a
       // long-poll fetch (waitMs ≤ 20 s) always ends with our answer, never a gateway 504.

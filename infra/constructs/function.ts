@@ -1,12 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_RUNTIME, nodejsBundling } from '../bundling.js';
+import { FUNCTION_RUNTIME } from '../bundling.js';
 
 /** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,18 +26,18 @@ export interface FreshetFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is destroyed. @default RETAIN (its events still expire) */
   readonly logRemovalPolicy?: RemovalPolicy;
-  /** Shell commands run after esbuild, given the bundle's directory (files the function reads at run time). @default none */
-  readonly afterBundling?: (outputDir: string) => string[];
+  /** Copy the files /console and /docs serve next to the bundle (the api function). @default false */
+  readonly browserAssets?: boolean;
 }
 
 /**
  * One Freshet Lambda function the way all of them are built: arm64, the shared runtime
- * and esbuild bundle, an explicit log group with retention, and a role of its own that
+ * and esbuild bundle (infra/bundling.ts, run locally: no Docker), an explicit log group with retention, and a role of its own that
  * starts with nothing but writing to that log group (no AWS managed policy); each owner
  * adds exactly what it uses through the other constructs' grantX methods.
  */
 export class FreshetFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -51,11 +51,9 @@ export class FreshetFunction extends Construct {
     // The log group exists, so CreateLogStream + PutLogEvents on it is all Lambda needs.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(REPO_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: bundledCode(props.entry, props.browserAssets ?? false),
+      handler: 'index.handler',
       runtime: FUNCTION_RUNTIME,
       // Graviton is priced lower per GB-second than x86, and no dependency has native code.
       architecture: Architecture.ARM_64,
@@ -64,12 +62,6 @@ export class FreshetFunction extends Construct {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
-      bundling: {
-        ...nodejsBundling(),
-        ...(props.afterBundling
-          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (_inputDir: string, outputDir: string) => props.afterBundling!(outputDir) } }
-          : {}),
-      },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     });
     Validations.of(this.function).acknowledge({
@@ -78,4 +70,29 @@ export class FreshetFunction extends Construct {
         'nodejs22.x is a supported Lambda runtime and the newest Node that Freshet is tested on (local mode and CI run Node 20/22; the bundle test executes the bundle there). Moving on is FUNCTION_RUNTIME + target in infra/bundling.ts, once CI runs that Node.',
     });
   }
+}
+
+/**
+ * The function's code: infra/build-function.ts run on this machine into CDK's asset
+ * directory, hashed by its output (as NodejsFunction does). The Docker image is never
+ * pulled: local bundling always succeeds or throws.
+ */
+function bundledCode(entry: string, browserAssets: boolean): Code {
+  const flags = browserAssets ? ['--browser-assets'] : [];
+  return Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      // Never run in a container; it names the build, and CDK keys its cache of bundled assets on
+      // the source path and these options (not on the local hook): without the entry here every
+      // function of the app would get the first one's bundle.
+      command: ['infra/build-function.ts', entry, ...flags],
+      local: {
+        tryBundle(outputDir: string) {
+          execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra/build-function.ts'), join(REPO_ROOT, entry), outputDir, ...flags], { cwd: REPO_ROOT, stdio: 'inherit' });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -51,11 +51,25 @@ export async function groupFetch(ctx: GroupsContext, req: GroupFetchRequest): Pr
   const deadline = performance.now() + req.waitMs;
   const perPartition = { limit: Math.max(1, Math.ceil(req.limit / Math.max(1, owned.length))), maxBytes: Math.max(1, Math.floor(req.maxBytes / Math.max(1, owned.length))) };
   let records: GroupRecord[] = [];
+  /** Per partition, where its fetch said to go on (past the gaps of a compacted log). */
+  const fetchedUpTo = new Map<string, { records: number; nextOffset: number }>();
   for (;;) {
     const fetched = await Promise.all(owned.map((tp) => readPartition(ctx, tp, starts, member, perPartition)));
-    records = fetched.flat();
+    records = fetched.flatMap((f) => f.records);
+    let movedPastGap = false;
+    for (const [i, f] of fetched.entries()) {
+      const k = tpKey(owned[i]!);
+      fetchedUpTo.set(k, { records: f.records.length, nextOffset: f.nextOffset });
+      // Key compaction removed every record this fetch covered: go on from past them at once.
+      if (f.records.length === 0 && f.nextOffset > starts.get(k)!) {
+        starts.set(k, f.nextOffset);
+        movedPastGap = true;
+      }
+    }
     const remaining = deadline - performance.now();
-    if (records.length > 0 || remaining <= 0 || owned.length === 0) break;
+    if (records.length > 0 || owned.length === 0) break;
+    if (movedPastGap) continue;
+    if (remaining <= 0) break;
     const topics = await Promise.all(owned.map((tp) => ctx.log.topics.get(tp.topic)));
     await Promise.race(
       owned.map((tp, i) => ctx.log.notifier.waitForAppend(topics[i]?.topicId ?? '', tp.partition, Math.min(remaining, FETCH_POLL_INTERVAL_MS))),
@@ -64,7 +78,13 @@ export async function groupFetch(ctx: GroupsContext, req: GroupFetchRequest): Pr
   records = trim(records, req.limit, req.maxBytes);
 
   const next = new Map(starts);
-  for (const r of records) next.set(tpKey(r), r.offset + 1);
+  const kept = new Map<string, number>();
+  for (const r of records) {
+    next.set(tpKey(r), r.offset + 1);
+    kept.set(tpKey(r), (kept.get(tpKey(r)) ?? 0) + 1);
+  }
+  // A partition whose records were all answered goes on where its fetch said (past any gap).
+  for (const [k, f] of fetchedUpTo) if (f.records > 0 && kept.get(k) === f.records) next.set(k, Math.max(next.get(k)!, f.nextOffset));
   const positions = owned.map((tp) => ({ ...tp, offset: next.get(tpKey(tp))! }));
   await Promise.all(
     positions
@@ -102,18 +122,24 @@ async function resetOffset(ctx: GroupsContext, tp: TopicPartition, policy: 'earl
   return policy === 'earliest' ? head.logStartOffset : head.nextOffset;
 }
 
-async function readPartition(ctx: GroupsContext, tp: TopicPartition, starts: Starts, member: GroupMember, bounds: { limit: number; maxBytes: number }): Promise<GroupRecord[]> {
+async function readPartition(
+  ctx: GroupsContext,
+  tp: TopicPartition,
+  starts: Starts,
+  member: GroupMember,
+  bounds: { limit: number; maxBytes: number },
+): Promise<{ records: GroupRecord[]; nextOffset: number }> {
   const offset = starts.get(tpKey(tp))!;
   try {
     const result = await fetchRecords(ctx.log, { topic: tp.topic, partition: tp.partition, offset, ...bounds, waitMs: 0 });
-    return result.records.map((r) => ({ ...r, topic: tp.topic, partition: tp.partition }));
+    return { records: result.records.map((r) => ({ ...r, topic: tp.topic, partition: tp.partition })), nextOffset: result.nextOffset };
   } catch (err) {
     if (!(err instanceof OffsetOutOfRangeError)) throw err;
     // The committed offset fell below the log start (retention) or the log was reset:
     // apply the reset policy, as a Kafka consumer does on OFFSET_OUT_OF_RANGE.
     const { logStartOffset, highWatermark } = err.extensions as { logStartOffset: number; highWatermark: number };
     starts.set(tpKey(tp), member.autoOffsetReset === 'earliest' ? logStartOffset : highWatermark);
-    return [];
+    return { records: [], nextOffset: starts.get(tpKey(tp))! };
   }
 }
 

@@ -7,15 +7,16 @@
 const T0 = 1_764_583_200_000; // 2025-12-01T10:00:00Z
 
 const retention = { ms: 604_800_000, bytes: -1, hotMs: 86_400_000 };
-export const topic = { name: 'orders', topicId: '01KB0Q7V1D8X5G2M3N4P5Q6R7S', partitions: 3, compression: 'none', retention, cleanupPolicy: 'delete', createdAt: T0 };
+const compaction = { minLagMs: 0, maxLagMs: null, deleteRetentionMs: 86_400_000, minCleanableDirtyRatio: 0.5 };
+export const topic = { name: 'orders', topicId: '01KB0Q7V1D8X5G2M3N4P5Q6R7S', partitions: 3, compression: 'none', retention, cleanupPolicy: 'delete', compaction, createdAt: T0 };
 export const topicList = { topics: [topic] };
 export const createTopic = { name: 'orders', partitions: 3, retention: { ms: 604_800_000 }, compression: 'none' };
 export const updateTopic = { partitions: 6, retention: { ms: 1_209_600_000 } };
 export const partitions = {
   partitions: [
-    { partition: 0, logStartOffset: 0, highWatermark: 1_204, bytes: 318_402, lastAppendTime: T0 + 3_600_000 },
-    { partition: 1, logStartOffset: 0, highWatermark: 1_187, bytes: 311_936, lastAppendTime: T0 + 3_590_000 },
-    { partition: 2, logStartOffset: 0, highWatermark: 0, bytes: 0, lastAppendTime: null },
+    { partition: 0, logStartOffset: 0, highWatermark: 1_204, bytes: 318_402, lastAppendTime: T0 + 3_600_000, dirtyRatio: null },
+    { partition: 1, logStartOffset: 0, highWatermark: 1_187, bytes: 311_936, lastAppendTime: T0 + 3_590_000, dirtyRatio: null },
+    { partition: 2, logStartOffset: 0, highWatermark: 0, bytes: 0, lastAppendTime: null, dirtyRatio: null },
   ],
 };
 export const offsetForTime = { offset: 1_180, timestamp: T0 + 3_540_000 };

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { DIRECT_FETCH_MAX_BYTES, DIRECT_FETCH_MAX_LIMIT, FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from '../log/limits.js';
 import * as EXAMPLES from './examples.js';
-import { isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../model/topic.js';
+import { CLEANUP_POLICIES, isValidTopicName, MAX_PARTITIONS, TOPIC_NAME_PATTERN } from '../model/topic.js';
 
 /**
  * A non-negative safe integer written as plain digits (no signs, exponents, hex or blanks),
@@ -37,6 +37,26 @@ export const Retention = z
   })
   .openapi('Retention');
 
+export const CleanupPolicy = z
+  .enum(CLEANUP_POLICIES)
+  .openapi({ description: "Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both" });
+
+const lagMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Kafka's log cleaner settings (docs/maintenance.md, "Key compaction"); omitted fields keep their value. */
+export const Compaction = z
+  .strictObject({
+    minLagMs: lagMs.optional().openapi({ description: 'min.compaction.lag.ms: a record stays uncompacted at least this long (default 0)' }),
+    maxLagMs: lagMs
+      .min(1)
+      .nullable()
+      .optional()
+      .openapi({ description: 'max.compaction.lag.ms: clean once the oldest dirty record is this old, whatever the dirty ratio; null = no bound (default, Kafka\'s infinite)' }),
+    deleteRetentionMs: lagMs.optional().openapi({ description: 'delete.retention.ms: how long a tombstone (null value) stays readable after its append (default 86400000)' }),
+    minCleanableDirtyRatio: z.number().min(0).max(1).optional().openapi({ description: 'min.cleanable.dirty.ratio: clean when dirty bytes / cleanable bytes reach this (default 0.5)' }),
+  })
+  .openapi('Compaction');
+
 export const Topic = z
   .object({
     name: z.string(),
@@ -44,7 +64,8 @@ export const Topic = z
     partitions: z.number().int(),
     compression: z.enum(['none', 'gzip', 'lz4', 'zstd']),
     retention: z.object({ ms: z.number(), bytes: z.number(), hotMs: z.number() }),
-    cleanupPolicy: z.enum(['delete']),
+    cleanupPolicy: CleanupPolicy,
+    compaction: z.object({ minLagMs: z.number(), maxLagMs: z.number().nullable(), deleteRetentionMs: z.number(), minCleanableDirtyRatio: z.number() }),
     createdAt: z.number().int(),
   })
   .openapi('Topic', { example: EXAMPLES.topic });

@@ -1,3 +1,5 @@
+import { dirtyRatio } from '../model/log-index.js';
+import { isCompacted } from '../model/topic.js';
 import type { LogContext } from './log-context.js';
 import { requireTopic } from './partition-lookup.js';
 
@@ -7,6 +9,8 @@ export interface PartitionDescription {
   highWatermark: number;
   bytes: number;
   lastAppendTime: number | null;
+  /** Compacted topics only (else null): what the log cleaner has yet to go over, as a share of the bytes. */
+  dirtyRatio: number | null;
 }
 
 export async function describePartitions(ctx: LogContext, topicName: string): Promise<PartitionDescription[]> {
@@ -15,6 +19,13 @@ export async function describePartitions(ctx: LogContext, topicName: string): Pr
   const heads = await ctx.store.readHeads(topic.topicId, partitions);
   return partitions.map((partition) => {
     const h = heads.get(partition)!;
-    return { partition, logStartOffset: h.logStartOffset, highWatermark: h.nextOffset, bytes: h.bytes, lastAppendTime: h.lastAppendTime };
+    return {
+      partition,
+      logStartOffset: h.logStartOffset,
+      highWatermark: h.nextOffset,
+      bytes: h.bytes,
+      lastAppendTime: h.lastAppendTime,
+      dirtyRatio: isCompacted(topic) ? dirtyRatio(h) : null,
+    };
   });
 }

@@ -79,24 +79,40 @@ export async function fetchRecords(ctx: LogContext, req: FetchRequest): Promise<
 
   const records: DecodedRecord[] = [];
   let bytes = 0;
+  let cut = false;
   fill: for (const chunk of chunks) {
     // Records before an unreadable batch are answered; the fetch that starts at it fails, naming its offsets.
     if (chunk instanceof CorruptRecordBatchError) {
       if (records.length === 0) throw chunk;
+      cut = true;
       break;
     }
     for (const r of chunk) {
       if (r.offset < offset || r.offset >= head.nextOffset) continue;
       const size = recordSize(r);
-      if (records.length >= req.limit || (records.length > 0 && bytes + size > req.maxBytes)) break fill;
+      if (records.length >= req.limit || (records.length > 0 && bytes + size > req.maxBytes)) {
+        cut = true;
+        break fill;
+      }
       records.push(r);
       bytes += size;
     }
   }
   ctx.metrics.add('RecordsFetched', 'Count', records.length);
   ctx.metrics.add('BytesFetched', 'Bytes', bytes);
-  const last = records.at(-1);
-  return { records, nextOffset: last ? last.offset + 1 : offset, ...bounds };
+  return { records, nextOffset: nextOffsetAfter(records, cut, entries, offset, head.nextOffset), ...bounds };
+}
+
+/**
+ * Where the next fetch goes on: after the last record answered or, when every record of
+ * the entries read was answered, after the last entry read — so offsets key compaction
+ * removed (the gaps of a compacted log) are jumped over, even by a fetch that found none.
+ */
+function nextOffsetAfter(records: readonly DecodedRecord[], cut: boolean, entries: readonly IndexEntry[], offset: number, highWatermark: number): number {
+  const afterRecords = records.length > 0 ? records.at(-1)!.offset + 1 : offset;
+  const lastEntry = entries.at(-1);
+  if (cut || lastEntry === undefined) return afterRecords;
+  return Math.max(afterRecords, Math.min(lastEntry.lastOffset + 1, highWatermark));
 }
 
 /** The index entries covering `offset` onwards, just enough for `limit` and `maxBytes`. */
@@ -106,7 +122,8 @@ export async function entriesToRead(ctx: LogContext, topicId: string, req: Fetch
     let bytes = 0;
     for (const [i, e] of entries.entries()) {
       if (e.baseOffset >= head.nextOffset) return i;
-      records += e.lastOffset - Math.max(e.baseOffset, offset) + 1;
+      // A compacted entry holds fewer records than offsets: count what it holds.
+      records += e.baseOffset >= offset ? e.recordCount : e.lastOffset - offset + 1;
       bytes += e.byteLength;
       if (records >= req.limit || bytes >= req.maxBytes || e.lastOffset >= head.nextOffset - 1) return i + 1;
     }

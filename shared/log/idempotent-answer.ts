@@ -11,7 +11,8 @@ import type { LogContext } from './log-context.js';
  * Per partition, the entry holding the answer's base offset must be the one this request
  * committed (same object, same offsets); after compaction, a segment entry covering the
  * range that started a batch at that base offset; after retention, a log start past the
- * range (the records aged out, the answer was true).
+ * range (the records aged out, the answer was true); after key compaction, a cleaner
+ * checkpoint past the range (its records may have been superseded and removed).
  */
 export async function answerStillHolds(ctx: LogContext, topicId: string, earlier: IdempotencyRecord, recordPartitions: readonly number[]): Promise<boolean> {
   const counts = new Map<number, number>();
@@ -20,14 +21,15 @@ export async function answerStillHolds(ctx: LogContext, topicId: string, earlier
     const partition = Number(partitionText);
     const last = base + (counts.get(partition) ?? 0) - 1;
     const [entry] = await ctx.store.entriesFrom(topicId, partition, base, (entries) => entries.length > 0);
-    if (entry === undefined || entry.baseOffset > base) {
-      const head = await ctx.store.readHead(topicId, partition);
-      return head.logStartOffset > last;
+    if (entry !== undefined && entry.baseOffset <= base) {
+      if (entry.objectKey === earlier.objectKey || earlier.objectKey === undefined) {
+        if (entry.baseOffset === base && entry.lastOffset === last) return true;
+      }
+      if (entry.timeIndex !== undefined && entry.lastOffset >= last && batchStartsIn(entry.timeIndex, base)) return true;
     }
-    if (entry.objectKey === earlier.objectKey || earlier.objectKey === undefined) {
-      if (entry.baseOffset === base && entry.lastOffset === last) return true;
-    }
-    return entry.timeIndex !== undefined && entry.lastOffset >= last && batchStartsIn(entry.timeIndex, base);
+    // Retention removed the range, or key compaction went over it (its records may be superseded).
+    const head = await ctx.store.readHead(topicId, partition);
+    return head.logStartOffset > last || Math.max(head.cleaner?.checkpoint ?? 0, head.cleaner?.cleaningUpTo ?? 0) > last;
   });
   return (await Promise.all(checks)).every(Boolean);
 }

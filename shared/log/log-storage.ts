@@ -1,6 +1,6 @@
 import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
 import type { IndexEntry, PartitionHead } from '../model/log-index.js';
-import type { RetentionSettings, Topic } from '../model/topic.js';
+import type { Topic, TopicChanges } from '../model/topic.js';
 
 /**
  * The ports the log needs from storage. The log owns them; `shared/storage/` implements
@@ -18,7 +18,7 @@ export interface TopicStorage {
   get(name: string): Promise<Topic | undefined>;
   list(): Promise<Topic[]>;
   /** Answers undefined when the incarnation is gone (deleted, or deleted and re-created). */
-  update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined>;
+  update(topic: Topic, changes: TopicChanges): Promise<Topic | undefined>;
   /** Answers false when the incarnation is already gone or no longer has `topic.partitions`. */
   delete(topic: Topic, now: number): Promise<boolean>;
   deletedTopics(): Promise<(Topic & { deletedAt: number })[]>;

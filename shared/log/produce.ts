@@ -1,6 +1,6 @@
 import { CommitContentionError, InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
-import type { Topic } from '../model/topic.js';
 import type { IdempotencyRecord } from '../model/commit.js';
+import { isCompacted, type Topic } from '../model/topic.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
@@ -60,6 +60,7 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
 
 /** One produce into one topic incarnation; undefined when that incarnation turns out to be closed (deleted). */
 async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, bytes: number, deadline: number): Promise<ProduceResult | undefined> {
+  if (isCompacted(topic)) requireKeys(req.records, topic.name);
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
   if (touched.size > MAX_PARTITIONS_PER_REQUEST) {
@@ -149,6 +150,15 @@ function checkLimits(records: readonly ProduceRecord[]): number {
     total += size;
   });
   return total;
+}
+
+/** As Kafka: a compacted topic refuses a record without a key (no later record could ever supersede it). */
+function requireKeys(records: readonly ProduceRecord[], topic: string): void {
+  const index = records.findIndex((r) => r.key === null);
+  if (index < 0) return;
+  throw new InvalidRequestError(`record ${index} has no key; topic '${topic}' is compacted and every record needs a key`, [
+    { path: `records.${index}.key`, message: 'is required on a compacted topic' },
+  ]);
 }
 
 /**

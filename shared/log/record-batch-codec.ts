@@ -45,13 +45,31 @@ export interface EncodableRecord extends Omit<LogRecord, 'value'> {
 }
 
 /** Encodes records into one RecordBatch v2; offsets baseOffset, baseOffset+1, … */
-export function encodeRecordBatch(records: readonly EncodableRecord[], options: { baseOffset?: number; compression: CompressionType }): Buffer {
+export interface EncodeOptions {
+  baseOffset?: number;
+  compression: CompressionType;
+  /**
+   * Each record's offset delta, strictly increasing from ≥ 0 (default: 0, 1, 2, …). Gaps are
+   * what the log cleaner writes: a compacted batch keeps its records' offsets.
+   */
+  offsetDeltas?: readonly number[];
+  /** At least the last record's delta (default: it); the cleaner keeps a batch's original last offset. */
+  lastOffsetDelta?: number;
+}
+
+export function encodeRecordBatch(records: readonly EncodableRecord[], options: EncodeOptions): Buffer {
   const count = records.length;
   if (count === 0) throw new RangeError('a record batch needs at least one record');
   const baseOffset = options.baseOffset ?? 0;
   if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) throw new RangeError(`baseOffset must be a non-negative safe integer, got ${baseOffset}`);
   const codec = COMPRESSION_CODECS[options.compression] as number | undefined;
   if (codec === undefined) throw new RangeError(`unsupported compression '${options.compression}'`);
+  const deltas = options.offsetDeltas;
+  if (deltas) checkOffsetDeltas(deltas, count);
+  const lastOffsetDelta = options.lastOffsetDelta ?? (deltas ? deltas[count - 1]! : count - 1);
+  if (!Number.isSafeInteger(lastOffsetDelta) || lastOffsetDelta < (deltas ? deltas[count - 1]! : count - 1) || lastOffsetDelta > MAX_INT32) {
+    throw new RangeError(`lastOffsetDelta ${lastOffsetDelta} is below the last record's delta or beyond int32`);
+  }
 
   // Kafka's convention: firstTimestamp is the first record's, not the minimum, so deltas may be negative.
   const firstTimestamp = records[0]!.timestamp;
@@ -76,7 +94,7 @@ export function encodeRecordBatch(records: readonly EncodableRecord[], options: 
       textLengths.push(length);
       valueSize = sizeOfVarint(length) + length;
     } else valueSize = sizeOfNullableBytes(value);
-    let size = 1 + sizeOfVarlong(timestamp - firstTimestamp) + sizeOfVarint(i) + sizeOfNullableBytes(record.key) + valueSize + sizeOfVarint(headers.length);
+    let size = 1 + sizeOfVarlong(timestamp - firstTimestamp) + sizeOfVarint(deltas ? deltas[i]! : i) + sizeOfNullableBytes(record.key) + valueSize + sizeOfVarint(headers.length);
     for (let h = 0; h < headers.length; h++) {
       const header = headers[h]!;
       const keyLength = Buffer.byteLength(header.key, 'utf8');
@@ -90,10 +108,10 @@ export function encodeRecordBatch(records: readonly EncodableRecord[], options: 
   let batch: Buffer;
   if (options.compression === 'none') {
     batch = allocateBatch(RECORDS_OFFSET + recordsSize);
-    writeRecords(new ByteWriter(batch, RECORDS_OFFSET), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp);
+    writeRecords(new ByteWriter(batch, RECORDS_OFFSET), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp, deltas);
   } else {
     const plain = Buffer.allocUnsafe(recordsSize);
-    writeRecords(new ByteWriter(plain), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp);
+    writeRecords(new ByteWriter(plain), records, recordSizes, headerKeyLengths, textLengths, firstTimestamp, deltas);
     const compressed = compress(options.compression, plain);
     batch = allocateBatch(RECORDS_OFFSET + compressed.length);
     batch.set(compressed, RECORDS_OFFSET);
@@ -106,7 +124,7 @@ export function encodeRecordBatch(records: readonly EncodableRecord[], options: 
   w.int8(MAGIC);
   w.uint32(0); // CRC, filled in once the bytes it covers are final
   w.int16(codec); // timestampType bit stays 0: CreateTime
-  w.int32(count - 1);
+  w.int32(lastOffsetDelta);
   w.int64(firstTimestamp);
   w.int64(maxTimestamp);
   w.int64(NO_PRODUCER_ID);
@@ -117,12 +135,29 @@ export function encodeRecordBatch(records: readonly EncodableRecord[], options: 
   return batch;
 }
 
+function checkOffsetDeltas(deltas: readonly number[], count: number): void {
+  if (deltas.length !== count) throw new RangeError(`offsetDeltas has ${deltas.length} entries for ${count} records`);
+  let previous = -1;
+  for (const delta of deltas) {
+    if (!Number.isSafeInteger(delta) || delta <= previous || delta > MAX_INT32) throw new RangeError(`offsetDeltas must increase strictly from 0 within int32, got ${delta} after ${previous}`);
+    previous = delta;
+  }
+}
+
 function allocateBatch(size: number): Buffer {
   if (size - LOG_OVERHEAD > MAX_INT32) throw new RangeError(`record batch of ${size} bytes exceeds the int32 batchLength`);
   return Buffer.allocUnsafe(size);
 }
 
-function writeRecords(w: ByteWriter, records: readonly EncodableRecord[], recordSizes: number[], headerKeyLengths: number[], textLengths: number[], firstTimestamp: number): void {
+function writeRecords(
+  w: ByteWriter,
+  records: readonly EncodableRecord[],
+  recordSizes: number[],
+  headerKeyLengths: number[],
+  textLengths: number[],
+  firstTimestamp: number,
+  deltas: readonly number[] | undefined,
+): void {
   let nextHeaderKey = 0;
   let nextText = 0;
   for (let i = 0; i < records.length; i++) {
@@ -130,7 +165,7 @@ function writeRecords(w: ByteWriter, records: readonly EncodableRecord[], record
     w.varint(recordSizes[i]!);
     w.int8(0); // record attributes: unused by Kafka
     w.varlong(record.timestamp - firstTimestamp);
-    w.varint(i);
+    w.varint(deltas ? deltas[i]! : i);
     writeNullableBytes(w, record.key);
     const value = record.value;
     if (typeof value === 'string') {

@@ -15,8 +15,16 @@ export interface IndexEntryStorage {
    * transaction holds 100 items.
    */
   swapEntries(topicId: string, partition: number, old: readonly IndexEntry[], replacement: IndexEntry): Promise<boolean>;
-  /** Retention: drops the oldest entry and moves the log start past it, in one transaction. */
-  removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean>;
+  /**
+   * Key compaction (the log cleaner): consecutive entries give way to one holding the
+   * records kept, or to none; the head's bytes drop by `bytesRemoved` and its
+   * `cleaningUpTo` is set, in one transaction. At most 98 entries.
+   */
+  replaceCleanedEntries(topicId: string, partition: number, old: readonly IndexEntry[], replacement: IndexEntry | undefined, cleaning: { upTo: number; bytesRemoved: number }): Promise<boolean>;
+  /** Moves the cleaner checkpoint from `from` and clears `cleaningUpTo`; false if another run moved it. */
+  finishCleaning(topicId: string, partition: number, from: number, state: { checkpoint: number; cleanBytes: number; nextTombstoneExpiry: number | null }): Promise<boolean>;
+  /** Retention: drops the oldest entry and moves the log start past it, in one transaction (`cleaned`: it lies below the cleaner checkpoint). */
+  removeOldestEntry(topicId: string, partition: number, entry: IndexEntry, cleaned?: boolean): Promise<boolean>;
   markTier(topicId: string, partition: number, entry: IndexEntry, tier: IndexEntry['tier']): Promise<void>;
   /** Deletes every item of a partition's log (head and entries); answers the objects they named. */
   /** Deletes a deleted topic's entries, keeping its closed head until `closed.keepUntil` (unix seconds). */

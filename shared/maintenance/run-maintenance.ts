@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { advanceReplays } from '../replays/replay-runner.js';
 import { compactPartition } from './compaction.js';
+import { compactKeys, type KeyCompactionResult } from './key-compaction.js';
 import type { MaintenanceContext } from './maintenance-context.js';
 import { sweepDue, sweepTopicObjects } from './object-sweep.js';
 import { enforceRetention } from './retention.js';
@@ -13,6 +14,8 @@ export interface PartitionReport {
   partition: number;
   retention: { removedEntries: number; logStartOffset: number | null };
   compaction: { entriesBefore: number; entriesAfter: number; segments: number };
+  /** Compacted topics, when the log cleaner ran (key-compaction.ts). */
+  keyCompaction?: { reason: string; recordsRemoved: number; tombstonesRemoved: number; keylessRemoved: number; bytesRemoved: number; complete: boolean };
   tieredSegments: number;
 }
 
@@ -31,8 +34,18 @@ export interface MaintenanceReport {
   replays: { id: string; status: string; copied: number; error: string | null }[];
 }
 
+const keyCompactionLine = (r: KeyCompactionResult) => ({
+  reason: r.reason!,
+  recordsRemoved: r.recordsRemoved,
+  tombstonesRemoved: r.tombstonesRemoved,
+  keylessRemoved: r.keylessRemoved,
+  bytesRemoved: r.bytesRemoved,
+  complete: r.complete,
+});
+
 /**
- * One maintenance pass: per partition retention, then compaction, then tiering; then the
+ * One maintenance pass: per partition retention, then key compaction (compacted topics),
+ * then compaction into segments, then tiering; then the
  * object sweep per topic, the background part of topic deletions, a look at every
  * consumer group (which rebalances away expired members) and subscription, emitting their
  * lag, backlog and state (signals.ts), and the replay jobs. Every step is idempotent and
@@ -65,20 +78,25 @@ export async function runMaintenance(ctx: MaintenanceContext): Promise<Maintenan
       const released = new Set<string>();
       for (const partition of written) {
         let entries = await ctx.entries.entries(topic.topicId, partition);
-        const retention = await enforceRetention(ctx, topic, partition, entries, now);
+        const head = heads.get(partition)!;
+        const retention = await enforceRetention(ctx, topic, partition, head, entries, now);
         entries = entries.slice(retention.removed);
+        const cleaned = await compactKeys(ctx, topic, partition, head, entries, now, deadline);
+        if (!cleaned.complete) report.complete = false;
+        if (cleaned.entriesReplaced > 0) entries = await ctx.entries.entries(topic.topicId, partition);
         const compaction = await compactPartition(ctx, topic, partition, entries, now);
         if (compaction.segments.length > 0) entries = await ctx.entries.entries(topic.topicId, partition);
         const tiered = await tierPartition(ctx, topic, partition, entries, now);
-        for (const key of [...retention.released, ...compaction.released]) released.add(key);
+        for (const key of [...retention.released, ...cleaned.released, ...compaction.released]) released.add(key);
         const line: PartitionReport = {
           topic: topic.name,
           partition,
           retention: { removedEntries: retention.removed, logStartOffset: retention.logStartOffset },
           compaction: { entriesBefore: compaction.entriesBefore, entriesAfter: compaction.entriesAfter, segments: compaction.segments.length },
           tieredSegments: tiered,
+          ...(cleaned.reason !== null ? { keyCompaction: keyCompactionLine(cleaned) } : {}),
         };
-        if (retention.removed + compaction.segments.length + tiered > 0) {
+        if (retention.removed + compaction.segments.length + tiered > 0 || cleaned.reason !== null) {
           report.partitions.push(line);
           ctx.log.logger.info('partition maintained', { ...line });
         }

@@ -11,6 +11,28 @@ export interface PartitionHead {
    * process still holding the old topic in its cache can commit nothing more into it.
    */
   closed?: true | undefined;
+  /** Compacted topics: where the log cleaner stands (absent until it first runs). */
+  cleaner?: CleanerState | undefined;
+}
+
+/**
+ * The log cleaner's state on a partition's head (Kafka's cleaner-offset-checkpoint):
+ * offsets below `checkpoint` have been cleaned; `cleanBytes` is what they weighed then.
+ */
+export interface CleanerState {
+  /** Kafka's firstDirtyOffset: the first offset the last completed cleaning did not go over. */
+  checkpoint: number;
+  cleanBytes: number;
+  /** Set while a cleaning is under way (by its first index swap): a crashed one is resumed. */
+  cleaningUpTo: number | null;
+  /** When the earliest tombstone the last cleaning kept passes deleteRetentionMs: a cleaning is due then. */
+  nextTombstoneExpiry: number | null;
+}
+
+/** bytes appended since the last cleaning / bytes of the partition (0 for an empty one). */
+export function dirtyRatio(head: PartitionHead): number {
+  if (head.bytes <= 0) return 0;
+  return Math.min(1, Math.max(0, head.bytes - (head.cleaner?.cleanBytes ?? 0)) / head.bytes);
 }
 
 export const EMPTY_HEAD: PartitionHead = { exists: false, nextOffset: 0, logStartOffset: 0, bytes: 0, lastAppendTime: null };

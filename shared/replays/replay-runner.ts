@@ -78,9 +78,12 @@ async function copyChunk(
   let next = part.nextOffset;
   let skipped = part.skipped;
   let records: DecodedRecord[];
+  /** Where the chunk after this one starts: past the gaps of a compacted log, never past the window. */
+  let after: number;
   try {
     const fetched = await fetchRecords(ctx.log, { topic: replay.topic, partition: part.partition, offset: next, limit: Math.min(CHUNK_RECORDS, part.endOffset - next), maxBytes: 4 * 1024 * 1024, waitMs: 0 });
     records = fetched.records.filter((r) => r.offset < part.endOffset);
+    after = fetched.nextOffset > next ? Math.min(fetched.nextOffset, part.endOffset) : part.endOffset;
   } catch (err) {
     if (!(err instanceof OffsetOutOfRangeError)) throw err;
     // Retention removed records before the job got to them: skip to the log start, say so.
@@ -89,7 +92,7 @@ async function copyChunk(
     skipped += resumed - next;
     return { partition: { ...part, nextOffset: resumed, skipped }, copied: 0 };
   }
-  if (records.length === 0) return { partition: { ...part, nextOffset: part.endOffset }, copied: 0 };
+  if (records.length === 0) return { partition: { ...part, nextOffset: after }, copied: 0 };
   const last = records.at(-1)!.offset;
 
   if ('topic' in replay.target) {
@@ -112,7 +115,7 @@ async function copyChunk(
     const outcome = await replayer(replay.target.subscription, part.partition, records, `replay-${replay.id}-${part.partition}-${next}`);
     if (!outcome.ok) return { copied: 0, error: outcome.error ?? 'delivery failed' };
   }
-  next = last + 1;
+  next = Math.max(last + 1, after);
   return { partition: { ...part, nextOffset: next, copied: part.copied + records.length, skipped }, copied: records.length };
 }
 

@@ -5,7 +5,7 @@ import type { StorageClients } from './clients.js';
 import { ENTRY_PREFIX, entryKey, entrySk, headKey, logPk } from './keys.js';
 import { toEntry } from './log-store.js';
 import { deleteAll, queryAll } from './paginate.js';
-import { transactConditionally } from './conditional.js';
+import { conditionally, transactConditionally } from './conditional.js';
 
 /**
  * The log's index entries as maintenance rewrites them: swaps (compaction), log-start
@@ -51,7 +51,7 @@ export class IndexEntryStore {
       {
         Put: {
           TableName: this.table,
-          Item: { pk, sk: entrySk(last.lastOffset), ...stripUndefined(replacement) },
+          Item: entryItem(pk, last, replacement),
           ConditionExpression: 'objectKey = :k AND byteOffset = :o',
           ExpressionAttributeValues: { ':k': last.objectKey, ':o': last.byteOffset },
         },
@@ -59,8 +59,71 @@ export class IndexEntryStore {
     ]);
   }
 
-  /** Retention: drops the oldest entry and moves the log start past it, in one transaction. */
-  async removeOldestEntry(topicId: string, partition: number, entry: IndexEntry): Promise<boolean> {
+  /**
+   * The log cleaner's swap: consecutive entries give way to one holding the records it
+   * kept (keyed, like the last of them, by its last offset), or to none when it kept
+   * nothing; the head's bytes drop by what was removed and `cleaningUpTo` marks a cleaning
+   * under way, all in one transaction conditional on each entry being as it was read.
+   * At most 98 entries (the head is the 100th item).
+   */
+  async replaceCleanedEntries(
+    topicId: string,
+    partition: number,
+    old: readonly IndexEntry[],
+    replacement: IndexEntry | undefined,
+    cleaning: { upTo: number; bytesRemoved: number },
+  ): Promise<boolean> {
+    const pk = logPk(topicId, partition);
+    const asRead = (e: IndexEntry) => ({ ConditionExpression: 'objectKey = :k AND byteOffset = :o', ExpressionAttributeValues: { ':k': e.objectKey, ':o': e.byteOffset } });
+    const deleted = replacement ? old.slice(0, -1) : old;
+    const last = old.at(-1)!;
+    return transactConditionally(this.clients.doc, [
+      ...deleted.map((e) => ({ Delete: { TableName: this.table, Key: { pk, sk: entrySk(e.lastOffset) }, ...asRead(e) } })),
+      ...(replacement
+        ? [{ Put: { TableName: this.table, Item: entryItem(pk, last, replacement), ...asRead(last) } }]
+        : []),
+      {
+        Update: {
+          TableName: this.table,
+          Key: headKey(topicId, partition),
+          UpdateExpression: 'SET cleaningUpTo = :upTo ADD #bytes :minus',
+          // Never creates a head (an Update would): a purged partition has nothing to clean.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#bytes': 'bytes' },
+          ExpressionAttributeValues: { ':upTo': cleaning.upTo, ':minus': -cleaning.bytesRemoved },
+        },
+      },
+    ]);
+  }
+
+  /**
+   * Ends a cleaning: moves the cleaner checkpoint (Kafka's firstDirtyOffset) and clears
+   * `cleaningUpTo`, conditional on the checkpoint being the one the cleaning started from.
+   */
+  async finishCleaning(topicId: string, partition: number, from: number, state: { checkpoint: number; cleanBytes: number; nextTombstoneExpiry: number | null }): Promise<boolean> {
+    return conditionally(
+      this.clients.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: headKey(topicId, partition),
+          UpdateExpression: `SET cleanerCheckpoint = :to, cleanBytes = :clean${state.nextTombstoneExpiry === null ? '' : ', nextTombstoneExpiry = :expiry'} REMOVE cleaningUpTo${state.nextTombstoneExpiry === null ? ', nextTombstoneExpiry' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(cleanerCheckpoint) OR cleanerCheckpoint = :from)',
+          ExpressionAttributeValues: {
+            ':to': state.checkpoint,
+            ':clean': state.cleanBytes,
+            ':from': from,
+            ...(state.nextTombstoneExpiry === null ? {} : { ':expiry': state.nextTombstoneExpiry }),
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Retention: drops the oldest entry and moves the log start past it, in one transaction.
+   * `cleaned`: the entry lies below the cleaner checkpoint, so its bytes leave `cleanBytes` too.
+   */
+  async removeOldestEntry(topicId: string, partition: number, entry: IndexEntry, cleaned = false): Promise<boolean> {
     return transactConditionally(this.clients.doc, [
       {
         Delete: {
@@ -74,7 +137,7 @@ export class IndexEntryStore {
         Update: {
           TableName: this.table,
           Key: headKey(topicId, partition),
-          UpdateExpression: 'SET logStartOffset = :start ADD #bytes :minus',
+          UpdateExpression: `SET logStartOffset = :start ADD #bytes :minus${cleaned ? ', cleanBytes :minus' : ''}`,
           // The log start only moves forward, and only past this very entry.
           ConditionExpression: 'logStartOffset <= :base',
           ExpressionAttributeNames: { '#bytes': 'bytes' },
@@ -122,6 +185,11 @@ export class IndexEntryStore {
     );
     return objects;
   }
+}
+
+/** The item of an entry that takes the place of `replaced` (keyed, like it, by its last offset). */
+function entryItem(pk: string, replaced: IndexEntry, replacement: IndexEntry) {
+  return { pk, sk: entrySk(replaced.lastOffset), ...stripUndefined(replacement) };
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -4,7 +4,7 @@ import type { StorageClients } from './clients.js';
 import { RangePresigner } from './range-presigner.js';
 import { ENTRY_SK_END, entrySk, headKey, logPk, partitionOfLogPk } from './keys.js';
 import { getAll } from './paginate.js';
-import { EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
+import { type CleanerState, EMPTY_HEAD, type IndexEntry, type PartitionHead } from '../model/log-index.js';
 
 /** Reads of the log's data (S3) and metadata (DynamoDB). Commits live in `commit-writer.ts`. */
 export class LogStore {
@@ -111,6 +111,17 @@ export function toHead(item: Record<string, unknown>): PartitionHead {
     bytes: (item.bytes as number | undefined) ?? 0,
     lastAppendTime: (item.lastAppendTime as number | undefined) ?? null,
     ...(item.closedAt !== undefined ? { closed: true as const } : {}),
+    ...(item.cleanerCheckpoint !== undefined || item.cleaningUpTo !== undefined ? { cleaner: toCleanerState(item) } : {}),
+  };
+}
+
+/** The log cleaner's attributes on a HEAD item (written by IndexEntryStore, never by produce). */
+function toCleanerState(item: Record<string, unknown>): CleanerState {
+  return {
+    checkpoint: (item.cleanerCheckpoint as number | undefined) ?? 0,
+    cleanBytes: (item.cleanBytes as number | undefined) ?? 0,
+    cleaningUpTo: (item.cleaningUpTo as number | undefined) ?? null,
+    nextTombstoneExpiry: (item.nextTombstoneExpiry as number | undefined) ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RetentionSettings, Topic } from '../model/topic.js';
+import { type CompactionSettings, DEFAULT_COMPACTION, type RetentionSettings, type Topic, type TopicChanges } from '../model/topic.js';
 import type { StorageClients } from './clients.js';
 import { queryAll } from './paginate.js';
 import { DELETED_TOPIC_LIST_PK, deletedTopicKey, INDEX_LIST, TOPIC_LIST_PK, topicKey } from './keys.js';
@@ -46,7 +46,7 @@ export class TopicStore {
    * Conditional on the same incarnation (`topicId`) and on never shrinking: two PATCHes
    * racing each other cannot lower the partition count the other one raised.
    */
-  async update(topic: Topic, changes: { partitions?: number; retention?: RetentionSettings }): Promise<Topic | undefined> {
+  async update(topic: Topic, changes: TopicChanges): Promise<Topic | undefined> {
     const sets: string[] = [];
     const values: Record<string, unknown> = { ':id': topic.topicId };
     if (changes.partitions !== undefined) {
@@ -56,6 +56,14 @@ export class TopicStore {
     if (changes.retention !== undefined) {
       sets.push('retention = :r');
       values[':r'] = changes.retention;
+    }
+    if (changes.cleanupPolicy !== undefined) {
+      sets.push('cleanupPolicy = :cp');
+      values[':cp'] = changes.cleanupPolicy;
+    }
+    if (changes.compaction !== undefined) {
+      sets.push('compaction = :c');
+      values[':c'] = changes.compaction;
     }
     if (sets.length === 0) return topic;
     try {
@@ -128,7 +136,9 @@ function toTopic(item: Record<string, unknown>): Topic {
     partitions: item.partitions as number,
     compression: item.compression as Topic['compression'],
     retention: item.retention as RetentionSettings,
-    cleanupPolicy: item.cleanupPolicy as Topic['cleanupPolicy'],
+    cleanupPolicy: (item.cleanupPolicy as Topic['cleanupPolicy'] | undefined) ?? 'delete',
+    // Topics created before compacted topics existed carry no compaction settings.
+    compaction: { ...DEFAULT_COMPACTION, ...(item.compaction as Partial<CompactionSettings> | undefined) },
     createdAt: item.createdAt as number,
   };
 }

@@ -72,6 +72,14 @@ export async function dispatchPartition(ctx: SubscriptionsContext, sub: Subscrip
       continue;
     }
     if (fetched.records.length === 0) {
+      // Key compaction removed every record from here on to `past` (a gap of a compacted log): move on.
+      const past: number = Math.min(c.batchEnd ?? Number.POSITIVE_INFINITY, fetched.nextOffset);
+      if (past > c.nextOffset) {
+        const batchDone: boolean = c.batchEnd === null || past >= c.batchEnd;
+        if (!(await write(batchDone ? { nextOffset: past, webhookId: null, batchEnd: null, attempts: 0 } : { nextOffset: past }))) return { attempts, nextDueAt: null };
+        c = batchDone ? { ...c, nextOffset: past, webhookId: null, batchEnd: null, attempts: 0 } : { ...c, nextOffset: past };
+        continue;
+      }
       await write({ leaseUntil: 0 });
       return { attempts, nextDueAt: null };
     }

@@ -2,19 +2,22 @@ import { ulid } from 'ulid';
 import { InvalidRequestError, TopicExistsError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { LogContext } from '../log/log-context.js';
 import { requireTopic } from '../log/partition-lookup.js';
-import { type CompressionSetting, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from '../model/topic.js';
+import { type CleanupPolicy, type CompactionSettings, type CompressionSetting, DEFAULT_COMPACTION, DEFAULT_RETENTION, isValidTopicName, MAX_PARTITIONS, type RetentionSettings, type Topic } from '../model/topic.js';
 
 export interface CreateTopicInput {
   name: string;
   partitions: number;
   retention?: Partial<RetentionSettings> | undefined;
   compression?: CompressionSetting | undefined;
-  cleanupPolicy?: 'delete' | undefined;
+  cleanupPolicy?: CleanupPolicy | undefined;
+  compaction?: Partial<CompactionSettings> | undefined;
 }
 
 export interface UpdateTopicInput {
   partitions?: number | undefined;
   retention?: Partial<RetentionSettings> | undefined;
+  cleanupPolicy?: CleanupPolicy | undefined;
+  compaction?: Partial<CompactionSettings> | undefined;
 }
 
 export async function createTopic(ctx: LogContext, input: CreateTopicInput): Promise<Topic> {
@@ -29,6 +32,7 @@ export async function createTopic(ctx: LogContext, input: CreateTopicInput): Pro
     compression: input.compression ?? 'none',
     retention: { ...DEFAULT_RETENTION, ...input.retention },
     cleanupPolicy: input.cleanupPolicy ?? 'delete',
+    compaction: checkedCompaction({ ...DEFAULT_COMPACTION, ...input.compaction }),
     createdAt: ctx.clock.now(),
   };
   if (!(await ctx.topics.create(topic))) throw new TopicExistsError(topic.name);
@@ -55,6 +59,8 @@ export async function updateTopic(ctx: LogContext, name: string, input: UpdateTo
   const updated = await ctx.topics.update(topic, {
     ...(input.partitions !== undefined ? { partitions: input.partitions } : {}),
     ...(input.retention !== undefined ? { retention: { ...topic.retention, ...input.retention } } : {}),
+    ...(input.cleanupPolicy !== undefined ? { cleanupPolicy: input.cleanupPolicy } : {}),
+    ...(input.compaction !== undefined ? { compaction: checkedCompaction({ ...topic.compaction, ...input.compaction }) } : {}),
   });
   ctx.topicCache.forget(name);
   // Deleted (or deleted and re-created) since it was read.
@@ -82,6 +88,16 @@ export async function deleteTopic(ctx: LogContext, name: string): Promise<void> 
     const now = await ctx.topics.get(name);
     if (now?.topicId !== topic.topicId) throw new TopicNotFoundError(name);
   }
+}
+
+/** Kafka refuses min.compaction.lag.ms above max.compaction.lag.ms; so do we (400, nothing written). */
+function checkedCompaction(settings: CompactionSettings): CompactionSettings {
+  if (settings.maxLagMs !== null && settings.maxLagMs < settings.minLagMs) {
+    throw new InvalidRequestError(`compaction.maxLagMs (${settings.maxLagMs}) must be at least compaction.minLagMs (${settings.minLagMs})`, [
+      { path: 'compaction.maxLagMs', message: `must be null or at least minLagMs (${settings.minLagMs})` },
+    ]);
+  }
+  return settings;
 }
 
 function checkPartitionCount(partitions: number): void {

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyApiBrowserAssets, esbuildOptions } from '../../infra/bundling.js';
+import { buildFunction } from '../../infra/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients } from '../support/test-stack.js';
@@ -186,10 +185,8 @@ let storageEnv: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'freshet-bundle-'));
   bundle = join(dir, 'index.mjs');
-  // Exactly the options the stack's NodejsFunction passes to esbuild (infra/bundling.ts).
-  await build(esbuildOptions(join(REPO_ROOT, 'functions/api.ts'), bundle));
-  // What the stack's afterBundling hook copies next to the bundle (infra/constructs/api.ts).
-  await copyApiBrowserAssets(dir);
+  // Exactly what the stack deploys (infra/build-function.ts): the bundle, its chunks and the browser assets.
+  await buildFunction(join(REPO_ROOT, 'functions/api.ts'), dir, { browserAssets: true });
   await writeFile(join(dir, 'instance.mjs'), INSTANCE);
   const { dynamoEndpoint, s3Endpoint } = inject('emulators');
   const name = `freshet-bundle-${randomUUID().slice(0, 8)}`;
@@ -216,6 +213,22 @@ describe('the api bundle', () => {
     expect(size).toBeGreaterThan(100_000);
     expect(size).toBeLessThan(3_000_000);
     expect((await stat(`${bundle}.map`)).size).toBeGreaterThan(0);
+  });
+
+  it("leaves zod's other locales out, and what it imports lazily out of the entry it loads at init", async () => {
+    const files = await readdir(dir);
+    const code = await Promise.all(files.filter((f) => f.endsWith('.mjs')).map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const));
+    // German is one of the locales zod's namespace would carry; English, zod's default, stays.
+    expect(code.filter(([, text]) => text.includes('Ungültige Eingabe'))).toEqual([]);
+    expect(code.some(([, text]) => text.includes('Invalid input'))).toBe(true);
+    // The OpenAPI document's builder and the Secrets Manager client are chunks of their own, imported on first use.
+    const entry = code.find(([f]) => f === 'index.mjs')![1];
+    for (const lazy of ['openapi-document-', 'secrets-']) {
+      const chunk = files.find((f) => f.startsWith(lazy) && f.endsWith('.mjs'));
+      expect(chunk, lazy).toBeDefined();
+      expect(entry).toContain(`import("./${chunk}")`);
+      expect(entry).not.toMatch(new RegExp(`import\\s*[^(]*from\\s*"\\./${chunk}"`));
+    }
   });
 
   it('creates a topic, produces and fetches records through API Gateway events, and refuses a wrong key', async () => {

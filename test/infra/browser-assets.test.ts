@@ -1,20 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiBrowserAssetCommands, apiBrowserAssets } from '../../infra/bundling.js';
+import { apiBrowserAssets, copyApiBrowserAssets } from '../../infra/bundling.js';
 import { servedFiles } from '../../shared/http/static-assets.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe("the api bundle's browser assets", () => {
-  it('are every file /console and /docs serve, copied by the afterBundling commands the stack runs', async () => {
-    // A space and a quote in the path: the commands must quote what they copy to.
+  it("are every file /console and /docs serve, copied next to the bundle by the stack's build (infra/build-function.ts)", async () => {
     const out = join(await mkdtemp(join(tmpdir(), "freshet assets '")), 'asset');
     dirs.push(out.slice(0, out.lastIndexOf('/')));
-    for (const command of apiBrowserAssetCommands(out)) execFileSync('sh', ['-c', command]);
+    await copyApiBrowserAssets(out);
     const files = servedFiles();
     expect(files.console).toEqual(expect.arrayContaining(['index.html', 'console.js', 'console.css', 'docs.html', 'docs.js']));
     expect(files.swaggerUi).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css']);

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { esbuildOptions } from '../../infra/bundling.js';
+import { buildFunction } from '../../infra/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../shared/metrics.js';
 import { ENTRY_PREFIX, logPk } from '../../shared/storage/keys.js';
@@ -40,8 +39,8 @@ const workers: Worker[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'freshet-dispatcher-bundle-'));
   bundle = join(dir, 'index.mjs');
-  // Exactly the options the stack's NodejsFunction passes to esbuild (infra/bundling.ts).
-  await build(esbuildOptions(join(REPO_ROOT, 'functions/dispatcher.ts'), bundle));
+  // Exactly what the stack deploys (infra/build-function.ts).
+  await buildFunction(join(REPO_ROOT, 'functions/dispatcher.ts'), dir);
   await writeFile(join(dir, 'instance.mjs'), INSTANCE);
   h = await createHarness();
   await receiver.start();

@@ -58,7 +58,7 @@ const STREAM_AND_QUEUE = [
 
 /** The IAM actions the source files bundled into `entry` can send, read from their imports and `new …Command(` calls. */
 async function actionsUsedBy(entry: string): Promise<{ actions: string[]; unmapped: string[] }> {
-  const out = await build({ ...esbuildOptions(join(REPO_ROOT, entry), join(REPO_ROOT, 'unused.mjs')), write: false, metafile: true, logLevel: 'silent' });
+  const out = await build({ ...esbuildOptions(join(REPO_ROOT, entry), join(REPO_ROOT, 'unused')), write: false, metafile: true, logLevel: 'silent' });
   const sources = Object.keys(out.metafile.inputs).filter((f) => !f.includes('node_modules'));
   const actions = new Set<string>();
   const unmapped: string[] = [];

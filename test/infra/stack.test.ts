@@ -54,6 +54,11 @@ describe('FreshetStack: the api function', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
+  it('gives each function its own code asset (CDK caches bundles by source and options, and the entry is in neither)', () => {
+    const keys = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => JSON.stringify((f as { Properties: { Code: unknown } }).Properties.Code));
+    expect(new Set(keys).size).toBe(3);
+  });
+
   it('has a role with no AWS managed policy', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },

@@ -54,7 +54,7 @@ export interface paths {
         delete: operations["deleteTopic"];
         options?: never;
         head?: never;
-        /** Change retention or grow partitions */
+        /** Change retention, cleanup policy or compaction settings, or grow partitions */
         patch: operations["updateTopic"];
         trace?: never;
     };
@@ -463,6 +463,12 @@ export interface components {
          *         "hotMs": 86400000
          *       },
          *       "cleanupPolicy": "delete",
+         *       "compaction": {
+         *         "minLagMs": 0,
+         *         "maxLagMs": null,
+         *         "deleteRetentionMs": 86400000,
+         *         "minCleanableDirtyRatio": 0.5
+         *       },
          *       "createdAt": 1764583200000
          *     }
          */
@@ -477,8 +483,17 @@ export interface components {
                 bytes: number;
                 hotMs: number;
             };
-            /** @enum {string} */
-            cleanupPolicy: "delete";
+            /**
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
+             * @enum {string}
+             */
+            cleanupPolicy: "delete" | "compact" | "compact,delete";
+            compaction: {
+                minLagMs: number;
+                maxLagMs: number | null;
+                deleteRetentionMs: number;
+                minCleanableDirtyRatio: number;
+            };
             createdAt: number;
         };
         /**
@@ -525,10 +540,11 @@ export interface components {
             /** @enum {string} */
             compression?: "none" | "gzip" | "lz4" | "zstd";
             /**
-             * @description only 'delete' (time/size retention) is supported
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
              * @enum {string}
              */
-            cleanupPolicy?: "delete";
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            compaction?: components["schemas"]["Compaction"];
         };
         Retention: {
             /** @description retention.ms; -1 keeps records forever */
@@ -537,6 +553,16 @@ export interface components {
             bytes?: number;
             /** @description age after which segments move to a colder storage class */
             hotMs?: number;
+        };
+        Compaction: {
+            /** @description min.compaction.lag.ms: a record stays uncompacted at least this long (default 0) */
+            minLagMs?: number;
+            /** @description max.compaction.lag.ms: clean once the oldest dirty record is this old, whatever the dirty ratio; null = no bound (default, Kafka's infinite) */
+            maxLagMs?: number | null;
+            /** @description delete.retention.ms: how long a tombstone (null value) stays readable after its append (default 86400000) */
+            deleteRetentionMs?: number;
+            /** @description min.cleanable.dirty.ratio: clean when dirty bytes / cleanable bytes reach this (default 0.5) */
+            minCleanableDirtyRatio?: number;
         };
         /**
          * @example {
@@ -550,6 +576,12 @@ export interface components {
             /** @description grow only */
             partitions?: number;
             retention?: components["schemas"]["Retention"];
+            /**
+             * @description Kafka's cleanup.policy: delete (retention), compact (keep the latest record per key), or both
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            compaction?: components["schemas"]["Compaction"];
         };
         /**
          * @example {
@@ -711,21 +743,24 @@ export interface components {
          *           "logStartOffset": 0,
          *           "highWatermark": 1204,
          *           "bytes": 318402,
-         *           "lastAppendTime": 1764586800000
+         *           "lastAppendTime": 1764586800000,
+         *           "dirtyRatio": null
          *         },
          *         {
          *           "partition": 1,
          *           "logStartOffset": 0,
          *           "highWatermark": 1187,
          *           "bytes": 311936,
-         *           "lastAppendTime": 1764586790000
+         *           "lastAppendTime": 1764586790000,
+         *           "dirtyRatio": null
          *         },
          *         {
          *           "partition": 2,
          *           "logStartOffset": 0,
          *           "highWatermark": 0,
          *           "bytes": 0,
-         *           "lastAppendTime": null
+         *           "lastAppendTime": null,
+         *           "dirtyRatio": null
          *         }
          *       ]
          *     }
@@ -737,6 +772,8 @@ export interface components {
                 highWatermark: number;
                 bytes: number;
                 lastAppendTime: number | null;
+                /** @description compacted topics: bytes appended since the last key compaction / bytes of the partition; null when the topic is not compacted */
+                dirtyRatio: number | null;
             }[];
         };
         /**
@@ -1376,6 +1413,15 @@ export interface components {
                     segments: number;
                 };
                 tieredSegments: number;
+                /** @description compacted topics, when the log cleaner ran: why, and what it removed */
+                keyCompaction?: {
+                    reason: string;
+                    recordsRemoved: number;
+                    tombstonesRemoved: number;
+                    keylessRemoved: number;
+                    bytesRemoved: number;
+                    complete: boolean;
+                };
             }[];
             objectsDeleted: number;
             topicsPurged: string[];

@@ -18,6 +18,17 @@ const Report = z
         retention: z.object({ removedEntries: z.number().int(), logStartOffset: z.number().int().nullable() }),
         compaction: z.object({ entriesBefore: z.number().int(), entriesAfter: z.number().int(), segments: z.number().int() }),
         tieredSegments: z.number().int(),
+        keyCompaction: z
+          .object({
+            reason: z.string(),
+            recordsRemoved: z.number().int(),
+            tombstonesRemoved: z.number().int(),
+            keylessRemoved: z.number().int(),
+            bytesRemoved: z.number().int(),
+            complete: z.boolean(),
+          })
+          .optional()
+          .describe('compacted topics, when the log cleaner ran: why, and what it removed'),
       }),
     ),
     objectsDeleted: z.number().int(),

@@ -32,6 +32,12 @@ const PartitionsResponse = z
         highWatermark: z.number().int(),
         bytes: z.number().int(),
         lastAppendTime: z.number().int().nullable(),
+        dirtyRatio: z
+          .number()
+          .min(0)
+          .max(1)
+          .nullable()
+          .openapi({ description: 'compacted topics: bytes appended since the last key compaction / bytes of the partition; null when the topic is not compacted' }),
       }),
     ),
   })

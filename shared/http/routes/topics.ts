@@ -5,7 +5,7 @@ import { MAX_PARTITIONS } from '../../model/topic.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from '../../topics/topic-service.js';
 import { allows } from '../../model/scope.js';
 import { principalOf, requireAdmin, requireTopics } from '../auth.js';
-import { json, notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
+import { CleanupPolicy, Compaction, json, notFound, problem, problems, Retention, Topic, TopicName, TopicParams } from '../schemas.js';
 
 const CreateTopicBody = z
   .strictObject({
@@ -13,7 +13,8 @@ const CreateTopicBody = z
     partitions: z.number().int().min(1).max(MAX_PARTITIONS),
     retention: Retention.optional(),
     compression: z.enum(['none', 'gzip', 'lz4', 'zstd']).optional(),
-    cleanupPolicy: z.enum(['delete']).optional().openapi({ description: "only 'delete' (time/size retention) is supported" }),
+    cleanupPolicy: CleanupPolicy.optional(),
+    compaction: Compaction.optional(),
   })
   .openapi('CreateTopicRequest', { example: EXAMPLES.createTopic });
 
@@ -21,6 +22,8 @@ const UpdateTopicBody = z
   .strictObject({
     partitions: z.number().int().min(1).max(MAX_PARTITIONS).optional().openapi({ description: 'grow only' }),
     retention: Retention.optional(),
+    cleanupPolicy: CleanupPolicy.optional(),
+    compaction: Compaction.optional(),
   })
   .openapi('UpdateTopicRequest', { example: EXAMPLES.updateTopic });
 
@@ -81,7 +84,7 @@ export function registerTopicRoutes(app: OpenAPIHono, ctx: LogContext): void {
       path: '/v1/topics/{topic}',
       operationId: 'updateTopic',
       tags: ['topics'],
-      summary: 'Change retention or grow partitions',
+      summary: 'Change retention, cleanup policy or compaction settings, or grow partitions',
       request: { params: TopicParams, body: { content: { 'application/json': { schema: UpdateTopicBody } }, required: true } },
       responses: { 200: json(Topic, 'the updated topic'), ...problems, ...notFound, 422: problem('partitions cannot shrink') },
     }),
