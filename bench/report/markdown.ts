@@ -134,7 +134,7 @@ const PRODUCE_FINDINGS = [
     ],
   ),
   '',
-  'What is left is work a JSON API cannot skip — zod on 1,000 records is 0.22 ms, `JSON.parse` of the 1 MB body 0.5 ms, CRC-32C of the batch ~0.5 ms (the native candidate was turned down above) — plus the HTTP hop: a second process must be scheduled for every request, and with 8 clients one event loop serves every request where Lambda would run one instance each. On this shared machine the spread between repeats of one scenario (often 2×) is larger than any of these savings.',
+  'What is left is work a JSON API cannot skip — zod on 1,000 records is 0.22 ms, `JSON.parse` of the 1 MB body 0.5 ms, CRC-32C of the batch ~0.5 ms (the native candidate was turned down: see "How the codec\'s parts were chosen") — plus the HTTP hop: a second process must be scheduled for every request, and with 8 clients one event loop serves every request where Lambda would run one instance each. On this shared machine the spread between repeats of one scenario (often 2×) is larger than any of these savings.',
 ].join('\n');
 
 function fetch(r: BenchResults): string {
