@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench`, parsed once. Durations are fixed per phase
  * (not request counts), so the whole run takes about the same time on any machine.
  */
-export const SECTIONS = ['cold-start', 'codec', 'direct-read', 'fetch', 'produce', 'end-to-end', 'key-compaction'] as const;
+export const SECTIONS = ['cold-start', 'codec', 'direct-read', 'fetch', 'produce', 'end-to-end', 'key-compaction', 'schemas'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

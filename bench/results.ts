@@ -181,6 +181,20 @@ export interface ColdStartResult {
   processStartToReadyMs: { min: number; median: number; max: number };
 }
 
+/** Produce throughput on a topic with a JSON Schema beside the same workload on one without (bench/scenarios/schemas.ts). */
+export interface SchemaValidationResult {
+  id: string;
+  recordsPerRequest: number;
+  clients: number;
+  partitions: number;
+  valueBytes: number;
+  withoutSchema: { recordsPerSecond: number; p50Ms: number; runs: number[] };
+  withSchema: { recordsPerSecond: number; p50Ms: number; runs: number[] };
+  /** withSchema / withoutSchema records per second, medians. */
+  ratio: number;
+  failures: number;
+}
+
 export interface SectionResults {
   'cold-start': ColdStartResult[];
   codec: CodecScenarioResult[];
@@ -189,6 +203,7 @@ export interface SectionResults {
   fetch: { scenarios: FetchScenarioResult[]; maintenance: MaintenanceRuns };
   'end-to-end': { endToEnd: EndToEndResult[]; webhook: WebhookEndToEndResult; idleConsumer: IdleConsumerResult };
   'key-compaction': KeyCompactionBench;
+  schemas: SchemaValidationResult[];
 }
 
 /**
@@ -257,6 +272,7 @@ export interface BenchResults {
   webhook?: WebhookEndToEndResult;
   idleConsumer?: IdleConsumerResult;
   keyCompaction?: KeyCompactionBench;
+  schemas?: SchemaValidationResult[];
   cost: CostComparison;
   notMeasuredYet: string[];
   prices: PriceTable;

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const endToEnd = sections['end-to-end'] ?? (previous?.endToEnd && previous.webhook && previous.idleConsumer ? { endToEnd: previous.endToEnd, webhook: previous.webhook, idleConsumer: previous.idleConsumer } : undefined);
   const coldStart = sections['cold-start'] ?? previous?.coldStart;
   const codec = sections.codec ?? previous?.codec;
+  const schemas = sections.schemas ?? previous?.schemas;
   const directRead = sections['direct-read'] ?? previous?.directRead;
   const keyCompaction = sections['key-compaction'] ?? previous?.keyCompaction;
 
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     ...(codec ? { codec } : {}),
     ...(directRead ? { directRead } : {}),
     ...(produce ? { produce } : {}),
+    ...(schemas ? { schemas } : {}),
     ...(fetch ? { fetch: fetch.scenarios, maintenance: fetch.maintenance } : {}),
     ...(endToEnd ? { endToEnd: endToEnd.endToEnd, webhook: endToEnd.webhook, idleConsumer: endToEnd.idleConsumer } : {}),
     ...(keyCompaction ? { keyCompaction } : {}),
@@ -171,6 +173,7 @@ function carryOver(previous: BenchResults, measured: Partial<SectionResults>): s
     produce: previous.produce !== undefined,
     'end-to-end': previous.endToEnd !== undefined,
     'key-compaction': previous.keyCompaction !== undefined,
+    schemas: previous.schemas !== undefined,
   };
   return SECTIONS.filter((s) => measured[s] === undefined && had[s]);
 }

@@ -16,6 +16,8 @@ export interface ProduceShape {
   /** Partitions of the topic; with more than one, records are keyed and spread by murmur2. */
   partitions: number;
   valueBytes: number;
+  /** Values as JSON objects (encoding json) instead of strings: what a topic schema validates. */
+  json?: boolean;
 }
 
 /** How many distinct request bodies a worker cycles through (distinct keys, same sizes). */
@@ -43,6 +45,18 @@ export function workloadRecords(shape: ProduceShape, variant: number): WorkloadR
 }
 
 /** The produce request body, as a client would send it (string encoding: values are UTF-8 text). */
-export function produceBody(records: readonly WorkloadRecord[]): string {
+export function produceBody(records: readonly WorkloadRecord[], json = false): string {
+  if (json) return JSON.stringify({ encoding: 'json', records: records.map((r, i) => ({ key: r.key, value: jsonValue(r, i) })) });
   return JSON.stringify({ encoding: 'string', records: records.map((r) => (r.key === null ? { value: r.value } : { key: r.key, value: r.value })) });
 }
+
+/** A JSON object of about the same size as the string value: an id, a sequence number, the text. */
+export const jsonValue = (r: WorkloadRecord, seq: number) => ({ id: r.key ?? `id-${seq}`, seq, text: r.value.slice(40) });
+
+/** The JSON Schema the json workload satisfies (bench/scenarios/schemas.ts registers it). */
+export const WORKLOAD_SCHEMA = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1 }, seq: { type: 'integer', minimum: 0 }, text: { type: 'string', maxLength: 4096 } },
+  required: ['id', 'seq', 'text'],
+  additionalProperties: false,
+};

@@ -91,6 +91,46 @@ export class UnprocessableError extends FreshetError {
   }
 }
 
+/**
+ * A conditional append (`expectedOffsets`) found a partition's high watermark elsewhere
+ * than the writer expected: nothing was written. Carries the current high watermark of
+ * every partition the request stated an expectation for, so the writer can re-read from
+ * there (S2's match_seq_num answers the same way).
+ */
+export class OffsetMismatchError extends FreshetError {
+  constructor(topic: string, expected: Record<string, number>, highWatermarks: Record<string, number>) {
+    const wrong = Object.keys(expected).filter((p) => expected[p] !== highWatermarks[p]);
+    super(
+      'OFFSET_MISMATCH',
+      409,
+      `topic '${topic}': ${wrong.map((p) => `partition ${p} is at high watermark ${highWatermarks[p]}, not ${expected[p]}`).join('; ')}; nothing was written`,
+      { topic, expectedOffsets: expected, highWatermarks },
+    );
+  }
+}
+
+export class SchemaNotFoundError extends NotFoundError {
+  constructor(topic: string, version?: number) {
+    super('SCHEMA_NOT_FOUND', 404, version === undefined ? `topic '${topic}' has no schema` : `topic '${topic}' has no schema version ${version}`, {
+      topic,
+      ...(version === undefined ? {} : { version }),
+    });
+  }
+}
+
+/** A new schema version breaks the topic's compatibility mode; each incompatibility is named. */
+export class IncompatibleSchemaError extends FreshetError {
+  constructor(topic: string, compatibility: string, incompatibilities: { version: number; direction: string; pointer: string; message: string }[]) {
+    const first = incompatibilities[0]!;
+    super(
+      'INCOMPATIBLE_SCHEMA',
+      409,
+      `the schema is not ${compatibility} compatible with topic '${topic}': ${incompatibilities.length} incompatibilit${incompatibilities.length === 1 ? 'y' : 'ies'}, first against version ${first.version} (${first.direction}) at '${first.pointer}': ${first.message}`,
+      { topic, compatibility, incompatibilities },
+    );
+  }
+}
+
 /** Optimistic commit kept losing races; the client should retry after `retryAfterSeconds`. */
 export class CommitContentionError extends FreshetError {
   constructor(readonly retryAfterSeconds: number) {

@@ -12,11 +12,11 @@ import type { ProduceCommand, ProduceOutcome } from './protocol.js';
 const bodyCache = new Map<string, Buffer[]>();
 
 function bodiesFor(command: ProduceCommand): Buffer[] {
-  const { records, partitions, valueBytes } = command.shape;
-  const cacheKey = `${records}/${partitions}/${valueBytes}`;
+  const { records, partitions, valueBytes, json } = command.shape;
+  const cacheKey = `${records}/${partitions}/${valueBytes}/${json === true}`;
   let bodies = bodyCache.get(cacheKey);
   if (!bodies) {
-    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) => Buffer.from(produceBody(workloadRecords(command.shape, variant))));
+    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) => Buffer.from(produceBody(workloadRecords(command.shape, variant), json)));
     bodyCache.clear(); // one scenario at a time; the 1000-record bodies are 17 MB
     bodyCache.set(cacheKey, bodies);
   }

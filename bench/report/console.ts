@@ -25,6 +25,9 @@ export function renderConsole(r: BenchResults): string {
       ),
     );
   }
+  if (r.schemas?.length) {
+    parts.push(textTable(['schema scenario', 'rec/s without', 'rec/s with', 'ratio'], r.schemas.map((s) => [s.id, s.withoutSchema.recordsPerSecond, s.withSchema.recordsPerSecond, s.ratio])));
+  }
   if (r.fetch?.length) {
     parts.push(textTable(['fetch scenario', 'rec/s', 'MiB/s', 'pages', 'page p50 ms', '$/GiB'], r.fetch.map((f) => [f.id, f.recordsPerSecond, f.mibPerSecond, f.pagesPerPass, f.pageLatencyMs.p50Ms, usd(f.cost.usdPerGiB)])));
   }

@@ -11,6 +11,7 @@ export function renderMarkdown(r: BenchResults): string {
     header(r),
     goals(r),
     produce(r),
+    schemas(r),
     fetch(r),
     keyCompaction(r),
     endToEnd(r),
@@ -62,6 +63,20 @@ function header(r: BenchResults): string {
 
 function goals(r: BenchResults): string {
   return ['## Goals', '', markdownTable(['goal', 'target', 'measured', 'verdict'], r.goals.map((g) => [g.goal, g.target, g.measured + (g.detail ? ` — ${g.detail}` : ''), yesNo(g.met)]))].join('\n');
+}
+
+function schemas(r: BenchResults): string {
+  if (!r.schemas?.length) return '';
+  return [
+    '## Produce with a topic schema',
+    '',
+    'The same JSON workload (objects of about 1 KiB: an id, a sequence number, a text; `encoding: "json"`) produced to a topic without a schema and to one with a JSON Schema of three typed, bounded, required properties and `additionalProperties: false` (docs/schemas.md): every record is validated by ajv before anything is written and stamped with `freshet-schema-version`. Phases alternate, each after its own warm-up; medians of the repeats. `ratio` = with ÷ without.',
+    '',
+    markdownTable(
+      ['scenario', 'records/s without', 'p50 ms without', 'records/s with schema', 'p50 ms with', 'ratio', 'runs without', 'runs with', 'failures'],
+      r.schemas.map((s) => [s.id, s.withoutSchema.recordsPerSecond, s.withoutSchema.p50Ms, s.withSchema.recordsPerSecond, s.withSchema.p50Ms, s.ratio, s.withoutSchema.runs.join(' / '), s.withSchema.runs.join(' / '), s.failures]),
+    ),
+  ].join('\n');
 }
 
 function produce(r: BenchResults): string {

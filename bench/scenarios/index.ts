@@ -11,6 +11,7 @@ import { runEndToEndSection } from './end-to-end.js';
 import { runFetchSection } from './fetch.js';
 import { runKeyCompactionSection } from './key-compaction.js';
 import { runProduceSection } from './produce.js';
+import { runSchemasSection } from './schemas.js';
 import type { SectionContext } from './section.js';
 
 /** Sections measured against the local stack; `cold-start` needs none and runs before it starts. */
@@ -27,6 +28,7 @@ export const SECTION_RUNNERS: SectionRunners = {
   produce: runProduceSection,
   'end-to-end': runEndToEndSection,
   'key-compaction': runKeyCompactionSection,
+  schemas: runSchemasSection,
 };
 
 /** What the issue asks for that cannot be measured until its capability exists. */

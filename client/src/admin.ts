@@ -7,6 +7,7 @@ export type GroupDescription = S['GroupDescription'];
 export type Subscription = S['Subscription'];
 export type Replay = S['Replay'];
 export type ApiKey = S['ApiKey'];
+export type TopicSchema = S['TopicSchema'];
 
 const t = (topic: string) => `/v1/topics/${encodePath(topic)}`;
 const g = (group: string) => `/v1/groups/${encodePath(group)}`;
@@ -45,6 +46,19 @@ export class Admin {
   /** Kafka's offsetsForTimes: the first offset appended at or after `timestamp`, else the high watermark. */
   offsetForTime(topic: string, partition: number, timestamp: number): Promise<{ offset: number; timestamp: number | null }> {
     return this.http.call('GET', `${t(topic)}/partitions/${partition}/offsets`, { query: { timestamp }, retry: true });
+  }
+
+  // Topic schemas (docs/schemas.md)
+  /** Registers a new version (or answers the latest when it is the same); 409 INCOMPATIBLE_SCHEMA names each incompatibility. */
+  setTopicSchema(topic: string, req: S['PutTopicSchemaRequest']): Promise<TopicSchema> {
+    return this.http.call('PUT', `${t(topic)}/schema`, { body: req });
+  }
+  /** The latest version, or `version`. */
+  getTopicSchema(topic: string, version?: number): Promise<TopicSchema> {
+    return this.http.call('GET', version === undefined ? `${t(topic)}/schema` : `${t(topic)}/schema/versions/${version}`, { retry: true });
+  }
+  async topicSchemaVersions(topic: string): Promise<TopicSchema[]> {
+    return (await this.http.call<{ versions: TopicSchema[] }>('GET', `${t(topic)}/schema/versions`, { retry: true })).versions;
   }
 
   // Consumer groups

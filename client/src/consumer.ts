@@ -238,6 +238,11 @@ export class Consumer {
     return this.http.call('GET', `/v1/groups/${encodePath(this.opts.groupId)}`, { retry: true });
   }
 
+  /** The consumer group's id. */
+  get groupId(): string {
+    return this.opts.groupId;
+  }
+
   /** The current member id, generation and assignment (undefined before joining). */
   assignment(): Member | undefined {
     return this.member;

@@ -2,7 +2,7 @@
  * @freshet/client: a web-standard (fetch only) client for Freshet. Nothing here may import
  * from `node:`; Node-only helpers live in `./node/` (a separate entry point).
  */
-export { Admin, type ApiKey, type GroupDescription, type Replay, type Subscription, type Topic } from './admin.js';
+export { Admin, type ApiKey, type GroupDescription, type Replay, type Subscription, type Topic, type TopicSchema } from './admin.js';
 export {
   type Batch,
   Consumer,
@@ -34,5 +34,6 @@ export type { components as ApiSchemas, paths as ApiPaths } from './generated/op
 export type { ConnectionOptions } from './http.js';
 export { partitionOf, Producer, type ProducerOptions, type ProducerRecord, type ProducerStats, type RecordMetadata } from './producer.js';
 export type { ReadPartitionOptions } from './read-partition.js';
+export { type OffsetCommitter, type SendWithOffsetsRecord, sendWithOffsets } from './transactional.js';
 export type { KafkaMessage } from './records.js';
 export type { RetryOptions } from './retry.js';

@@ -5,6 +5,7 @@ import { type Encoding, type Message, toWireRecord } from './encoding.js';
 import { encodePath, type HttpClient } from './http.js';
 import type { RetryOptions } from './retry.js';
 import type { components } from './generated/openapi.js';
+import { type SendWithOffsetsRecord, sendWithOffsets } from './transactional.js';
 
 export interface ProducerOptions {
   /** How long a partial batch waits for more messages (Kafka 4.0's linger.ms default). Default 5. */
@@ -87,6 +88,15 @@ export class Producer {
   async connect(): Promise<void> {}
 
   /** Resolves, in message order, once every message is acknowledged. */
+  /**
+   * Produces `messages` and commits a consumer group's offsets in the same transaction
+   * (exactly-once consume-transform-produce; see transactional.ts). Sent at once as one
+   * request, outside the linger/batching of `send`.
+   */
+  sendWithOffsets(record: SendWithOffsetsRecord): Promise<RecordMetadata[]> {
+    return sendWithOffsets(this.http, record, { encoding: this.opts.encoding, retry: this.opts.retry });
+  }
+
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {
     return (await this.submit(record)).acked;
   }

@@ -18,6 +18,7 @@ import { registerMaintenanceRoutes } from './routes/maintenance.js';
 import { registerReplayRoutes } from './routes/replays.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
+import { registerTopicSchemaRoutes } from './routes/topic-schemas.js';
 import { registerTopicRoutes } from './routes/topics.js';
 
 const MAX_OTHER_BODY_BYTES = 256 * 1024;
@@ -66,7 +67,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/*', async (c, next) => (c.req.method === 'POST' && /^\/v1\/topics\/[^/]+\/records$/.test(c.req.path) ? next() : smallBodies(c, next)));
 
   registerTopicRoutes(app, deps.log);
-  registerRecordRoutes(app, deps.log);
+  registerTopicSchemaRoutes(app, deps.log);
+  registerRecordRoutes(app, deps.log, deps.groups);
   registerGroupRoutes(app, deps.groups);
   registerKeyRoutes(app, keys);
   registerSubscriptionRoutes(app, subscriptions);

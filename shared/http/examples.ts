@@ -210,3 +210,13 @@ export function problemExample(status: number, path: string, description: string
     detail: description,
   };
 }
+
+// Topic schemas (docs/schemas.md) and the exactly-once produce (docs/exactly-once.md).
+const orderSchema = {
+  type: 'object',
+  required: ['orderId', 'total'],
+  properties: { orderId: { type: 'string' }, total: { type: 'number', minimum: 0 } },
+};
+export const putTopicSchema = { schema: orderSchema, compatibility: 'backward' };
+export const topicSchema = { topic: 'orders', version: 2, compatibility: 'backward', schema: orderSchema, createdAt: T0 };
+export const topicSchemaVersions = { versions: [{ ...topicSchema, version: 1, schema: { type: 'object' } }, topicSchema] };

@@ -117,11 +117,41 @@ export const ProduceRecord = z
   })
   .openapi('ProduceRecord');
 
+export const MemberId = z.string().regex(/^[a-zA-Z0-9._-]{1,255}$/, 'member ids are 1-255 of [a-zA-Z0-9._-]');
+
+export const CommittedOffset = z.strictObject({
+  topic: TopicName,
+  partition: z.number().int().min(0).max(MAX_PARTITIONS - 1),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** The same shape as POST /v1/groups/{group}/offsets, plus the group (docs/exactly-once.md). */
+export const ProduceCommit = z
+  .strictObject({
+    group: TopicName.openapi({ example: 'billing' }),
+    memberId: MemberId,
+    generation: z.number().int().min(0),
+    // 100 transaction items: generation check + lease + offsets + 2 per partition produced to.
+    offsets: z.array(CommittedOffset).min(1).max(96),
+  })
+  .openapi('ProduceCommit', {
+    description: "a consumer group's offsets committed in the same transaction as the records: both or neither (409 with the commit's reason)",
+  });
+
+export const ExpectedOffsets = z
+  .record(z.string().regex(/^\d{1,4}$/, 'keys are partition numbers'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+  .openapi({
+    description: 'conditional append: partition → the high watermark it must be at; otherwise 409 OFFSET_MISMATCH and nothing is written',
+    example: { '0': 42 },
+  });
+
 export const ProduceBody = z
   .strictObject({
     // More than MAX_RECORDS_PER_REQUEST is a 413 TOO_MANY_RECORDS from produce, not a 400 from here.
     records: z.array(ProduceRecord).min(1).openapi({ maxItems: MAX_RECORDS_PER_REQUEST, description: `at most ${MAX_RECORDS_PER_REQUEST} records (413 TOO_MANY_RECORDS)` }),
     encoding: Encoding.optional(),
+    expectedOffsets: ExpectedOffsets.optional(),
+    commit: ProduceCommit.optional(),
   })
   .openapi('ProduceRequest', { example: EXAMPLES.produce });
 

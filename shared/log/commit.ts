@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitContentionError } from '../errors.js';
-import type { IdempotencyRecord } from '../model/commit.js';
+import type { IdempotencyRecord, OffsetCommitInProduce } from '../model/commit.js';
 import type { Topic } from '../model/topic.js';
 import type { BatchSection } from './batch-object.js';
 import { timedOut } from './keyed-mutex.js';
@@ -10,7 +10,11 @@ export type CommitOutcome =
   | { baseOffsets: Map<number, number> }
   | { idempotencyKeyTaken: true }
   /** The topic incarnation was deleted (its heads are closed): re-read the topic. */
-  | { incarnationClosed: true };
+  | { incarnationClosed: true }
+  /** A conditional append's expectation failed: the current high watermark of each partition it named. */
+  | { offsetMismatch: Map<number, number> }
+  /** The offset commit riding on the produce was refused; nothing was written. */
+  | { offsetCommitRefused: 'fenced' | 'lease-expired' };
 
 const BACKOFF_BASE_MS = 4;
 const BACKOFF_CAP_MS = 250;
@@ -31,6 +35,10 @@ export async function commitBatchObject(
     idempotency?: { key: string; record: Omit<IdempotencyRecord, 'baseOffsets'>; replacing?: { objectKey: string | undefined } };
     /** `performance.now()` time by which to give up; by default the budget from now. */
     deadline?: number;
+    /** Conditional append: partition → the high watermark the writer expects it to be at. */
+    expectedOffsets?: ReadonlyMap<number, number>;
+    /** A consumer group's offsets, committed in the same transaction. */
+    offsetCommit?: OffsetCommitInProduce;
   },
 ): Promise<CommitOutcome> {
   const { topicId } = args.topic;
@@ -51,6 +59,10 @@ export async function commitBatchObject(
         for (const [p, head] of await ctx.store.readHeads(topicId, unknown)) ctx.heads.set(topicId, p, head);
       }
       if (args.sections.some((s) => ctx.heads.get(topicId, s.partition)!.closed)) return { incarnationClosed: true };
+      if (args.expectedOffsets) {
+        const mismatch = await expectationMismatch(ctx, topicId, args.expectedOffsets);
+        if (mismatch) return { offsetMismatch: mismatch };
+      }
       const now = ctx.clock.now();
       const appends = args.sections.map((s) => {
         const expected = ctx.heads.get(topicId, s.partition)!;
@@ -66,6 +78,7 @@ export async function commitBatchObject(
           topic: args.topic.name,
           objectKey: args.objectKey,
           appends,
+          ...(args.offsetCommit ? { offsetCommit: args.offsetCommit } : {}),
           ...(args.idempotency
             ? {
                 idempotency: {
@@ -99,6 +112,8 @@ export async function commitBatchObject(
         return { baseOffsets };
       }
       if (result.reason === 'idempotency-key-taken') return { idempotencyKeyTaken: true };
+      if (result.reason === 'offset-commit-fenced') return { offsetCommitRefused: 'fenced' };
+      if (result.reason === 'offset-commit-lease-expired') return { offsetCommitRefused: 'lease-expired' };
       for (const p of result.partitions) {
         const current = result.current?.get(p);
         if (current) ctx.heads.set(topicId, p, current);
@@ -111,6 +126,21 @@ export async function commitBatchObject(
     if (performance.now() >= deadline) throw new CommitContentionError(1);
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
+}
+
+/**
+ * Conditional append: the commit's condition is "the head is at the offset just read", so
+ * an expectation holds exactly when the head as known equals it. The cache may be stale
+ * (another process appended), so a disagreement is confirmed by a consistent read before
+ * it is answered; an agreement needs no read, since the transaction's condition checks it.
+ * Answers undefined when every expectation holds, else the high watermark per partition.
+ */
+async function expectationMismatch(ctx: LogContext, topicId: string, expected: ReadonlyMap<number, number>): Promise<Map<number, number> | undefined> {
+  const holds = () => [...expected].every(([p, offset]) => ctx.heads.get(topicId, p)?.nextOffset === offset);
+  if (holds()) return undefined;
+  for (const [p, head] of await ctx.store.readHeads(topicId, [...expected.keys()])) ctx.heads.set(topicId, p, head);
+  if (holds()) return undefined;
+  return new Map([...expected.keys()].map((p) => [p, ctx.heads.get(topicId, p)!.nextOffset]));
 }
 
 /**

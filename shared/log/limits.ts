@@ -15,6 +15,19 @@ export const MAX_TIMESTAMP = 253_402_300_799_999;
  */
 export const MAX_PARTITIONS_PER_REQUEST = 49;
 
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * The items of a produce's commit transaction (storage/commit-writer.ts builds them): two
+ * per partition touched, one for the idempotency record, and for a group offset commit
+ * riding on it (storage/offset-commit-items.ts) one generation check, one Put per offset
+ * and one lease update. Checked before anything is written.
+ */
+export function commitTransactionItems(args: { partitions: number; idempotency: boolean; committedOffsets?: number | undefined }): number {
+  return 2 * args.partitions + (args.idempotency ? 1 : 0) + (args.committedOffsets === undefined ? 0 : 2 + args.committedOffsets);
+}
+
 export const FETCH_DEFAULT_LIMIT = 100;
 export const FETCH_MAX_LIMIT = 10_000;
 export const FETCH_DEFAULT_MAX_BYTES = 1024 * 1024;

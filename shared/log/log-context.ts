@@ -6,12 +6,15 @@ import type { HeadCache } from './head-cache.js';
 import type { TopicCache } from './topic-cache.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { CommitStorage, LogStorage, TopicStorage } from './log-storage.js';
+import type { SchemaCache } from './schema-cache.js';
 
 /** Everything the log's operations need, created once per process. */
 export interface LogContext {
   topics: TopicStorage;
   store: LogStorage;
   writer: CommitStorage;
+  /** Topics' schemas: the latest per topic with bounded staleness, compiled validators. */
+  schemas: SchemaCache;
   clock: Clock;
   heads: HeadCache;
   /** Topics as last read by this process: the produce path reads none before its PUT. */

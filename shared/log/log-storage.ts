@@ -1,4 +1,4 @@
-import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
+import type { CommitResult, IdempotencyRecord, OffsetCommitInProduce, PartitionAppend } from '../model/commit.js';
 import type { IndexEntry, PartitionHead } from '../model/log-index.js';
 import type { Topic, TopicChanges } from '../model/topic.js';
 
@@ -48,6 +48,8 @@ export interface CommitStorage {
     appends: readonly PartitionAppend[];
     /** `replacing`: a stored answer found stale (log/idempotent-answer.ts), superseded only as it was read. */
     idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number; replacing?: { objectKey: string | undefined } };
+    /** A consumer group's offsets, committed in the same transaction (exactly-once pipelines). */
+    offsetCommit?: OffsetCommitInProduce;
   }): Promise<CommitResult>;
   readIdempotency(topic: string, key: string, nowSeconds: number): Promise<IdempotencyRecord | undefined>;
   /** Closes an incarnation's heads before its deletion: no commit lands in them afterwards. */

@@ -1,15 +1,16 @@
-import { CommitContentionError, InvalidRequestError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
-import type { IdempotencyRecord } from '../model/commit.js';
+import { CommitContentionError, InvalidRequestError, OffsetMismatchError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
+import type { IdempotencyRecord, OffsetCommitInProduce } from '../model/commit.js';
 import { isCompacted, type Topic } from '../model/topic.js';
 import { buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
-import { IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
+import { commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_TRANSACTION_ITEMS, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
 import { compressionReady, type EncodableRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
+import { validateAgainstSchema } from './schema-validation.js';
 
 export interface ProduceRecord {
   key: Uint8Array | null;
@@ -26,6 +27,30 @@ export interface ProduceRequest {
   records: readonly ProduceRecord[];
   /** With `fingerprint` (a hash of the request): a retry returns the first answer. */
   idempotency?: { key: string; fingerprint: string };
+  /**
+   * Conditional append: partition → the high watermark it must be at for the request to
+   * commit (409 OFFSET_MISMATCH otherwise, nothing written). Each must be a partition the
+   * request's records go to.
+   */
+  expectedOffsets?: ReadonlyMap<number, number> | undefined;
+  /** Conditional append for a request whose records all go to one partition (the Freshet-Expected-Offset header). */
+  expectedOffset?: number | undefined;
+  /** The record values as parsed from the request (encoding json): what a topic's schema validates. */
+  jsonValues?: readonly unknown[] | undefined;
+  /**
+   * A consumer group's offsets to commit in the same transaction (groups/produce-with-offsets.ts):
+   * how many, and `check`, which checks the commit and builds it. It runs after a retry's
+   * stored answer was looked for (an applied request answers its offsets even after a
+   * rebalance) and before anything is written.
+   */
+  offsetCommit?: { offsets: number; check(): Promise<OffsetCommitInProduce> } | undefined;
+}
+
+/** The offset commit riding on a produce was fenced; groups/ turns it into the group's own 409. */
+export class OffsetCommitRefused extends Error {
+  constructor(readonly reason: 'fenced' | 'lease-expired') {
+    super(`offset commit refused: ${reason}`);
+  }
 }
 
 export interface ProduceResult {
@@ -60,6 +85,9 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
 
 /** One produce into one topic incarnation; undefined when that incarnation turns out to be closed (deleted). */
 async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, bytes: number, deadline: number): Promise<ProduceResult | undefined> {
+  // Warms the schema cache while the checks below run: on a miss its one read overlaps them
+  // (validateAgainstSchema then awaits the same read; a failure surfaces there).
+  void ctx.schemas.latest(topic).catch(() => {});
   if (isCompacted(topic)) requireKeys(req.records, topic.name);
   const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
@@ -68,6 +96,16 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
       'TOO_MANY_PARTITIONS',
       `one produce request may touch at most ${MAX_PARTITIONS_PER_REQUEST} partitions (it commits atomically in one DynamoDB transaction); this one touches ${touched.size}`,
       { partitions: touched.size, max: MAX_PARTITIONS_PER_REQUEST },
+    );
+  }
+
+  const expectedOffsets = checkExpectations(req, touched, topic.partitions);
+  const items = commitTransactionItems({ partitions: touched.size, idempotency: req.idempotency !== undefined, committedOffsets: req.offsetCommit?.offsets });
+  if (items > MAX_TRANSACTION_ITEMS) {
+    throw new UnprocessableError(
+      'TRANSACTION_TOO_LARGE',
+      `a produce commits in one DynamoDB transaction of at most ${MAX_TRANSACTION_ITEMS} items: 2 per partition touched (${touched.size}), 1 for an Idempotency-Key, and for a group commit 2 plus 1 per offset${req.offsetCommit ? ` (${req.offsetCommit.offsets})` : ''}; this one needs ${items}`,
+      { items, max: MAX_TRANSACTION_ITEMS, partitions: touched.size, committedOffsets: req.offsetCommit?.offsets ?? 0 },
     );
   }
 
@@ -84,9 +122,13 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
     }
   }
 
+  // After the replay check: a retry of an applied request answers what it was answered,
+  // even if the topic's schema changed or the group rebalanced since.
+  const offsetCommit = await req.offsetCommit?.check();
+  const records = await validateAgainstSchema(ctx, topic, req.records, req.jsonValues);
   const now = ctx.clock.now();
   const byPartition = new Map<number, EncodableRecord[]>();
-  req.records.forEach((r, i) => {
+  records.forEach((r, i) => {
     const p = recordPartitions[i]!;
     const list = byPartition.get(p) ?? [];
     byPartition.set(p, list);
@@ -104,7 +146,27 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
         ...(replacing ? { replacing } : {}),
       }
     : undefined;
-  const outcome = await commitBatchObject(ctx, { topic, objectKey, sections, deadline, ...(idempotency ? { idempotency } : {}) });
+  const outcome = await commitBatchObject(ctx, {
+    topic,
+    objectKey,
+    sections,
+    deadline,
+    ...(idempotency ? { idempotency } : {}),
+    ...(expectedOffsets ? { expectedOffsets } : {}),
+    ...(offsetCommit ? { offsetCommit } : {}),
+  });
+
+  if ('offsetMismatch' in outcome) {
+    // A duplicate of this very request (same Idempotency-Key) may be what moved the head:
+    // then the writer's retry gets the original answer, not a 409.
+    if (req.idempotency) {
+      const earlier = await ctx.writer.readIdempotency(req.topic, req.idempotency.key, Math.floor(now / 1000));
+      if (earlier && earlier.fingerprint === req.idempotency.fingerprint) return replay(req, earlier);
+    }
+    const expected = Object.fromEntries([...expectedOffsets!].map(([p, o]) => [String(p), o]));
+    throw new OffsetMismatchError(req.topic, expected, Object.fromEntries([...outcome.offsetMismatch].map(([p, o]) => [String(p), o])));
+  }
+  if ('offsetCommitRefused' in outcome) throw new OffsetCommitRefused(outcome.offsetCommitRefused);
 
   if ('incarnationClosed' in outcome) return undefined;
   if ('idempotencyKeyTaken' in outcome) {
@@ -117,6 +179,31 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   ctx.metrics.add('RecordsProduced', 'Count', req.records.length);
   ctx.metrics.add('BytesProduced', 'Bytes', bytes);
   return { topic: req.topic, offsets: offsetsInRequestOrder(recordPartitions, outcome.baseOffsets) };
+}
+
+/**
+ * The conditional append's expectations, per partition: the body's, or the header's for
+ * the one partition the request goes to. Every partition named must exist and receive
+ * records of this request.
+ */
+function checkExpectations(req: ProduceRequest, touched: ReadonlySet<number>, partitions: number): ReadonlyMap<number, number> | undefined {
+  if (req.expectedOffset !== undefined) {
+    if (touched.size !== 1) {
+      throw new InvalidRequestError(`Freshet-Expected-Offset applies to a request whose records all go to one partition; this one goes to ${touched.size}`, [
+        { path: 'Freshet-Expected-Offset', message: 'use expectedOffsets in the body for several partitions' },
+      ]);
+    }
+    return new Map([[[...touched][0]!, req.expectedOffset]]);
+  }
+  for (const p of req.expectedOffsets?.keys() ?? []) {
+    if (p >= partitions) throw new PartitionNotFoundError(req.topic, p, partitions);
+    if (!touched.has(p)) {
+      throw new InvalidRequestError(`expectedOffsets names partition ${p}, but no record of this request goes to it`, [
+        { path: `expectedOffsets.${p}`, message: 'no record of the request goes to this partition' },
+      ]);
+    }
+  }
+  return req.expectedOffsets;
 }
 
 /** 413 TOO_MANY_RECORDS past MAX_RECORDS_PER_REQUEST (a limit of size, like the byte limits, not a malformed request). */

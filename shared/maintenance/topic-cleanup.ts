@@ -11,7 +11,8 @@ const CLOSED_HEAD_KEPT_SECONDS = 24 * 60 * 60;
  * Finishes topic deletions in the background: every partition's entries (its closed head
  * stays a day longer), the
  * objects they named and the incarnation's segments, and consumer groups' offsets for the
- * topic (unless a new topic already took the name). The DELETED_TOPIC marker goes last,
+ * topic (unless a new topic already took the name), and the incarnation's schema
+ * versions. The DELETED_TOPIC marker goes last,
  * so an interrupted cleanup is simply redone by the next run.
  */
 export async function purgeDeletedTopics(ctx: MaintenanceContext, deadline: number): Promise<string[]> {
@@ -27,6 +28,7 @@ export async function purgeDeletedTopics(ctx: MaintenanceContext, deadline: numb
     if (!current) {
       for (const group of await ctx.groups.listGroups()) await ctx.groups.deleteTopicOffsets(group.group, topic.name);
     }
+    await ctx.log.schemas.store.deleteVersions(topic.name, topic.topicId);
     await ctx.log.topics.forgetDeletedTopic(topic.topicId);
     purged.push(`${topic.name} (${topic.topicId})`);
   }

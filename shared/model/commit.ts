@@ -1,3 +1,4 @@
+import type { StoredOffset } from './group.js';
 import type { PartitionHead } from './log-index.js';
 
 /** What one produce appends to one partition: a section of the batch object. */
@@ -33,4 +34,22 @@ export type CommitResult =
    */
   | { committed: false; reason: 'head-moved'; partitions: number[]; current?: Map<number, PartitionHead> }
   /** Another request with the same Idempotency-Key committed first. */
-  | { committed: false; reason: 'idempotency-key-taken' };
+  | { committed: false; reason: 'idempotency-key-taken' }
+  /** The group offset commit riding on the produce was fenced: its generation is gone, or the member's lease expired. */
+  | { committed: false; reason: 'offset-commit-fenced' }
+  | { committed: false; reason: 'offset-commit-lease-expired' };
+
+/**
+ * A consumer group's offset commit made in the same transaction as a produce (exactly-once
+ * consume-transform-produce, docs/exactly-once.md): fenced by the group's generation and
+ * the member's live lease, exactly like POST /v1/groups/{group}/offsets.
+ */
+export interface OffsetCommitInProduce {
+  group: string;
+  generation: number;
+  memberId: string;
+  offsets: readonly StoredOffset[];
+  /** The lease the commit renews, as a commit does; the commit requires it unexpired at `now`. */
+  leaseExpiresAt: number;
+  now: number;
+}

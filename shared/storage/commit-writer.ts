@@ -2,9 +2,10 @@ import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/clie
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StorageClients } from './clients.js';
 import { entrySk, headKey, idempotencyKey, logPk } from './keys.js';
-import type { CommitResult, IdempotencyRecord, PartitionAppend } from '../model/commit.js';
+import type { CommitResult, IdempotencyRecord, OffsetCommitInProduce, PartitionAppend } from '../model/commit.js';
 import type { PartitionHead } from '../model/log-index.js';
 import { toHead } from './log-store.js';
+import { offsetCommitItems } from './offset-commit-items.js';
 
 /** A head item as the transaction's cancellation reason returns it (marshalled; heads hold only strings and numbers). */
 function fromAttributeValues(item: Record<string, AttributeValue>): Record<string, unknown> {
@@ -36,6 +37,8 @@ export class CommitWriter {
      * hold the request's records (see log/idempotent-answer.ts); `objectKey` as stored.
      */
     idempotency?: { key: string; record: IdempotencyRecord; nowSeconds: number; replacing?: { objectKey: string | undefined } };
+    /** A consumer group's offsets, committed in the same transaction (offset-commit-items.ts). */
+    offsetCommit?: OffsetCommitInProduce;
   }): Promise<CommitResult> {
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
     for (const a of args.appends) {
@@ -99,16 +102,22 @@ export class CommitWriter {
       });
     }
 
+    const idempotencyIndex = args.idempotency ? items.length - 1 : -1;
+    const groupIndex = items.length;
+    if (args.offsetCommit) items.push(...offsetCommitItems(this.table, args.offsetCommit));
+    const leaseIndex = args.offsetCommit ? items.length - 1 : -1;
+
     try {
       await this.clients.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { committed: true };
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
-      const idempotencyIndex = args.idempotency ? items.length - 1 : -1;
       if (idempotencyIndex >= 0 && reasons[idempotencyIndex]?.Code === 'ConditionalCheckFailed') {
         return { committed: false, reason: 'idempotency-key-taken' };
       }
+      if (args.offsetCommit && reasons[groupIndex]?.Code === 'ConditionalCheckFailed') return { committed: false, reason: 'offset-commit-fenced' };
+      if (args.offsetCommit && reasons[leaseIndex]?.Code === 'ConditionalCheckFailed') return { committed: false, reason: 'offset-commit-lease-expired' };
       const moved = new Set<number>();
       const current = new Map<number, PartitionHead>();
       reasons.forEach((r, i) => {

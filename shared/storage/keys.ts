@@ -25,6 +25,13 @@ export const META_SK = 'META';
 export const topicKey = (topic: string) => ({ pk: `TOPIC#${topic}`, sk: META_SK });
 export const deletedTopicKey = (topicId: string) => ({ pk: `DELETED_TOPIC#${topicId}`, sk: META_SK });
 export const TOPIC_LIST_PK = 'TOPICS';
+/**
+ * Schema versions live beside the topic's META, keyed by the incarnation so a re-created
+ * topic starts without one; the version is padded so the last sk is the latest version.
+ */
+export const SCHEMA_SK_PREFIX = 'SCHEMA#';
+export const schemaVersionsPrefix = (topicId: string): string => `${SCHEMA_SK_PREFIX}${topicId}#`;
+export const schemaKey = (topic: string, topicId: string, version: number) => ({ pk: `TOPIC#${topic}`, sk: `${schemaVersionsPrefix(topicId)}${String(version).padStart(10, '0')}` });
 export const DELETED_TOPIC_LIST_PK = 'DELETED_TOPICS';
 
 // The log: one partition key per partition, holding its HEAD and its index entries.

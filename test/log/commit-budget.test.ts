@@ -42,7 +42,9 @@ describe('the commit budget covers the wait for the partition lock (issue 12, it
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(((await res.json()) as { code: string }).code).toBe('COMMIT_CONTENTION');
-    expect(took).toBeLessThan(300 + 1_000);
+    // Without the budget the request would wait for a lock released only after it answers,
+    // and this test would time out; the bound itself only needs to be far below that.
+    expect(took).toBeLessThan(300 + 10_000);
     const head = await stack.log.store.readHead(topic!.topicId, 0);
     expect(head.nextOffset).toBe(0);
     // The same key later commits normally: nothing about the refused attempt was recorded.
@@ -60,16 +62,17 @@ describe('50 concurrent producers on one partition (issue 12 acceptance)', () =>
     const stack = await createTestStack({ clients, commitBudgetMs: BUDGET_MS });
     expect((await stack.request('POST', '/v1/topics', { name: 'hot', partitions: 1 })).status).toBe(201);
     // The bound is budget + 1 s on a machine that runs us freely. On a CI box shared with
-    // other work a single uncontended produce can itself take hundreds of ms; the slack
-    // scales with that baseline (measured here, alone) so the test stays meaningful: without
-    // the budget on the lock wait, 50 × 4 queued commits take far longer than either bound.
+    // other work a single uncontended produce can itself take hundreds of ms, and 50 of them
+    // at once share its cores; the slack scales with that baseline (measured here, alone, ×20)
+    // so the test stays meaningful on a busy machine: without the budget on the lock wait,
+    // the last of 200 queued commits waits for ~200 baselines, far beyond budget + 20.
     const baseline: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
       expect((await stack.request('POST', '/v1/topics/hot/records', { records: [{ value: `warm-${i}`, partition: 0 }] })).status).toBe(200);
       baseline.push(performance.now() - started);
     }
-    const slackMs = Math.max(1_000, 10 * baseline.sort((a, b) => a - b)[2]!);
+    const slackMs = Math.max(1_000, 20 * baseline.sort((a, b) => a - b)[2]!);
 
     const answers: { status: number; retryAfter: string | null; ms: number; offsets?: number[]; values: string[] }[] = [];
     await Promise.all(

@@ -7,6 +7,7 @@ import { describeError, UsageError } from './output.js';
 import { registerProduce } from './produce.js';
 import { registerReplays } from './replays.js';
 import { registerSubscriptions } from './subscriptions.js';
+import { registerTopicSchemas } from './topic-schemas.js';
 import { registerTopics } from './topics.js';
 
 /** The `freshet` CLI. Exit codes: 0 done, 1 failed (the problem's title and detail on stderr), 2 usage. */
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions(false);
   const ctx = contextOf(program);
   registerTopics(program, ctx);
+  registerTopicSchemas(program, ctx);
   registerProduce(program, ctx);
   registerConsume(program, ctx);
   registerGroups(program, ctx);

@@ -58,6 +58,58 @@ export interface paths {
         patch: operations["updateTopic"];
         trace?: never;
     };
+    "/v1/topics/{topic}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topic's latest schema version */
+        get: operations["getTopicSchema"];
+        /** Register a new version of the topic's JSON Schema */
+        put: operations["putTopicSchema"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/schema/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the topic's schema, oldest first */
+        get: operations["listTopicSchemaVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/schema/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of the topic schema */
+        get: operations["getTopicSchemaVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics/{topic}/records": {
         parameters: {
             query?: never;
@@ -586,6 +638,142 @@ export interface components {
         /**
          * @example {
          *       "topic": "orders",
+         *       "version": 2,
+         *       "compatibility": "backward",
+         *       "schema": {
+         *         "type": "object",
+         *         "required": [
+         *           "orderId",
+         *           "total"
+         *         ],
+         *         "properties": {
+         *           "orderId": {
+         *             "type": "string"
+         *           },
+         *           "total": {
+         *             "type": "number",
+         *             "minimum": 0
+         *           }
+         *         }
+         *       },
+         *       "createdAt": 1764583200000
+         *     }
+         */
+        TopicSchema: {
+            topic: string;
+            version: number;
+            /**
+             * @description as Confluent Schema Registry defines it: backward = the new schema reads data written with the old; forward = the old reads the new; full = both; _transitive = against every earlier version (default: the topic's current mode, else backward)
+             * @enum {string}
+             */
+            compatibility: "none" | "backward" | "forward" | "full" | "backward_transitive" | "forward_transitive" | "full_transitive";
+            /**
+             * @description a JSON Schema (draft 2020-12)
+             * @example {
+             *       "type": "object",
+             *       "properties": {
+             *         "id": {
+             *           "type": "string"
+             *         }
+             *       },
+             *       "required": [
+             *         "id"
+             *       ]
+             *     }
+             */
+            schema: boolean | {
+                [key: string]: unknown;
+            };
+            createdAt: number;
+        };
+        /**
+         * @example {
+         *       "schema": {
+         *         "type": "object",
+         *         "required": [
+         *           "orderId",
+         *           "total"
+         *         ],
+         *         "properties": {
+         *           "orderId": {
+         *             "type": "string"
+         *           },
+         *           "total": {
+         *             "type": "number",
+         *             "minimum": 0
+         *           }
+         *         }
+         *       },
+         *       "compatibility": "backward"
+         *     }
+         */
+        PutTopicSchemaRequest: {
+            /**
+             * @description a JSON Schema (draft 2020-12)
+             * @example {
+             *       "type": "object",
+             *       "properties": {
+             *         "id": {
+             *           "type": "string"
+             *         }
+             *       },
+             *       "required": [
+             *         "id"
+             *       ]
+             *     }
+             */
+            schema: boolean | {
+                [key: string]: unknown;
+            };
+            /**
+             * @description as Confluent Schema Registry defines it: backward = the new schema reads data written with the old; forward = the old reads the new; full = both; _transitive = against every earlier version (default: the topic's current mode, else backward)
+             * @enum {string}
+             */
+            compatibility?: "none" | "backward" | "forward" | "full" | "backward_transitive" | "forward_transitive" | "full_transitive";
+        };
+        /**
+         * @example {
+         *       "versions": [
+         *         {
+         *           "topic": "orders",
+         *           "version": 1,
+         *           "compatibility": "backward",
+         *           "schema": {
+         *             "type": "object"
+         *           },
+         *           "createdAt": 1764583200000
+         *         },
+         *         {
+         *           "topic": "orders",
+         *           "version": 2,
+         *           "compatibility": "backward",
+         *           "schema": {
+         *             "type": "object",
+         *             "required": [
+         *               "orderId",
+         *               "total"
+         *             ],
+         *             "properties": {
+         *               "orderId": {
+         *                 "type": "string"
+         *               },
+         *               "total": {
+         *                 "type": "number",
+         *                 "minimum": 0
+         *               }
+         *             }
+         *           },
+         *           "createdAt": 1764583200000
+         *         }
+         *       ]
+         *     }
+         */
+        TopicSchemaVersions: {
+            versions: components["schemas"]["TopicSchema"][];
+        };
+        /**
+         * @example {
+         *       "topic": "orders",
          *       "offsets": [
          *         {
          *           "partition": 1,
@@ -637,6 +825,16 @@ export interface components {
              * @enum {string}
              */
             encoding?: "json" | "string" | "base64";
+            /**
+             * @description conditional append: partition → the high watermark it must be at; otherwise 409 OFFSET_MISMATCH and nothing is written
+             * @example {
+             *       "0": 42
+             *     }
+             */
+            expectedOffsets?: {
+                [key: string]: number;
+            };
+            commit?: components["schemas"]["ProduceCommit"];
         };
         ProduceRecord: {
             key?: string | null;
@@ -649,6 +847,19 @@ export interface components {
             partition?: number;
             /** @description CreateTime in ms since the epoch; the append time when absent */
             timestamp?: number;
+        };
+        /** @description a consumer group's offsets committed in the same transaction as the records: both or neither (409 with the commit's reason) */
+        ProduceCommit: {
+            /** @example billing */
+            group: string;
+            memberId: string;
+            generation: number;
+            offsets: {
+                /** @example orders */
+                topic: string;
+                partition: number;
+                offset: number;
+            }[];
         };
         /**
          * @example {
@@ -2160,12 +2371,476 @@ export interface operations {
             };
         };
     };
+    getTopicSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the latest version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchema"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such topic, or it has no schema (version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic, or it has no schema (version)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    putTopicSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutTopicSchemaRequest"];
+            };
+        };
+        responses: {
+            /** @description the same schema and mode as the latest version: that version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchema"];
+                };
+            };
+            /** @description the new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchema"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such topic or partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INCOMPATIBLE_SCHEMA: each incompatibility with the version(s) the mode checks against */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "INCOMPATIBLE_SCHEMA: each incompatibility with the version(s) the mode checks against"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not a valid JSON Schema 2020-12 (INVALID_SCHEMA), or too large (SCHEMA_TOO_LARGE) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/record-not-decodable",
+                     *       "title": "Record not decodable",
+                     *       "status": 422,
+                     *       "code": "RECORD_NOT_DECODABLE",
+                     *       "detail": "not a valid JSON Schema 2020-12 (INVALID_SCHEMA), or too large (SCHEMA_TOO_LARGE)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    listTopicSchemaVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchemaVersions"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such topic or partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic or partition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
+    getTopicSchemaVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchema"];
+                };
+            };
+            /** @description malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "code": "INVALID_REQUEST",
+                     *       "detail": "malformed request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "detail": "the API key is not valid (unknown or revoked)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API key lacks the scope this route needs (admin, or produce/consume on the topic) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "this key may not consume topic 'payments'"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such topic, or it has no schema (version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-not-found",
+                     *       "title": "Topic not found",
+                     *       "status": 404,
+                     *       "code": "TOPIC_NOT_FOUND",
+                     *       "detail": "no such topic, or it has no schema (version)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description throttled by the deployed API Gateway stage (not in local mode); retry with backoff */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottled"];
+                };
+            };
+        };
+    };
     produce: {
         parameters: {
             query?: never;
             header?: {
                 /** @description a retry with the same key returns the first answer (24 h) */
                 "idempotency-key"?: string;
+                /** @description conditional append for a request whose records all go to ONE partition: the high watermark it must be at (else 409 OFFSET_MISMATCH) */
+                "freshet-expected-offset"?: number;
             };
             path: {
                 topic: string;
@@ -2259,6 +2934,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/topic-exists",
+                     *       "title": "Topic exists",
+                     *       "status": 409,
+                     *       "code": "TOPIC_EXISTS",
+                     *       "detail": "OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description a record, or the request, is too large */
             413: {
                 headers: {
@@ -2277,7 +2970,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request touches too many partitions, or reuses an Idempotency-Key */
+            /** @description a committed offset outside [logStartOffset, highWatermark] */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://freshet.dev/problems/offset-out-of-range",
+                     *       "title": "Offset out of range",
+                     *       "status": 416,
+                     *       "code": "OFFSET_OUT_OF_RANGE",
+                     *       "detail": "a committed offset outside [logStartOffset, highWatermark]"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a record breaks the topic's schema (SCHEMA_VIOLATION with record index and JSON pointer), the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2289,7 +3000,7 @@ export interface operations {
                      *       "title": "Record not decodable",
                      *       "status": 422,
                      *       "code": "RECORD_NOT_DECODABLE",
-                     *       "detail": "the request touches too many partitions, or reuses an Idempotency-Key"
+                     *       "detail": "a record breaks the topic's schema (SCHEMA_VIOLATION with record index and JSON pointer), the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

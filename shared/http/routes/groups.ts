@@ -11,12 +11,11 @@ import { seekGroup } from '../../groups/seek.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, FETCH_MAX_BYTES, FETCH_MAX_LIMIT, FETCH_MAX_WAIT_MS } from '../../log/limits.js';
 import { MAX_PARTITIONS } from '../../model/topic.js';
 import { toJsonRecord } from '../../log/json-records.js';
-import { digits, Encoding, FetchedRecord, unreadable, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
+import { CommittedOffset, digits, Encoding, MemberId, FetchedRecord, unreadable, json, jsonBody, notFound, problem, problems, TopicName } from '../schemas.js';
 
 const conflict = { 409: problem('stale generation, unknown member, or a partition the member does not own: heartbeat or rejoin') } as const;
 
 const GroupName = TopicName.openapi({ example: 'billing' });
-const MemberId = z.string().regex(/^[a-zA-Z0-9._-]{1,255}$/, 'member ids are 1-255 of [a-zA-Z0-9._-]');
 const GroupParams = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
 const MemberParams = GroupParams.extend({ memberId: MemberId.openapi({ param: { name: 'memberId', in: 'path' } }) });
 const TopicPartitionSchema = z.object({ topic: z.string(), partition: z.number().int() });
@@ -34,10 +33,9 @@ const Member = z
   .object({ memberId: z.string(), generation: z.number().int(), assignments: z.array(TopicPartitionSchema), sessionTimeoutMs: z.number().int() })
   .openapi('GroupMember', { example: EXAMPLES.groupMember });
 
-const Offset = z.strictObject({ topic: TopicName, partition: z.number().int().min(0).max(MAX_PARTITIONS - 1), offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 
 const CommitBody = z
-  .strictObject({ memberId: MemberId, generation: z.number().int().min(0), offsets: z.array(Offset).min(1).max(98) })
+  .strictObject({ memberId: MemberId, generation: z.number().int().min(0), offsets: z.array(CommittedOffset).min(1).max(98) })
   .openapi('CommitOffsetsRequest', { example: EXAMPLES.commitOffsets });
 
 const SeekBody = z

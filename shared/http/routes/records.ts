@@ -1,26 +1,38 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { PayloadTooLargeError } from '../../errors.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
+import type { GroupsContext } from '../../groups/groups-context.js';
+import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
 import { fetchDirect } from '../../log/direct-fetch.js';
 import { fetchRecords } from '../../log/fetch.js';
 import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from '../../log/limits.js';
 import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
-import { produce } from '../../log/produce.js';
+import { type ProduceRequest, produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
 import { bodyLimitByLength } from '../body-limit.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
 
-const IdempotencyHeaders = z.object({
+const ProduceHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 printable ASCII characters')
     .optional()
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'a retry with the same key returns the first answer (24 h)' }),
+  'freshet-expected-offset': z
+    .string()
+    .regex(/^\d{1,16}$/, 'Freshet-Expected-Offset must be a non-negative integer')
+    .transform(Number)
+    .optional()
+    .openapi({
+      param: { name: 'freshet-expected-offset', in: 'header' },
+      type: 'integer',
+      description: 'conditional append for a request whose records all go to ONE partition: the high watermark it must be at (else 409 OFFSET_MISMATCH)',
+    }),
 });
 
 const PartitionsResponse = z
@@ -43,7 +55,19 @@ const PartitionsResponse = z
   })
   .openapi('Partitions', { example: EXAMPLES.partitions });
 
-export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
+/** The body's `expectedOffsets`, or the one-partition header; not both. */
+function expectations(body: Record<string, number> | undefined, header: number | undefined): Pick<ProduceRequest, 'expectedOffsets' | 'expectedOffset'> {
+  if (body !== undefined && header !== undefined) {
+    throw new InvalidRequestError('give expectedOffsets in the body or Freshet-Expected-Offset as a header, not both', [
+      { path: 'expectedOffsets', message: 'not with the Freshet-Expected-Offset header' },
+    ]);
+  }
+  if (header !== undefined) return { expectedOffset: header };
+  if (body === undefined) return {};
+  return { expectedOffsets: new Map(Object.entries(body).map(([p, o]) => [Number(p), o])) };
+}
+
+export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: GroupsContext): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -58,7 +82,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       ] as const,
       request: {
         params: TopicParams,
-        headers: IdempotencyHeaders,
+        headers: ProduceHeaders,
         body: { content: { 'application/json': { schema: ProduceBody } }, required: true },
       },
       responses: {
@@ -66,7 +90,9 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
         ...problems,
         ...notFound,
         413: problem('a record, or the request, is too large'),
-        422: problem('the request touches too many partitions, or reuses an Idempotency-Key'),
+        409: problem('OFFSET_MISMATCH (a conditional append found another high watermark), or the group commit was fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, PARTITION_NOT_ASSIGNED); nothing written'),
+        416: problem('a committed offset outside [logStartOffset, highWatermark]'),
+        422: problem('a record breaks the topic\'s schema (SCHEMA_VIOLATION with record index and JSON pointer), the request touches too many partitions, needs more than 100 transaction items, or reuses an Idempotency-Key'),
         503: problem('commit contention; retry after Retry-After seconds'),
       },
     }),
@@ -74,11 +100,30 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext): void {
       const { topic } = c.req.valid('param');
       requireTopics(c, [topic], 'produce');
       const body = c.req.valid('json');
-      const key = c.req.valid('header')['idempotency-key'];
+      // Committing a group's offsets is consuming: the key needs consume on those topics too.
+      if (body.commit) requireTopics(c, body.commit.offsets.map((o) => o.topic), 'consume');
+      const headers = c.req.valid('header');
+      const key = headers['idempotency-key'];
       const records = toProduceRecords(body.records, body.encoding ?? 'json');
       // Hashing a 6 MB body costs milliseconds: only done when there is a key to remember it under.
-      const idempotency = key ? { key, fingerprint: createHash('sha256').update(JSON.stringify(body)).digest('base64url') } : undefined;
-      const result = await produce(ctx, { topic, records, ...(idempotency ? { idempotency } : {}) });
+      const idempotency = key
+        ? {
+            key,
+            // The expectation header is part of the request; without it the fingerprint is the body's alone, as before.
+            fingerprint: createHash('sha256')
+              .update(JSON.stringify(body) + (headers['freshet-expected-offset'] === undefined ? '' : `\nexpected-offset:${headers['freshet-expected-offset']}`))
+              .digest('base64url'),
+          }
+        : undefined;
+      const req = {
+        topic,
+        records,
+        // What a topic's schema validates, as parsed: no second parse of the values.
+        ...((body.encoding ?? 'json') === 'json' ? { jsonValues: body.records.map((r) => r.value) } : {}),
+        ...(idempotency ? { idempotency } : {}),
+        ...expectations(body.expectedOffsets, headers['freshet-expected-offset']),
+      };
+      const result = body.commit ? await produceWithOffsets(groups, req, body.commit) : await produce(ctx, req);
       return c.json(result, 200);
     },
   );
