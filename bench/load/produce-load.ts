@@ -4,15 +4,19 @@ import { runClosedLoop } from './closed-loop.js';
 import { HttpClient } from './http-client.js';
 import type { ProduceCommand, ProduceOutcome } from './protocol.js';
 
-/** Bodies are built before the clock starts: what is measured is the request, not the client's JSON.stringify. */
-const bodyCache = new Map<string, string[]>();
+/**
+ * Bodies are built and UTF-8-encoded before the clock starts: what is measured is the
+ * request, not the client's JSON.stringify, nor its re-encoding and measuring of a 1 MB
+ * string on every send (the floor, too, sends bytes encoded in advance).
+ */
+const bodyCache = new Map<string, Buffer[]>();
 
-function bodiesFor(command: ProduceCommand): string[] {
+function bodiesFor(command: ProduceCommand): Buffer[] {
   const { records, partitions, valueBytes, json } = command.shape;
   const cacheKey = `${records}/${partitions}/${valueBytes}/${json === true}`;
   let bodies = bodyCache.get(cacheKey);
   if (!bodies) {
-    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) => produceBody(workloadRecords(command.shape, variant), json));
+    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) => Buffer.from(produceBody(workloadRecords(command.shape, variant), json)));
     bodyCache.clear(); // one scenario at a time; the 1000-record bodies are 17 MB
     bodyCache.set(cacheKey, bodies);
   }

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../errors.js';
 import type { GroupsContext } from '../groups/groups-context.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -9,6 +8,7 @@ import type { LogContext } from '../log/log-context.js';
 import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
 import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
 import { authenticate } from './auth.js';
+import { bodyLimitByLength } from './body-limit.js';
 import { problemResponse } from './problem.js';
 import type { StaticAssetDirs } from './static-assets.js';
 import { registerGroupRoutes } from './routes/groups.js';
@@ -61,11 +61,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const authenticated = authenticate(keys);
   app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
   // Produce has its own 6 MB limit; every other body is small.
-  const smallBodies = bodyLimit({
-    maxSize: MAX_OTHER_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a request body may be at most ${MAX_OTHER_BODY_BYTES} bytes here`);
-    },
+  const smallBodies = bodyLimitByLength(MAX_OTHER_BODY_BYTES, () => {
+    throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a request body may be at most ${MAX_OTHER_BODY_BYTES} bytes here`);
   });
   app.use('/v1/*', async (c, next) => (c.req.method === 'POST' && /^\/v1\/topics\/[^/]+\/records$/.test(c.req.path) ? next() : smallBodies(c, next)));
 

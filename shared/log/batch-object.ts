@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { CompressionSetting } from '../model/topic.js';
 import { batchKey } from '../storage/object-keys.js';
-import { encodeRecordBatch, type LogRecord } from './record-batch-codec.js';
+import { type EncodableRecord, encodeRecordBatch } from './record-batch-codec.js';
 
 /** Where one partition's RecordBatch sits inside a batch object. */
 export interface BatchSection {
@@ -39,7 +39,7 @@ function pooledRandom(): number {
  * written by the commit says which offsets it really holds.
  */
 export function buildBatchObject(
-  byPartition: ReadonlyMap<number, readonly LogRecord[]>,
+  byPartition: ReadonlyMap<number, readonly EncodableRecord[]>,
   compression: CompressionSetting,
 ): { body: Buffer; sections: BatchSection[] } {
   const parts: Buffer[] = [];
@@ -53,5 +53,6 @@ export function buildBatchObject(
     parts.push(batch);
     byteOffset += batch.length;
   }
-  return { body: Buffer.concat(parts), sections };
+  // One partition (the usual, unkeyed produce): its batch is the object, not copied again.
+  return { body: parts.length === 1 ? parts[0]! : Buffer.concat(parts, byteOffset), sections };
 }

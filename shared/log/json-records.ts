@@ -1,7 +1,7 @@
 import { InvalidRequestError, UnprocessableError } from '../errors.js';
 import { ByteSlab } from './byte-slab.js';
 import { checkRecordCount, type ProduceRecord } from './produce.js';
-import type { DecodedRecord } from './record-batch-codec.js';
+import type { DecodedRecord, RecordHeader } from './record-batch-codec.js';
 import type { RecordEncoding } from '../model/record-encoding.js';
 
 
@@ -15,8 +15,13 @@ export interface JsonProduceRecord {
 
 /** JSON values nest at most this deep: deeper ones are refused before anything recurses on them. */
 const MAX_VALUE_DEPTH = 64;
-/** A UTF-16 surrogate not paired with its other half: not a Unicode scalar, so not UTF-8-encodable. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * False for a string holding a UTF-16 surrogate not paired with its other half: not a
+ * Unicode scalar, so not UTF-8-encodable. `String.prototype.isWellFormed` (Node 20+,
+ * not yet in the ES2023 lib) answers a one-byte string at once, where a /\p{Cs}/u scan
+ * read every character of every value.
+ */
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Why a JSON value cannot be stored as it is, or null. One iterative walk (an explicit
@@ -33,14 +38,14 @@ function jsonValueProblem(value: unknown): string | null {
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return 'holds a number outside the range of a double (e.g. 1e400)';
     } else if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) return 'holds a string with a lone UTF-16 surrogate, which is not valid Unicode';
+      if (!wellFormed(v)) return 'holds a string with a lone UTF-16 surrogate, which is not valid Unicode';
     } else if (typeof v === 'object' && v !== null) {
       if (depth >= MAX_VALUE_DEPTH) return `nests deeper than ${MAX_VALUE_DEPTH} levels`;
       if (Array.isArray(v)) {
         for (const item of v) if (typeof item === 'object' || typeof item === 'number' || typeof item === 'string') stack.push([item, depth + 1]);
       } else {
         for (const key of Object.keys(v)) {
-          if (LONE_SURROGATE.test(key)) return 'has an object key with a lone UTF-16 surrogate, which is not valid Unicode';
+          if (!wellFormed(key)) return 'has an object key with a lone UTF-16 surrogate, which is not valid Unicode';
           stack.push([(v as Record<string, unknown>)[key], depth + 1]);
         }
       }
@@ -52,56 +57,63 @@ function jsonValueProblem(value: unknown): string | null {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The headers of every record sent without any: one shared, frozen empty list instead of one per record. */
+const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
+
+/**
+ * The records of a JSON produce request, checked (400 naming every bad field) and ready
+ * to encode. Keys and header values become bytes (views into a shared slab: the
+ * partitioner hashes keys); a value that is text stays a string — its JSON text (json),
+ * or the string itself (string) — which the record batch codec writes as UTF-8 straight
+ * into the batch buffer, so a value is encoded once, with no copy of its own.
+ */
 export function toProduceRecords(records: readonly JsonProduceRecord[], encoding: RecordEncoding): ProduceRecord[] {
   // Before converting anything: 10,001 records is a 413, whatever else is wrong with them.
   checkRecordCount(records.length);
   const errors: { path: string; message: string }[] = [];
   // Every field's bytes are views into a few shared buffers (byte-slab.ts), not one allocation each.
   const slab = new ByteSlab();
-  const bytes = (text: unknown, path: string): Uint8Array | null => {
-    if (text === null || text === undefined) return null;
-    if (typeof text !== 'string') {
+  /** A well-formed string, or null; a string with lone surrogates or not a string at all is recorded as an error. */
+  const text = (field: unknown, path: string): string | null => {
+    if (field === null || field === undefined) return null;
+    if (typeof field !== 'string') {
       errors.push({ path, message: `must be a string with encoding ${encoding}` });
       return null;
     }
-    if (encoding !== 'base64') {
-      if (LONE_SURROGATE.test(text)) {
-        errors.push({ path, message: 'has a lone UTF-16 surrogate, which is not valid Unicode (it would be stored as U+FFFD)' });
-        return null;
-      }
-      return slab.utf8(text);
+    if (encoding !== 'base64' && !wellFormed(field)) {
+      errors.push({ path, message: 'has a lone UTF-16 surrogate, which is not valid Unicode (it would be stored as U+FFFD)' });
+      return null;
     }
-    if (!BASE64.test(text)) {
+    return field;
+  };
+  const bytes = (field: unknown, path: string): Uint8Array | null => {
+    const checked = text(field, path);
+    if (checked === null) return null;
+    if (encoding !== 'base64') return slab.utf8(checked);
+    if (!BASE64.test(checked)) {
       errors.push({ path, message: 'is not valid base64' });
       return null;
     }
-    return slab.base64(text);
+    return slab.base64(checked);
   };
-  const converted = records.map((r, i) => {
+  // zod (ProduceBody) has already refused a record without a value, or with a field of the wrong type.
+  const converted = records.map((r, i): ProduceRecord => {
     const at = `records.${i}`;
     const key = bytes(r.key, `${at}.key`);
-    if (!('value' in r)) errors.push({ path: `${at}.value`, message: 'is required (null for a tombstone)' });
-    const problem = encoding === 'json' ? jsonValueProblem(r.value) : null;
-    if (problem) errors.push({ path: `${at}.value`, message: problem });
-    const value =
-      problem !== null
-        ? null
-        : encoding === 'json'
-          ? r.value === null || r.value === undefined
-            ? null
-            : slab.utf8(JSON.stringify(r.value))
-          : bytes(r.value, `${at}.value`);
-    const headers = Object.entries(r.headers ?? {}).map(([key, v]) => {
-      if (LONE_SURROGATE.test(key)) errors.push({ path: `${at}.headers`, message: 'has a header name with a lone UTF-16 surrogate, which is not valid Unicode' });
-      return { key, value: bytes(v, `${at}.headers.${key}`) };
-    });
-    return {
-      key,
-      value,
-      headers,
-      partition: r.partition,
-      timestamp: r.timestamp,
-    };
+    let value: Uint8Array | string | null;
+    if (encoding === 'json') {
+      const problem = jsonValueProblem(r.value);
+      if (problem) errors.push({ path: `${at}.value`, message: problem });
+      value = problem !== null || r.value === null || r.value === undefined ? null : JSON.stringify(r.value);
+    } else value = encoding === 'string' ? text(r.value, `${at}.value`) : bytes(r.value, `${at}.value`);
+    const headers =
+      r.headers === undefined
+        ? NO_HEADERS
+        : Object.entries(r.headers).map(([name, v]) => {
+            if (!wellFormed(name)) errors.push({ path: `${at}.headers`, message: 'has a header name with a lone UTF-16 surrogate, which is not valid Unicode' });
+            return { key: name, value: bytes(v, `${at}.headers.${name}`) };
+          });
+    return { key, value, headers, partition: r.partition, timestamp: r.timestamp };
   });
   if (errors.length > 0) throw new InvalidRequestError(`${errors.length} invalid field(s): ${errors[0]!.path} ${errors[0]!.message}`, errors);
   return converted;

@@ -8,13 +8,14 @@ import { commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQ
 import type { LogContext } from './log-context.js';
 import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
-import { compressionReady, type LogRecord, type RecordHeader } from './record-batch-codec.js';
+import { compressionReady, type EncodableRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
 import { validateAgainstSchema } from './schema-validation.js';
 
 export interface ProduceRecord {
   key: Uint8Array | null;
-  value: Uint8Array | null;
+  /** Bytes, or well-formed text stored as its UTF-8 bytes (encoded once, straight into the batch). */
+  value: Uint8Array | string | null;
   headers: RecordHeader[];
   partition?: number | undefined;
   /** CreateTime in ms; the broker's clock when absent. */
@@ -126,7 +127,7 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   const offsetCommit = await req.offsetCommit?.check();
   const records = await validateAgainstSchema(ctx, topic, req.records, req.jsonValues);
   const now = ctx.clock.now();
-  const byPartition = new Map<number, LogRecord[]>();
+  const byPartition = new Map<number, EncodableRecord[]>();
   records.forEach((r, i) => {
     const p = recordPartitions[i]!;
     const list = byPartition.get(p) ?? [];

@@ -14,10 +14,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * version accepts; otherwise 422 SCHEMA_VIOLATION naming each record index, JSON pointer
  * and rule, and nothing is written. Null values (tombstones) are not validated: they
  * delete a key, they carry no data. `jsonValues` are the values as the request parsed
- * them (encoding json); for string / base64 the stored bytes are parsed as UTF-8 JSON.
+ * them (encoding json); for string / base64 the stored value is parsed as UTF-8 JSON.
  * Answers the records with the version in a header, or the records as they were.
  */
-export async function validateAgainstSchema<R extends { value: Uint8Array | null; headers: RecordHeader[] }>(
+export async function validateAgainstSchema<R extends { value: Uint8Array | string | null; headers: RecordHeader[] }>(
   ctx: LogContext,
   topic: Topic,
   records: readonly R[],
@@ -34,7 +34,8 @@ export async function validateAgainstSchema<R extends { value: Uint8Array | null
     if (jsonValues) value = jsonValues[index];
     else {
       try {
-        value = JSON.parse(strictUtf8.decode(r.value));
+        // A value kept as text (encoding string) is already well-formed Unicode: parsed as it is.
+        value = JSON.parse(typeof r.value === 'string' ? r.value : strictUtf8.decode(r.value));
       } catch {
         failed++;
         if (violations.length < MAX_REPORTED) violations.push({ index, pointer: '', keyword: 'json', schemaPath: '', message: 'the value is not UTF-8 JSON' });

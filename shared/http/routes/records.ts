@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
@@ -13,6 +12,7 @@ import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { type ProduceRequest, produce } from '../../log/produce.js';
 import { requireTopics } from '../auth.js';
+import { bodyLimitByLength } from '../body-limit.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
@@ -76,11 +76,8 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       tags: ['records'],
       summary: 'Produce records',
       middleware: [
-        bodyLimit({
-          maxSize: MAX_REQUEST_BYTES,
-          onError: () => {
-            throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a produce request body may be at most ${MAX_REQUEST_BYTES} bytes`);
-          },
+        bodyLimitByLength(MAX_REQUEST_BYTES, () => {
+          throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a produce request body may be at most ${MAX_REQUEST_BYTES} bytes`);
         }),
       ] as const,
       request: {
