@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, StorageUnavailableError } from '../errors.js';
+import { asStorageUnavailable } from '../storage/storage-failure.js';
 import type { GroupsContext } from '../groups/groups-context.js';
 import type { KeyService } from '../keys/key-service.js';
 import { allowedMethodsOf } from './allowed-methods.js';
@@ -46,7 +47,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       }
     },
   });
-  app.onError(problemResponse);
+  app.onError((err, c) => {
+    const response = problemResponse(err, c);
+    // What a request found is fresher than the health check's cached probe.
+    if (c.req.path !== '/v1/health' && (err instanceof StorageUnavailableError || asStorageUnavailable(err))) deps.health.forget();
+    return response;
+  });
   const allowedMethods = allowedMethodsOf(app);
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);

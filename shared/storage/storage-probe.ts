@@ -33,6 +33,10 @@ export class StorageProbe {
     return this.inFlight;
   }
 
+  forget(): void {
+    this.last = undefined;
+  }
+
   private async probe(): Promise<StoragePart[]> {
     const [dynamo, s3] = await Promise.all([
       this.attempt(() => this.clients.dynamo.send(new GetItemCommand({ TableName: this.table, Key: PROBE_KEY }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })),

@@ -9,6 +9,8 @@ const Problem = z
 /** What health asks: the storage parts that do not answer (empty when all is well). Implemented by storage/storage-probe.ts. */
 export interface HealthCheck {
   down(): Promise<string[]>;
+  /** A request just met a storage outage: the next health check asks storage again instead of answering from its cache. */
+  forget(): void;
 }
 
 /** Liveness that means something: the API answers only 200 when DynamoDB and S3 answer too. */
