@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Freshet } from '../../client/src/index.js';
+import { runCli } from './cli-process.js';
 import { type ServedStack, serveTestStack } from './http-server.js';
 
-const bin = new URL('../../client/bin/freshet.js', import.meta.url).pathname;
 let served: ServedStack;
 
 beforeAll(async () => {
@@ -11,25 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => served?.close());
 
-function freshet(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, FRESHET_URL: served.url, FRESHET_KEY: served.key, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const freshet = (args: string[], input = '') => runCli({ url: served.url, key: served.key }, args, input);
 
 describe('freshet topics schema', { timeout: 120_000 }, () => {
   it('sets, gets and lists schema versions, and shows why an incompatible one is refused', async () => {
