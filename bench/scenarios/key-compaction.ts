@@ -1,4 +1,5 @@
-import { type PricedUsage, pricedUsage } from '../cost.js';
+import type { PricedUsage } from '../cost.js';
+import { meteredMaintenanceRun } from './maintenance-pass.js';
 import type { SectionContext } from './section.js';
 
 const TOPIC = 'bench-changelog';
@@ -75,28 +76,17 @@ export async function runKeyCompactionSection(ctx: SectionContext): Promise<KeyC
 }
 
 async function meteredPass(ctx: SectionContext): Promise<KeyCompactionPass> {
-  const { stack } = ctx;
-  stack.meter.reset();
-  try {
-    const response = await fetch(`${stack.api.baseUrl}/v1/maintenance/run`, { method: 'POST', headers: { authorization: `Bearer ${stack.api.apiKey}` } });
-    const text = await response.text();
-    if (!response.ok) return { ok: false, error: `POST /v1/maintenance/run answered ${response.status}: ${text.slice(0, 300)}` };
-    const report = JSON.parse(text) as { complete: boolean; partitions: { topic: string; keyCompaction?: { reason: string; recordsRemoved: number } }[] };
-    if (!report.complete) return { ok: false, error: 'the pass did not complete' };
-    const line = report.partitions.find((p) => p.topic === TOPIC)?.keyCompaction;
-    const usage = stack.meter.snapshot();
-    const priced = pricedUsage(usage, undefined);
-    return {
-      ok: true,
-      durationMs: Math.round(usage.server.totalMs),
-      reason: line?.reason ?? null,
-      recordsRemoved: line?.recordsRemoved ?? 0,
-      calls: Object.fromEntries(Object.entries(usage.calls).map(([name, n]) => [name.replace(/Command$/, ''), n])),
-      writeUnits: priced.writeRequestUnits,
-      readUnits: priced.readRequestUnits,
-      priced,
-    };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  const pass = await meteredMaintenanceRun<{ complete: boolean; skipped?: string; partitions: { topic: string; keyCompaction?: { reason: string; recordsRemoved: number } }[] }>(ctx);
+  if (!pass.ok) return pass;
+  const line = pass.report.partitions.find((p) => p.topic === TOPIC)?.keyCompaction;
+  return {
+    ok: true,
+    durationMs: pass.durationMs,
+    reason: line?.reason ?? null,
+    recordsRemoved: line?.recordsRemoved ?? 0,
+    calls: pass.calls,
+    writeUnits: pass.priced.writeRequestUnits,
+    readUnits: pass.priced.readRequestUnits,
+    priced: pass.priced,
+  };
 }

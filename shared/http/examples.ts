@@ -86,17 +86,7 @@ export const createSubscription = {
 };
 export const subscription = {
   id: 'sub_01KB0QAZ3E5F7G9H1J3K5M7N9P',
-  name: 'orders-to-billing',
-  topic: 'orders',
-  url: 'https://hooks.example.com/freshet',
-  startAt: 'latest',
-  batchSize: 100,
-  maxAttempts: 10,
-  backoff: { initialMs: 1_000, maxMs: 600_000 },
-  timeoutMs: 10_000,
-  format: 'json',
-  encoding: 'json',
-  filter: { keyPrefix: 'customer-' },
+  ...createSubscription,
   deadLetterTopic: 'orders.dlq',
   state: 'active',
   pausedReason: null,
