@@ -2,27 +2,22 @@
  * Direct reads (`readPartition({ direct: true })`): the API answers where a fetch's bytes
  * are (presigned, short-lived S3 GETs of exact byte ranges, docs/log.md "Direct reads"),
  * and this client reads them from S3 itself, decodes the Kafka RecordBatches with the
- * repository's one codec (its node-free half) and checks every batch's CRC-32C. The API
- * function then does no work per byte read. Web standards and pure JS only: gzip through
- * DecompressionStream, zstd through fzstd, lz4 through lz4js.
+ * repository's one codec (its node-free half) and checks every batch's CRC-32C
+ * (direct-range.ts). The API function then does no work per byte read.
  */
-import { decompress as zstdDecompress } from 'fzstd';
-import { decompressLz4Frame } from '../../shared/log/lz4-frame.js';
-import { type CompressionType, type DecodedRecord, decodeRecordsSection, frameRecordBatch, MAX_DECOMPRESSED_BYTES } from '../../shared/log/record-batch-decode.js';
+import { type DirectMessage, type DirectRange, downloadRange, RangeReader, RangeRefusedError } from './direct-range.js';
 import type { Encoding } from './encoding.js';
-import { FreshetError, InvalidRequestError } from './errors.js';
 import type { components } from './generated/openapi.js';
 import type { HttpClient } from './http.js';
-import type { KafkaMessage } from './records.js';
 
 type DirectFetchResponse = components['schemas']['DirectFetchResponse'];
-type DirectRange = components['schemas']['DirectRange'];
 
 export interface DirectReadOptions {
   /** `/v1/topics/{topic}/partitions/{partition}` */
   path: string;
   partition: number;
-  offset: number;
+  /** Where to start: resolved when the first record is asked for. */
+  offset: () => Promise<number>;
   follow: boolean;
   maxWaitMs: number;
   limit: number;
@@ -31,27 +26,27 @@ export interface DirectReadOptions {
   signal: AbortSignal | undefined;
 }
 
-/** A range GET answered 403: its URL expired (or was refused); the fetch is asked again for fresh ones. */
-class RangeRefusedError extends Error {}
-
 /** Direct fetches answered and downloading ahead of the records being yielded. */
 const LOOKAHEAD_PAGES = 3;
 /**
- * Ranged GETs in flight at once, in offset order. More only adds connections: on the
- * bench, 8 reach the floor of raw GETs and 50 (every range of three pages) cost the
- * client twice the CPU (docs/benchmarks.md, "Direct reads").
+ * Ranges downloading or downloaded and not yet being read, in offset order: a window that
+ * moves as the reader takes a range. 8 ranged GETs in flight reach the floor of raw GETs
+ * on the bench, and 50 (every range of three pages) cost the client twice the CPU; bytes
+ * downloaded far ahead of the reader only add external memory, whose growth makes V8
+ * collect garbage more often (docs/benchmarks.md, "Direct reads").
  */
-const GET_CONCURRENCY = 8;
+const RANGE_WINDOW = 8;
+/** Fresh URLs are asked for this many times in a row when S3 refuses a range (expired), then the error stands. */
+const MAX_REFUSALS = 3;
 
 interface Page {
-  from: number;
   res: DirectFetchResponse;
   /**
    * Each range's bytes, downloading at once. They are decoded only when the reader gets to
    * them: records made ahead of time would outlive the young generation and cost the GC
    * more than the decoding itself (measured: docs/benchmarks.md, "Direct reads").
    */
-  ranges: { range: DirectRange; bytes: Promise<Uint8Array> }[];
+  ranges: { range: DirectRange; window: RangeWindow; bytes: Promise<Uint8Array> }[];
   /** The page after this one, asked for as soon as this one was answered (while the lookahead has room). */
   next: Promise<Page> | null;
 }
@@ -62,100 +57,236 @@ interface Page {
  * fetch is sent, up to LOOKAHEAD_PAGES not yet yielded, so API round trips hide behind
  * S3's transfers and S3 always has ranges to send.
  */
-export async function* readDirect(http: HttpClient, o: DirectReadOptions): AsyncGenerator<KafkaMessage & { partition: number }> {
-  const fetchImpl: typeof fetch = http.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const gate = fifoLimiter(GET_CONCURRENCY);
-  let generation = 0; // a refused range restarts the chain; pages of an older chain are dropped
-  let unconsumed = 0;
-  let wake: (() => void) | null = null;
-  const roomAhead = async (gen: number) => {
-    while (unconsumed >= LOOKAHEAD_PAGES && gen === generation) await new Promise<void>((resolve) => (wake = resolve));
-    return gen === generation;
-  };
-  const wakeWaiter = () => {
-    const w = wake as (() => void) | null;
-    wake = null;
-    w?.();
-  };
-  const consumed = () => {
-    unconsumed--;
-    wakeWaiter();
-  };
-  const open = async (from: number, waitMs: number, gen: number): Promise<Page> => {
-    unconsumed++;
-    const res = await http.call<DirectFetchResponse>('GET', `${o.path}/records`, {
-      query: { offset: from, limit: o.limit, maxBytes: o.maxBytes, waitMs, direct: 'true' },
-      waitMs,
-      retry: true,
-      signal: o.signal,
-    });
-    const ranges = res.ranges.map((range) => ({ range, bytes: quiet(gate(() => downloadRange(fetchImpl, range, o.signal))) }));
-    let next: Promise<Page> | null = null;
-    if (res.nextOffset < res.highWatermark) {
-      next = quiet(
-        (async () => {
-          if (!(await roomAhead(gen))) throw new RangeRefusedError('superseded');
-          return open(res.nextOffset, 0, gen);
-        })(),
-      );
-    }
-    return { from, res, ranges, next };
-  };
+export function readDirect(http: HttpClient, o: DirectReadOptions): AsyncGenerator<DirectMessage, void, undefined> {
+  return new DirectReader(http, o);
+}
 
-  let current = quiet(open(o.offset, o.follow ? o.maxWaitMs : 0, generation));
-  let refusals = 0;
-  while (!o.signal?.aborted) {
-    const page = await current;
-    const { nextOffset, highWatermark } = page.res;
-    let refused = false;
-    for (const { range, bytes } of page.ranges) {
-      let records: DecodedRecord[];
+const DONE: IteratorReturnResult<void> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * An async iterator written out rather than an async generator: a record that is ready
+ * (the usual case: its batch is downloaded and checked) is answered by `next()` at once,
+ * without a generator's suspension and resumption per record, which at 100,000 records a
+ * pass was a tenth of the client's CPU (docs/benchmarks.md, "Direct reads"). Calls of
+ * `next()` made while one waits are answered in order, as a generator's would be.
+ */
+class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
+  private readonly fetchImpl: typeof fetch;
+  /** Replaced when a refusal restarts the chain: ranges of the dropped pages keep their slots in the old one. */
+  private window = new RangeWindow(RANGE_WINDOW);
+  /** A refused range restarts the chain of pages; pages of an older chain are dropped. */
+  private generation = 0;
+  private unconsumed = 0;
+  private wake: (() => void) | null = null;
+  private current: Promise<Page> | null = null;
+  private page: Page | null = null;
+  private rangeIndex = 0;
+  private reader: RangeReader | null = null;
+  /** The first offset not yet yielded: records before it are skipped, and a refusal asks again from it. */
+  private from = 0;
+  private highWatermark = 0;
+  private refusals = 0;
+  private finished = false;
+  /** The last `next()` still waiting; a later call waits behind it. */
+  private tail: Promise<IteratorResult<DirectMessage, void>> | null = null;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly o: DirectReadOptions,
+  ) {
+    this.fetchImpl = http.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<DirectMessage, void>> {
+    if (this.tail === null && this.reader !== null && !this.finished) {
       try {
-        records = await decodeRange(range, await bytes);
+        const m = this.reader.take(this.from, this.highWatermark);
+        if (m !== undefined) {
+          this.from = m.offset + 1;
+          return Promise.resolve({ done: false, value: m });
+        }
       } catch (err) {
-        if (!(err instanceof RangeRefusedError) || ++refusals > 3) throw err;
-        refused = true;
-        break;
+        this.finish();
+        return Promise.reject(err);
       }
-      for (const r of records) {
-        if (r.offset < page.from || r.offset >= highWatermark) continue;
-        yield toMessage(r, o.encoding, o.partition);
+    }
+    const previous = this.tail;
+    const step = (previous ? previous.then(() => this.advance()) : this.advance()).catch((err: unknown) => {
+      this.finish();
+      throw err;
+    });
+    this.tail = step;
+    const clear = () => {
+      if (this.tail === step) this.tail = null;
+    };
+    step.then(clear, clear);
+    return step;
+  }
+
+  async return(): Promise<IteratorResult<DirectMessage, void>> {
+    await this.tail?.catch(() => {});
+    this.finish();
+    return DONE;
+  }
+
+  async throw(err: unknown): Promise<IteratorResult<DirectMessage, void>> {
+    await this.tail?.catch(() => {});
+    this.finish();
+    throw err;
+  }
+
+  /** The next message, downloading, decompressing and asking the API for pages as needed. */
+  private async advance(): Promise<IteratorResult<DirectMessage, void>> {
+    if (this.current === null && !this.finished) {
+      this.from = await this.o.offset();
+      this.current = this.open(this.from, this.o.follow ? this.o.maxWaitMs : 0, this.generation);
+    }
+    for (;;) {
+      if (this.finished) return DONE;
+      const reader = this.reader;
+      if (reader !== null) {
+        const m = reader.take(this.from, this.highWatermark);
+        if (m !== undefined) {
+          this.from = m.offset + 1;
+          return { done: false, value: m };
+        }
+        if (reader.needsInflate) {
+          await reader.inflate();
+          continue;
+        }
+        this.reader = null;
       }
-      // Only the records still to come are asked for again if a later range is refused.
-      if (records.length > 0) page.from = Math.max(page.from, records[records.length - 1]!.offset + 1);
+      if (!(await this.nextRange())) {
+        this.finish();
+        return DONE;
+      }
     }
-    if (refused) {
-      generation++; // fresh URLs from the first offset not yet yielded; what ran ahead is dropped
-      unconsumed = 0;
-      wakeWaiter();
-      current = quiet(open(page.from, 0, generation));
-      continue;
+  }
+
+  /** Makes `reader` the next range's; false at the end of the read. */
+  private async nextRange(): Promise<boolean> {
+    for (;;) {
+      if (this.page === null) {
+        if (this.o.signal?.aborted) return false;
+        this.page = await this.current!;
+        this.rangeIndex = 0;
+        this.highWatermark = this.page.res.highWatermark;
+      }
+      const page = this.page;
+      const entry = page.ranges[this.rangeIndex];
+      if (entry !== undefined) {
+        let bytes: Uint8Array;
+        try {
+          bytes = await entry.bytes;
+        } catch (err) {
+          if (!(err instanceof RangeRefusedError) || ++this.refusals > MAX_REFUSALS) throw err;
+          // Fresh URLs from the first offset not yet yielded; what ran ahead is dropped.
+          this.window = new RangeWindow(RANGE_WINDOW);
+          this.generation++;
+          this.unconsumed = 0;
+          this.wakeWaiter();
+          this.page = null;
+          this.current = this.open(this.from, 0, this.generation);
+          continue;
+        }
+        this.rangeIndex++;
+        entry.window.release(); // the reader has it: the next range may start downloading
+        this.reader = new RangeReader(entry.range, bytes, this.o.encoding, this.o.partition);
+        return true;
+      }
+      this.refusals = 0;
+      this.page = null;
+      this.unconsumed--;
+      this.wakeWaiter();
+      if (page.next) this.current = page.next;
+      else if (this.o.follow) this.current = this.open(page.res.nextOffset, this.o.maxWaitMs, this.generation);
+      else return false;
     }
-    refusals = 0;
-    consumed();
-    if (page.next) current = page.next;
-    else if (o.follow) current = quiet(open(nextOffset, o.maxWaitMs, generation));
-    else return;
+  }
+
+  /** Asks the API for the page at `from`; its ranges start downloading, and the next page is asked for while there is room ahead. */
+  private open(from: number, waitMs: number, gen: number): Promise<Page> {
+    this.unconsumed++;
+    return quiet(
+      (async () => {
+        const o = this.o;
+        const res = await this.http.call<DirectFetchResponse>('GET', `${o.path}/records`, {
+          query: { offset: from, limit: o.limit, maxBytes: o.maxBytes, waitMs, direct: 'true' },
+          waitMs,
+          retry: true,
+          signal: o.signal,
+        });
+        const window = this.window;
+        const ranges = res.ranges.map((range) => ({ range, window, bytes: quiet(window.run(() => downloadRange(this.fetchImpl, range, o.signal))) }));
+        let next: Promise<Page> | null = null;
+        if (res.nextOffset < res.highWatermark) {
+          next = quiet(
+            (async () => {
+              if (!(await this.roomAhead(gen))) throw new RangeRefusedError('superseded');
+              return this.open(res.nextOffset, 0, gen);
+            })(),
+          );
+        }
+        return { res, ranges, next };
+      })(),
+    );
+  }
+
+  private async roomAhead(gen: number): Promise<boolean> {
+    while (this.unconsumed >= LOOKAHEAD_PAGES && gen === this.generation) await new Promise<void>((resolve) => (this.wake = resolve));
+    return gen === this.generation;
+  }
+
+  private wakeWaiter(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Stops for good: nothing more is yielded, and pages waiting for room ahead give up. */
+  private finish(): void {
+    this.finished = true;
+    this.reader = null;
+    this.page = null;
+    this.generation++;
+    this.wakeWaiter();
   }
 }
 
-/** Runs at most `limit` tasks at once, starting them in the order they were queued. */
-function fifoLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const queue: (() => void)[] = [];
-  const done = () => {
-    running--;
-    queue.shift()?.();
-  };
-  return (task) =>
-    new Promise((resolve, reject) => {
-      const start = () => {
-        running++;
-        task().then(resolve, reject).finally(done);
-      };
-      if (running < limit) start();
-      else queue.push(start);
-    });
+/**
+ * At most `size` ranges between the start of their download and the reader taking them,
+ * started in the order they were queued. A range's slot is freed by `release()` when the
+ * reader takes its bytes, or at once when its download fails.
+ */
+class RangeWindow {
+  private used = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  run<T>(download: () => Promise<T>): Promise<T> {
+    return new Promise<void>((resolve) => {
+      if (this.used < this.size) {
+        this.used++;
+        resolve();
+      } else this.queue.push(resolve);
+    }).then(() =>
+      download().catch((err: unknown) => {
+        this.release();
+        throw err;
+      }),
+    );
+  }
+
+  release(): void {
+    const next = this.queue.shift();
+    if (next) next(); // the slot passes straight to the next range
+    else this.used--;
+  }
 }
 
 /**
@@ -167,99 +298,3 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   p.catch(() => {});
   return p;
 }
-
-/** One presigned ranged GET: exactly the range's bytes, or an error. */
-export async function downloadRange(fetchImpl: typeof fetch, range: DirectRange, signal?: AbortSignal): Promise<Uint8Array> {
-  const res = await fetchImpl(range.url, { headers: range.headers, ...(signal ? { signal } : {}) });
-  if (res.status === 403) {
-    await res.body?.cancel();
-    throw new RangeRefusedError(`S3 refused the range of ${range.object} (expired URL?)`);
-  }
-  if (res.status !== 206 && res.status !== 200) {
-    await res.body?.cancel();
-    throw new FreshetError({ code: 'DIRECT_READ_FAILED', status: res.status, detail: `S3 answered ${res.status} for ${range.object} ${range.headers.range}` }, { retriable: res.status >= 500 });
-  }
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length !== range.byteLength) throw corrupt(range, `S3 returned ${bytes.length} bytes, the range has ${range.byteLength}`);
-  return bytes;
-}
-
-/** The records of a downloaded range: every batch's CRC checked, offsets as the index says. */
-export async function decodeRange(range: DirectRange, bytes: Uint8Array): Promise<DecodedRecord[]> {
-  const records: DecodedRecord[] = [];
-  let shift: number | undefined;
-  try {
-    for (let position = 0; position < bytes.length; ) {
-      const frame = frameRecordBatch(bytes.subarray(position));
-      const plain = frame.compression === 'none' ? frame.recordsSection : await decompress(frame.compression, frame.recordsSection);
-      const batch = decodeRecordsSection(frame, plain);
-      // Objects under batches/ store base offset 0, segments their real one: the index's offsets count.
-      shift ??= range.baseOffset - batch.baseOffset;
-      for (const r of batch.records) {
-        r.offset += shift;
-        records.push(r);
-      }
-      position += batch.sizeInBytes;
-    }
-  } catch (err) {
-    throw corrupt(range, (err as Error).message);
-  }
-  return records;
-}
-
-const corrupt = (range: DirectRange, why: string) =>
-  new FreshetError({ code: 'CORRUPT_RECORD_BATCH', status: 0, detail: `offsets ${range.baseOffset}..${range.lastOffset} (${range.object}) cannot be read: ${why}` });
-
-async function decompress(compression: Exclude<CompressionType, 'none'>, section: Uint8Array): Promise<Uint8Array> {
-  let plain: Uint8Array;
-  switch (compression) {
-    case 'gzip': {
-      const stream = new Blob([section as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-      plain = new Uint8Array(await new Response(stream).arrayBuffer());
-      break;
-    }
-    case 'zstd':
-      plain = zstdDecompress(section);
-      break;
-    case 'lz4':
-      plain = decompressLz4Frame(section, MAX_DECOMPRESSED_BYTES);
-      break;
-  }
-  if (plain.length > MAX_DECOMPRESSED_BYTES) throw new Error(`${compression} records section inflates past ${MAX_DECOMPRESSED_BYTES} bytes`);
-  return plain;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The record as `readPartition` yields it in `encoding`, the same as a fetch through the API would give. */
-function toMessage(r: DecodedRecord, encoding: Encoding, partition: number): KafkaMessage & { partition: number } {
-  if (encoding === 'base64') return { offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: headersOf(r, false), partition };
-  let value: unknown = text(r.value, r.offset, 'value');
-  if (encoding === 'json' && value !== null) {
-    try {
-      value = JSON.parse(value as string);
-    } catch {
-      throw notDecodable(r.offset, 'value', 'is not JSON');
-    }
-  }
-  return { offset: r.offset, timestamp: r.timestamp, key: text(r.key, r.offset, 'key'), value, headers: headersOf(r, true), partition };
-}
-
-function text(b: Uint8Array | null, offset: number, field: string): string | null {
-  if (b === null) return null;
-  try {
-    return utf8.decode(b);
-  } catch {
-    throw notDecodable(offset, field, 'is not UTF-8');
-  }
-}
-
-/** Headers folded by key (the last of a repeated key wins, and `__proto__` is a key like any other), as the API's JSON has them. */
-function headersOf(r: DecodedRecord, asText: boolean): Record<string, string | Uint8Array | null> {
-  if (r.headers.length === 0) return {};
-  return Object.fromEntries(r.headers.map((h) => [h.key, asText ? text(h.value, r.offset, `header ${h.key}`) : h.value]));
-}
-
-const notDecodable = (offset: number, field: string, why: string) =>
-  new InvalidRequestError({ code: 'RECORD_NOT_DECODABLE', status: 422, detail: `record ${offset}: ${field} ${why}; read it with encoding 'base64'` });
-

@@ -30,26 +30,18 @@ export interface ReadPartitionOptions {
 type FetchResponse = components['schemas']['FetchResponse'];
 
 /** The records of one partition, in offset order, as an async iterator (no group, no commits). */
-export async function* readPartition(http: HttpClient, o: ReadPartitionOptions): AsyncGenerator<KafkaMessage & { partition: number }> {
+export function readPartition(http: HttpClient, o: ReadPartitionOptions): AsyncGenerator<KafkaMessage & { partition: number }, void, undefined> {
   const path = `/v1/topics/${encodePath(o.topic)}/partitions/${o.partition}`;
   const encoding = o.encoding ?? 'json';
   const follow = o.follow ?? true;
-  let offset: number;
-  if (o.fromTimestamp !== undefined) {
-    const timestamp = o.fromTimestamp instanceof Date ? o.fromTimestamp.getTime() : o.fromTimestamp;
-    offset = (await http.call<{ offset: number }>('GET', `${path}/offsets`, { query: { timestamp }, retry: true, signal: o.signal })).offset;
-  } else if (typeof o.fromOffset === 'number') offset = o.fromOffset;
-  else {
-    const { partitions } = await http.call<components['schemas']['Partitions']>('GET', `/v1/topics/${encodePath(o.topic)}/partitions`, { retry: true, signal: o.signal });
-    const p = partitions.find((x) => x.partition === o.partition);
-    offset = o.fromOffset === 'latest' ? (p?.highWatermark ?? 0) : (p?.logStartOffset ?? 0);
-  }
-  // Direct reads: the one hook into this loop (direct-read.ts does the reading).
-  if (o.direct) {
-    const direct = { path, partition: o.partition, offset, follow, maxWaitMs: o.maxWaitMs ?? 5_000, limit: o.limit ?? 1_000, maxBytes: o.maxBytes, encoding, signal: o.signal };
-    yield* readDirect(http, direct);
-    return;
-  }
+  const offset = () => startingOffset(http, path, o);
+  // Direct reads: their own iterator (direct-read.ts), returned as it is so that no generator stands between it and the caller.
+  if (o.direct) return readDirect(http, { path, partition: o.partition, offset, follow, maxWaitMs: o.maxWaitMs ?? 5_000, limit: o.limit ?? 1_000, maxBytes: o.maxBytes, encoding, signal: o.signal });
+  return readFetched(http, o, path, offset, encoding, follow);
+}
+
+async function* readFetched(http: HttpClient, o: ReadPartitionOptions, path: string, start: () => Promise<number>, encoding: Encoding, follow: boolean): AsyncGenerator<KafkaMessage & { partition: number }, void, undefined> {
+  let offset = await start();
   while (!o.signal?.aborted) {
     const waitMs = follow ? (o.maxWaitMs ?? 5_000) : 0;
     const res = await http.call<FetchResponse>('GET', `${path}/records`, {
@@ -62,4 +54,16 @@ export async function* readPartition(http: HttpClient, o: ReadPartitionOptions):
     offset = res.nextOffset;
     if (!follow && offset >= res.highWatermark) return;
   }
+}
+
+/** Where a read starts: `fromTimestamp`, `fromOffset`, or the log start / high watermark. */
+async function startingOffset(http: HttpClient, path: string, o: ReadPartitionOptions): Promise<number> {
+  if (o.fromTimestamp !== undefined) {
+    const timestamp = o.fromTimestamp instanceof Date ? o.fromTimestamp.getTime() : o.fromTimestamp;
+    return (await http.call<{ offset: number }>('GET', `${path}/offsets`, { query: { timestamp }, retry: true, signal: o.signal })).offset;
+  }
+  if (typeof o.fromOffset === 'number') return o.fromOffset;
+  const { partitions } = await http.call<components['schemas']['Partitions']>('GET', `/v1/topics/${encodePath(o.topic)}/partitions`, { retry: true, signal: o.signal });
+  const p = partitions.find((x) => x.partition === o.partition);
+  return o.fromOffset === 'latest' ? (p?.highWatermark ?? 0) : (p?.logStartOffset ?? 0);
 }
