@@ -20,8 +20,11 @@ export type DirectMessage = KafkaMessage & { partition: number };
 /** A range GET answered 403: its URL expired (or was refused); the fetch is asked again for fresh ones. */
 export class RangeRefusedError extends Error {}
 
-/** One presigned ranged GET: exactly the range's bytes, or an error. */
-export async function downloadRange(fetchImpl: typeof fetch, range: DirectRange, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * One presigned ranged GET: exactly the range's bytes, or an error. With `into` (at least
+ * the range's length) the body is read into it rather than into a new buffer.
+ */
+export async function downloadRange(fetchImpl: typeof fetch, range: DirectRange, signal?: AbortSignal, into?: Uint8Array): Promise<Uint8Array> {
   const res = await fetchImpl(range.url, { headers: range.headers, ...(signal ? { signal } : {}) });
   if (res.status === 403) {
     await res.body?.cancel();
@@ -31,11 +34,50 @@ export async function downloadRange(fetchImpl: typeof fetch, range: DirectRange,
     await res.body?.cancel();
     throw new FreshetError({ code: 'DIRECT_READ_FAILED', status: res.status, detail: `S3 answered ${res.status} for ${range.object} ${range.headers.range}` }, { retriable: res.status >= 500 });
   }
-  // One read of the whole body: cheaper than copying a stream's chunks together ourselves.
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  const bytes = into && res.body ? await readInto(res.body, into, range) : new Uint8Array(await res.arrayBuffer());
   if (bytes.length !== range.byteLength) throw corrupt(range, `S3 returned ${bytes.length} bytes, the range has ${range.byteLength}`);
   return bytes;
 }
+
+async function readInto(body: ReadableStream<Uint8Array>, into: Uint8Array, range: DirectRange): Promise<Uint8Array> {
+  const reader = body.getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return into.subarray(0, length);
+    if (length + value.length > into.length) {
+      await reader.cancel();
+      throw corrupt(range, `S3 returned more than the range's ${range.byteLength} bytes`);
+    }
+    into.set(value, length);
+    length += value.length;
+  }
+}
+
+/**
+ * Buffers for ranges, used again once a range is read: downloaded bytes live outside V8's
+ * heap, and allocating a fresh buffer per range (on top of the socket's own chunks) made V8
+ * collect garbage for the external memory's growth several times a pass. Only for
+ * encodings whose messages copy what they hold (strings, JSON): with 'base64' the messages
+ * hold views into the range's bytes, so those buffers are never reused.
+ */
+export class RangeBuffers {
+  private readonly free: Uint8Array[] = [];
+
+  take(size: number): Uint8Array {
+    const i = this.free.findIndex((b) => b.length >= size);
+    if (i >= 0) return this.free.splice(i, 1)[0]!;
+    this.free.pop(); // too small for this range: let it go rather than keep it forever
+    return new Uint8Array(size);
+  }
+
+  give(buffer: Uint8Array): void {
+    if (this.free.length < MAX_FREE_BUFFERS) this.free.push(buffer);
+  }
+}
+
+/** The reader holds one range and the window downloads the next few: buffers beyond that are not needed again. */
+const MAX_FREE_BUFFERS = 16;
 
 /**
  * The messages of one downloaded range, in offset order, made as they are asked for.
@@ -52,7 +94,7 @@ export class RangeReader {
 
   constructor(
     readonly range: DirectRange,
-    private readonly bytes: Uint8Array,
+    readonly bytes: Uint8Array,
     private readonly encoding: Encoding,
     private readonly partition: number,
   ) {}

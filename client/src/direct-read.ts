@@ -5,7 +5,7 @@
  * repository's one codec (its node-free half) and checks every batch's CRC-32C
  * (direct-range.ts). The API function then does no work per byte read.
  */
-import { type DirectMessage, type DirectRange, downloadRange, RangeReader, RangeRefusedError } from './direct-range.js';
+import { type DirectMessage, type DirectRange, downloadRange, RangeBuffers, RangeReader, RangeRefusedError } from './direct-range.js';
 import type { Encoding } from './encoding.js';
 import type { components } from './generated/openapi.js';
 import type { HttpClient } from './http.js';
@@ -74,6 +74,8 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
   private readonly fetchImpl: typeof fetch;
   /** Replaced when a refusal restarts the chain: ranges of the dropped pages keep their slots in the old one. */
   private window = new RangeWindow(RANGE_WINDOW);
+  /** Range buffers read again (not with 'base64', whose messages are views into them). */
+  private readonly buffers: RangeBuffers | null;
   /** A refused range restarts the chain of pages; pages of an older chain are dropped. */
   private generation = 0;
   private unconsumed = 0;
@@ -95,6 +97,7 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
     private readonly o: DirectReadOptions,
   ) {
     this.fetchImpl = http.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.buffers = o.encoding === 'base64' ? null : new RangeBuffers();
   }
 
   [Symbol.asyncIterator](): this {
@@ -159,6 +162,7 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
           continue;
         }
         this.reader = null;
+        this.buffers?.give(reader.bytes); // the messages made from it hold copies
       }
       if (!(await this.nextRange())) {
         this.finish();
@@ -221,7 +225,7 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
           signal: o.signal,
         });
         const window = this.window;
-        const ranges = res.ranges.map((range) => ({ range, window, bytes: quiet(window.run(() => downloadRange(this.fetchImpl, range, o.signal))) }));
+        const ranges = res.ranges.map((range) => ({ range, window, bytes: quiet(window.run(() => downloadRange(this.fetchImpl, range, o.signal, this.buffers?.take(range.byteLength)))) }));
         let next: Promise<Page> | null = null;
         if (res.nextOffset < res.highWatermark) {
           next = quiet(
