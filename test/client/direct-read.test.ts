@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Freshet, type KafkaMessage } from '../../client/src/index.js';
+import { Freshet, FreshetError, type KafkaMessage } from '../../client/src/index.js';
 import { type ServedStack, serveTestStack } from './http-server.js';
 
 let served: ServedStack;
@@ -71,5 +71,51 @@ describe('readPartition({ direct: true })', () => {
     await produce('direct-follow', 30, 10);
     await reading;
     expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  describe('bytes from S3 that are not what was written', () => {
+    /** A client whose range GETs (not its API calls) answer `change(bytes)` instead of what S3 sent. */
+    const tampering = (change: (bytes: Uint8Array) => Uint8Array) =>
+      new Freshet({
+        url: served.url,
+        apiKey: served.key,
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          if (String(input).startsWith(served.url)) return res;
+          const bytes = change(new Uint8Array(await res.arrayBuffer()));
+          return new Response(bytes as Uint8Array<ArrayBuffer>, { status: res.status, headers: res.headers });
+        },
+      });
+    const readWith = async (client: Freshet, encoding: 'string' | 'json' | 'base64') => {
+      let count = 0;
+      for await (const _ of client.readPartition({ topic: 'direct-tampered', partition: 0, follow: false, direct: true, encoding })) count++;
+      return count;
+    };
+
+    beforeAll(async () => {
+      await freshet.admin().createTopic({ name: 'direct-tampered', partitions: 1 });
+      await produce('direct-tampered', 300, 100);
+    });
+
+    // Both ways of reading a range's body: into a reused buffer (string, JSON) and a fresh one (base64).
+    it.each(['string', 'json', 'base64'] as const)('a flipped bit in a record fails the read with the batch\'s CRC-32C mismatch (%s)', async (encoding) => {
+      expect(await readWith(freshet, encoding)).toBe(300); // untouched, the same read succeeds
+      const flipped = tampering((bytes) => {
+        bytes[bytes.length - 10]! ^= 0x01; // inside the last record of the range's last batch
+        return bytes;
+      });
+      const failure = await readWith(flipped, encoding).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(FreshetError);
+      expect(failure).toMatchObject({ code: 'CORRUPT_RECORD_BATCH' });
+      expect((failure as FreshetError).message).toMatch(/CRC-32C mismatch/);
+    });
+
+    it.each(['string', 'base64'] as const)('a body longer or shorter than the range is refused (%s)', async (encoding) => {
+      for (const change of [(b: Uint8Array) => new Uint8Array([...b, 0]), (b: Uint8Array) => b.subarray(0, b.length - 1)]) {
+        const failure = await readWith(tampering(change), encoding).catch((err: unknown) => err);
+        expect(failure).toMatchObject({ code: 'CORRUPT_RECORD_BATCH' });
+        expect((failure as FreshetError).message).toMatch(/S3 returned (more than|\d+ bytes)/);
+      }
+    });
   });
 });
