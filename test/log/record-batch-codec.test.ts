@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordBatchError } from '../../shared/errors.js';
 import { crc32c } from '../../shared/log/crc32c.js';
 import { type CompressionType, compressionReady, decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, type LogRecord } from '../../shared/log/record-batch-codec.js';
+import { frameRecordBatch, RecordCursor } from '../../shared/log/record-batch-decode.js';
 
 beforeAll(() => compressionReady('zstd'));
 
@@ -179,6 +180,40 @@ describe('decodeRecordBatches', () => {
   it('throws on a truncated trailing batch', () => {
     const a = encodeRecordBatch(variety, { compression: 'none' });
     expect(() => decodeRecordBatches(Buffer.concat([a, a.subarray(0, 30)]))).toThrow(CorruptRecordBatchError);
+  });
+});
+
+describe('RecordCursor', () => {
+  it('walks the records in place: the same offsets, timestamps, keys, values and headers as decodeRecordBatch', () => {
+    const bytes = encodeRecordBatch(variety, { baseOffset: 40, compression: 'none' });
+    const frame = frameRecordBatch(bytes);
+    const cursor = new RecordCursor(frame, frame.recordsSection);
+    const walked: (LogRecord & { offset: number })[] = [];
+    const slice = (start: number, length: number) => (length < 0 ? null : cursor.section.subarray(start, start + length));
+    while (cursor.next()) walked.push({ offset: cursor.offset, timestamp: cursor.timestamp, key: slice(cursor.keyStart, cursor.keyLength), value: slice(cursor.valueStart, cursor.valueLength), headers: cursor.headers() });
+    const decoded = decodeRecordBatch(bytes).records;
+    expect(walked.map((r) => r.offset)).toEqual(decoded.map((r) => r.offset));
+    expect(plain(walked)).toEqual(plain(decoded));
+    expect(cursor.next()).toBe(false); // and stays done
+  });
+
+  it('gives keys, values and header values as plain Uint8Array views, even of a Buffer', () => {
+    const [record] = decodeRecordBatch(Buffer.from(encodeRecordBatch(variety.slice(3, 4), { compression: 'none' }))).records;
+    for (const view of [record!.key, record!.value, record!.headers[0]!.value]) {
+      expect(view).toBeInstanceOf(Uint8Array);
+      expect(Buffer.isBuffer(view)).toBe(false);
+    }
+  });
+
+  it('checks each record as it reaches it: a corrupt second record fails after the first was read', () => {
+    const record: LogRecord = { key: utf8('abc'), value: utf8('xyz'), headers: [], timestamp: T0 };
+    const bad = Buffer.from(encodeRecordBatch([record, record], { compression: 'none' }));
+    bad[61 + 13 + 3] = 0; // the second record's offsetDelta: 0 again (CRC recomputed)
+    bad.writeUInt32BE(crc32c(bad.subarray(21)), 17);
+    const frame = frameRecordBatch(bad);
+    const cursor = new RecordCursor(frame, frame.recordsSection);
+    expect(cursor.next()).toBe(true);
+    expect(() => cursor.next()).toThrow(/offsetDelta 0 out of order/);
   });
 });
 
