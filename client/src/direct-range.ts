@@ -68,13 +68,17 @@ export class RangeBuffers {
     const i = this.free.findIndex((b) => b.length >= size);
     if (i >= 0) return this.free.splice(i, 1)[0]!;
     this.free.pop(); // too small for this range: let it go rather than keep it forever
-    return new Uint8Array(size);
+    // Rounded up, so that ranges of about the same size (batches of like requests) fit each other's buffers.
+    return new Uint8Array(Math.ceil(size / BUFFER_GRANULE) * BUFFER_GRANULE);
   }
 
-  give(buffer: Uint8Array): void {
-    if (this.free.length < MAX_FREE_BUFFERS) this.free.push(buffer);
+  /** Takes back a buffer from `take()`, or any view of one: the whole buffer is reused. */
+  give(bytes: Uint8Array): void {
+    if (this.free.length < MAX_FREE_BUFFERS) this.free.push(new Uint8Array(bytes.buffer));
   }
 }
+
+const BUFFER_GRANULE = 64 * 1024;
 
 /** The reader holds one range and the window downloads the next few: buffers beyond that are not needed again. */
 const MAX_FREE_BUFFERS = 16;
