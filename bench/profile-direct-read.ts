@@ -2,13 +2,15 @@
  * Where does a direct read spend its time? `npx tsx bench/profile-direct-read.ts [passes] [--profile]`
  * starts the bench's stack, writes the direct-read scenario's 100,000 × 1 KiB records, then
  * alternates passes of the client (`readPartition({ direct: true })`, string encoding) and
- * of raw ranged GETs of the same bytes (8 in flight), printing each pass's wall time and the
- * bench process's CPU time (user + system). With `--profile` the client passes run under
+ * of raw ranged GETs of the same bytes (8 in flight), printing each pass's wall time, the
+ * bench process's CPU time (user + system) and garbage collection, and the CPU time of its
+ * child processes (DynamoDB Local, s3rver; read from /proc, so on Linux). With `--profile` the client passes run under
  * V8's sampling profiler and the profile is written to the temp directory (open it in Chrome
  * DevTools or speedscope). Not part of `npm run bench`.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -62,17 +64,19 @@ try {
       gcs++;
     }
   }).observe({ entryTypes: ['gc'] });
+  const children = childProcesses();
   const measure = async (what: string, pass: () => Promise<void>) => {
     await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries of the previous pass are delivered
     gcMs = 0;
     gcs = 0;
+    const childCpu = children.map((c) => cpuMs(c.pid));
     const cpu = process.cpuUsage();
     const start = performance.now();
     await pass();
     const wall = performance.now() - start;
     const used = process.cpuUsage(cpu);
     const perHundredMiB = (ms: number) => ((ms * 100 * MiB) / bytes).toFixed(0);
-    console.log(`${what.padEnd(7)} ${(bytes / MiB / (wall / 1000)).toFixed(0).padStart(5)} MiB/s, CPU ${perHundredMiB((used.user + used.system) / 1000)} ms per 100 MiB (user ${perHundredMiB(used.user / 1000)}), GC ${perHundredMiB(gcMs)} ms in ${gcs} pauses`);
+    console.log(`${what.padEnd(7)} ${(bytes / MiB / (wall / 1000)).toFixed(0).padStart(5)} MiB/s, CPU ${perHundredMiB((used.user + used.system) / 1000)} ms per 100 MiB (user ${perHundredMiB(used.user / 1000)}), GC ${perHundredMiB(gcMs)} ms in ${gcs} pauses; ${children.map((c, i) => `${c.name} ${perHundredMiB(cpuMs(c.pid) - childCpu[i]!)}`).join(', ')}`);
   };
   const client = async () => {
     let count = 0;
@@ -113,4 +117,34 @@ try {
   if (profiling) session.disconnect();
 } finally {
   await stack.stop();
+}
+
+/** This process's children (DynamoDB Local, s3rver) by pid and a short name, from /proc (none elsewhere). */
+function childProcesses(): { pid: string; name: string }[] {
+  try {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d) && procStat(d)?.[1] === String(process.pid))
+      .map((pid) => {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return { pid, name: /DynamoDBLocal/.test(command) ? 'DynamoDB Local' : /s3/i.test(command) ? 's3rver' : '' };
+      })
+      .filter((c) => c.name !== '');
+  } catch {
+    return [];
+  }
+}
+
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, …]. */
+function procStat(pid: string): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU of a process in ms (clock ticks of 10 ms). */
+function cpuMs(pid: string): number {
+  const f = procStat(pid);
+  return f ? (Number(f[11]) + Number(f[12])) * 10 : 0;
 }
