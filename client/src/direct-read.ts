@@ -36,7 +36,11 @@ const LOOKAHEAD_PAGES = 3;
  * collect garbage more often (docs/benchmarks.md, "Direct reads").
  */
 const RANGE_WINDOW = 8;
-/** Fresh URLs are asked for this many times in a row when S3 refuses a range (expired), then the error stands. */
+/**
+ * Fresh URLs are asked for this many times in a row when S3 refuses a range (expired), then
+ * the error stands. A range read resets the count: a reader slower than the URLs' 5 minutes
+ * sees a refusal every few pages' worth of ranges, and must go on.
+ */
 const MAX_REFUSALS = 3;
 
 interface Page {
@@ -189,6 +193,7 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
         } catch (err) {
           if (!(err instanceof RangeRefusedError) || ++this.refusals > MAX_REFUSALS) throw err;
           // Fresh URLs from the first offset not yet yielded; what ran ahead is dropped.
+          this.window.close();
           this.window = new RangeWindow(RANGE_WINDOW);
           this.generation++;
           this.unconsumed = 0;
@@ -197,12 +202,12 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
           this.current = this.open(this.from, 0, this.generation);
           continue;
         }
+        this.refusals = 0; // only refusals with no range read in between count towards the limit
         this.rangeIndex++;
         entry.window.release(); // the reader has it: the next range may start downloading
         this.reader = new RangeReader(entry.range, bytes, this.o.encoding, this.o.partition);
         return true;
       }
-      this.refusals = 0;
       this.page = null;
       this.unconsumed--;
       this.wakeWaiter();
@@ -254,6 +259,7 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
   /** Stops for good: nothing more is yielded, and pages waiting for room ahead give up. */
   private finish(): void {
     this.finished = true;
+    this.window.close();
     this.reader = null;
     this.page = null;
     this.generation++;
@@ -264,7 +270,9 @@ class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
 /**
  * At most `size` ranges between the start of their download and the reader taking them,
  * started in the order they were queued. A range's slot is freed by `release()` when the
- * reader takes its bytes, or at once when its download fails.
+ * reader takes its bytes; a failed download keeps its slot, since the reader stops at that
+ * range anyway (and drops the window when it asks for fresh URLs). `close()` starts
+ * nothing more: the ranges still queued belong to pages that were dropped.
  */
 class RangeWindow {
   private used = 0;
@@ -278,18 +286,17 @@ class RangeWindow {
         this.used++;
         resolve();
       } else this.queue.push(resolve);
-    }).then(() =>
-      download().catch((err: unknown) => {
-        this.release();
-        throw err;
-      }),
-    );
+    }).then(download);
   }
 
   release(): void {
     const next = this.queue.shift();
     if (next) next(); // the slot passes straight to the next range
     else this.used--;
+  }
+
+  close(): void {
+    this.queue.length = 0;
   }
 }
 

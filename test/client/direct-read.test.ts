@@ -11,9 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => served?.close());
 
-const readAll = async (options: Parameters<Freshet['readPartition']>[0]) => {
+const readAll = async (options: Parameters<Freshet['readPartition']>[0], client = freshet) => {
   const out: (KafkaMessage & { partition: number })[] = [];
-  for await (const m of freshet.readPartition({ follow: false, ...options })) out.push(m);
+  for await (const m of client.readPartition({ follow: false, ...options })) out.push(m);
   return out;
 };
 
@@ -117,5 +117,31 @@ describe('readPartition({ direct: true })', () => {
         expect((failure as FreshetError).message).toMatch(/S3 returned (more than|\d+ bytes)/);
       }
     });
+  });
+
+  it('goes on when S3 refuses many ranges of one page (expired URLs), asking for fresh ones each time', async () => {
+    await freshet.admin().createTopic({ name: 'direct-expiring', partitions: 1 });
+    await produce('direct-expiring', 2_000, 50); // 40 objects: 40 ranges in one page
+    const refused = new Set<string>();
+    let refusals = 0;
+    // Each range is refused the first time it is asked for, as if its URL had expired.
+    const expiring = new Freshet({
+      url: served.url,
+      apiKey: served.key,
+      fetch: async (input, init) => {
+        const url = new URL(String(input));
+        if (String(input).startsWith(served.url)) return fetch(input, init);
+        const range = `${url.pathname} ${new Headers(init?.headers).get('range')}`;
+        if (!refused.has(range)) {
+          refused.add(range);
+          refusals++;
+          return new Response('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', { status: 403 });
+        }
+        return fetch(input, init);
+      },
+    });
+    const read = await readAll({ topic: 'direct-expiring', partition: 0, direct: true, limit: 100_000, encoding: 'string' }, expiring);
+    expect(read.map((m) => m.offset)).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
+    expect(refusals).toBe(40); // more than MAX_REFUSALS (3) in one page, with ranges read in between
   });
 });
