@@ -179,6 +179,20 @@ export interface ColdStartResult {
   importCpuMs: { min: number; median: number; max: number };
   /** From the process's start (Node's boot included) to the same point, ms. */
   processStartToReadyMs: { min: number; median: number; max: number };
+  /** The api only: fresh processes that import the bundle and serve one request (absent from runs before 2026-12-01's fourth pass). */
+  firstRequest?: FirstRequestResult;
+}
+
+/** A cold request: import of the bundle plus the first request it serves, in one fresh process (bench/scenarios/cold-start.ts). */
+export interface FirstRequestResult {
+  request: string;
+  starts: number;
+  /** The import alone, in these same processes (they have storage endpoints; otherwise as importMs). */
+  importMs: { min: number; median: number; max: number };
+  importCpuMs: { min: number; median: number; max: number };
+  /** From just before `import()` to the request's answer. */
+  totalMs: { min: number; median: number; max: number };
+  totalCpuMs: { min: number; median: number; max: number };
 }
 
 /** Produce throughput on a topic with a JSON Schema beside the same workload on one without (bench/scenarios/schemas.ts). */
