@@ -1,3 +1,4 @@
+import './commons/source-mapped-stacks.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -74,7 +74,6 @@ const FUNCTION_ENV = {
   FRESHET_ROOT_KEY: 'cold-start-root-key-0123456789',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_OPTIONS: '--enable-source-maps',
 };
 
 /**
