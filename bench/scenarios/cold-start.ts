@@ -105,7 +105,7 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
       }
     }
     const api = bundles.get('api')!;
-    const [firstRequest] = (await measureFirstRequests(join(dir, 'first-request.mjs'), [api.file], options.coldStarts)) as [FirstRequestTimings];
+    const [firstRequest] = (await measureFirstRequests(join(dir, 'first-request.mjs'), [{ file: api.file }], options.coldStarts)) as [FirstRequestTimings];
     progress(`cold start: api import + first produce ${round(spread(firstRequest.totalMs).median)} ms (CPU ${round(spread(firstRequest.totalCpuMs).median)} ms), ${options.coldStarts} starts`);
     progress(
       `cold start: ${[...bundles].map(([n, b]) => `${n} ${round(spread(b.importMs).median)} ms (CPU ${round(spread(b.cpuMs).median)} ms)`).join(', ')} (median import, ${options.coldStarts} starts each)`,
@@ -145,12 +145,13 @@ interface FirstRequestTimings {
 }
 
 /**
- * `starts` fresh processes for each api bundle (interleaved, when comparing builds) that each
+ * `starts` fresh processes for each api bundle (interleaved, when comparing builds; `env` adds
+ * to the function's environment) that each
  * import it and serve one produce, against DynamoDB Local and s3rver started for the purpose
  * (the table, bucket and topic are made first, so the request writes: one PUT and one
  * transaction, as on AWS).
  */
-export async function measureFirstRequests(script: string, bundles: string[], starts: number): Promise<FirstRequestTimings[]> {
+export async function measureFirstRequests(script: string, bundles: { file: string; env?: Record<string, string> }[], starts: number): Promise<FirstRequestTimings[]> {
   await writeFile(script, FIRST_REQUEST);
   const s3Directory = await mkdtemp(join(tmpdir(), 'freshet-cold-start-s3-'));
   const emulators: RunningEmulator[] = [];
@@ -175,10 +176,10 @@ export async function measureFirstRequests(script: string, bundles: string[], st
     const env = { ...FUNCTION_ENV, FRESHET_DYNAMODB_ENDPOINT: dynamo.endpoint, FRESHET_S3_ENDPOINT: s3.endpoint, COLD_START_EVENT: JSON.stringify(produceEvent()) };
     const timings = bundles.map((): FirstRequestTimings => ({ importMs: [], importCpuMs: [], totalMs: [], totalCpuMs: [] }));
     // One untimed start each, as for the imports (page cache; the topic's first batch).
-    for (const bundle of bundles) await runNode(script, bundle, env);
+    for (const bundle of bundles) await runNode(script, bundle.file, { ...env, ...bundle.env });
     for (let i = 0; i < starts; i++) {
       for (const [b, bundle] of bundles.entries()) {
-        const out = await runNode(script, bundle, env);
+        const out = await runNode(script, bundle.file, { ...env, ...bundle.env });
         const t = JSON.parse(out.trim().split('\n').at(-1)!) as Record<keyof FirstRequestTimings, number>;
         for (const k of Object.keys(t) as (keyof FirstRequestTimings)[]) timings[b]![k].push(t[k]);
       }
