@@ -243,6 +243,8 @@ export interface CostComparison {
   /** Long-polling against polling with backoff, priced from the measured idle long-poll. */
   idleConsumers: { basedOn: string; roundTripMs: number; recommended: string; policies: IdleConsumerPolicy[] } | null;
   breakEven: BreakEven | null;
+  /** The same fit through the same scenarios as measured before issue 14, priced with today's table. */
+  breakEvenBefore: (BreakEven & { measuredAt: string; source: string; note: string }) | null;
   freshet: { scenario: string; writeUsdPerGiB: number; readScenario: string | null; readUsdPerGiB: number | null } | null;
   /** The same request size with keyed records spread over 12 partitions: one head and entry per partition touched. */
   freshetSpread: { scenario: string; writeUsdPerGiB: number; partitionsPerRequest: number } | null;
