@@ -54,7 +54,7 @@ export interface ProduceScenarioResult extends ThroughputFigures {
   requestBodyBytes: number;
   /** Partitions one request touched, on average. */
   partitionsPerRequest: number;
-  floor: ThroughputFigures & { callsPerRequest: Record<string, number>; cost: PhaseCost };
+  floor: ThroughputFigures & { callsPerRequest: Record<string, number>; cost: PhaseCost; cpuMsPerRequest?: Record<string, number> };
   /** Median of the paired runs' produce/floor throughput ratios. */
   floorRatio: number;
   floorRatioNoise: Spread;
@@ -64,6 +64,13 @@ export interface ProduceScenarioResult extends ThroughputFigures {
   writeUnitsPerRequest: number;
   readUnitsPerRequest: number;
   serverMsPerRequest: number;
+  /**
+   * CPU ms per request of each process of the stack (this one, which serves the API and runs
+   * the floor; the load driver; DynamoDB Local; s3rver), median of the repeats. On two cores
+   * shared by all of them, a saturated produce can go no faster than the floor by the ratio
+   * of their sums.
+   */
+  cpuMsPerRequest?: Record<string, number>;
   cost: PhaseCost;
 }
 

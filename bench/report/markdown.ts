@@ -112,8 +112,28 @@ function produce(r: BenchResults): string {
     ),
     '',
     `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + p.floor.failures, 0)}.`,
+    produceCpu(r),
     '',
     PRODUCE_FINDINGS,
+  ].join('\n');
+}
+
+const CPU_PROCESSES = ['server', 'load driver', 'DynamoDB Local', 's3rver'];
+
+/** Where the CPU of a produce and of the floor goes, process by process: on two shared cores, the bound on floorRatio. */
+function produceCpu(r: BenchResults): string {
+  const rows = (r.produce ?? []).filter((p) => p.cpuMsPerRequest && p.floor.cpuMsPerRequest);
+  if (!rows.length) return '';
+  const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+  const cells = (cpu: Record<string, number>) => [...CPU_PROCESSES.map((n) => (cpu[n] === undefined ? 'n/a' : round(cpu[n]!, 2))), round(sum(cpu), 2)];
+  return [
+    '',
+    'CPU time per request of each process on the machine, produce against the floor (ms, user + system, median of the repeats; _server_ is the bench process, which serves the API during produce and sends the floor\'s calls during the floor). The floor has no load driver: it calls the SDK in process. When a scenario saturates the two cores, produce can reach at most the floor\'s throughput × (floor CPU ÷ produce CPU), the last column; a closed loop of one client is bound by its latency instead, which the same extra work lengthens.',
+    '',
+    markdownTable(
+      ['scenario', ...CPU_PROCESSES.map((n) => `produce: ${n}`), 'produce: all', ...CPU_PROCESSES.map((n) => `floor: ${n}`), 'floor: all', 'floor ÷ produce CPU', 'floorRatio'],
+      rows.map((p) => [p.id, ...cells(p.cpuMsPerRequest!), ...cells(p.floor.cpuMsPerRequest!), round(sum(p.floor.cpuMsPerRequest!) / sum(p.cpuMsPerRequest!), 3), p.floorRatio]),
+    ),
   ].join('\n');
 }
 
