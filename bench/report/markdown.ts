@@ -1,6 +1,6 @@
 import { GZIP_LEVEL, ZSTD_LEVEL } from '../../shared/log/compression.js';
 import { usd } from '../cost.js';
-import type { BenchResults, ColdStartResult } from '../results.js';
+import type { BenchResults, BreakEven, ColdStartResult } from '../results.js';
 import { round } from '../stats.js';
 import { markdownTable, yesNo } from './table.js';
 import { renderClientSection } from '../client/report.js';
@@ -112,8 +112,28 @@ function produce(r: BenchResults): string {
     ),
     '',
     `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + p.floor.failures, 0)}.`,
+    produceCpu(r),
     '',
     PRODUCE_FINDINGS,
+  ].join('\n');
+}
+
+const CPU_PROCESSES = ['server', 'load driver', 'DynamoDB Local', 's3rver'];
+
+/** Where the CPU of a produce and of the floor goes, process by process: on two shared cores, the bound on floorRatio. */
+function produceCpu(r: BenchResults): string {
+  const rows = (r.produce ?? []).filter((p) => p.cpuMsPerRequest && p.floor.cpuMsPerRequest);
+  if (!rows.length) return '';
+  const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+  const cells = (cpu: Record<string, number>) => [...CPU_PROCESSES.map((n) => (cpu[n] === undefined ? 'n/a' : round(cpu[n]!, 2))), round(sum(cpu), 2)];
+  return [
+    '',
+    'CPU time per request of each process on the machine, produce against the floor (ms, user + system, median of the repeats; _server_ is the bench process, which serves the API during produce and sends the floor\'s calls during the floor). The floor has no load driver: it calls the SDK in process. When a scenario saturates the two cores, produce can reach at most the floor\'s throughput × (floor CPU ÷ produce CPU), the last column; a closed loop of one client is bound by its latency instead, which the same extra work lengthens.',
+    '',
+    markdownTable(
+      ['scenario', ...CPU_PROCESSES.map((n) => `produce: ${n}`), 'produce: all', ...CPU_PROCESSES.map((n) => `floor: ${n}`), 'floor: all', 'floor ÷ produce CPU', 'floorRatio'],
+      rows.map((p) => [p.id, ...cells(p.cpuMsPerRequest!), ...cells(p.floor.cpuMsPerRequest!), round(sum(p.floor.cpuMsPerRequest!) / sum(p.cpuMsPerRequest!), 3), p.floorRatio]),
+    ),
   ].join('\n');
 }
 
@@ -425,7 +445,6 @@ function cost(r: BenchResults): string {
   const cmp = r.cost;
   const f = cmp.freshet;
   const anchorRows = cmp.anchors.map((a) => [a.name, usd(a.writeUsdPerGiB), usd(a.readUsdPerGiB), usd(a.writeUsdPerGiB + a.readUsdPerGiB), `${usd(a.fixedUsdPerMonth)} (${a.fixedBasis})`, a.note]);
-  const be = cmp.breakEven;
   return [
     '## 6. Cost',
     '',
@@ -458,7 +477,7 @@ function cost(r: BenchResults): string {
             ]
           : []),
         ...(cmp.freshetSpread
-          ? [[`**Freshet**, keyed over ${cmp.freshetSpread.partitionsPerRequest} partitions per request (measured: ${cmp.freshetSpread.scenario})`, usd(cmp.freshetSpread.writeUsdPerGiB), '', '', '', 'one head Update + entry Put (6 WRU) per partition touched']]
+          ? [[`**Freshet**, keyed over ${cmp.freshetSpread.partitionsPerRequest} partitions per request (measured: ${cmp.freshetSpread.scenario})`, usd(cmp.freshetSpread.writeUsdPerGiB), '', '', '', 'one head Update + entry Put (4 WRU) per partition touched']]
           : []),
         ...(cmp.functionUrl
           ? [
@@ -475,15 +494,7 @@ function cost(r: BenchResults): string {
         ...anchorRows,
       ],
     ),
-    be
-      ? [
-          '',
-          `Each produce request to one partition costs about ${usd(be.usdPerRequest * 1e6)} per million requests whatever its size (S3 PUT, the transaction, the invocation, the topic read) plus ${usd(be.usdPerGiBMarginal)} per GiB (fitted through ${be.fittedFrom.join(' and ')}). Request size at which Freshet's write cost per GiB matches each anchor: ${be.requestKiBToMatch.map((m) => `${m.name} ${m.requestKiB === null ? 'never' : `${m.requestKiB} KiB`}`).join('; ')}.`,
-          cmp.functionUrl?.breakEven
-            ? `Behind a Function URL: ${usd(cmp.functionUrl.breakEven.usdPerRequest * 1e6)} per million requests plus ${usd(cmp.functionUrl.breakEven.usdPerGiBMarginal)} per GiB; it matches ${cmp.functionUrl.breakEven.requestKiBToMatch.map((m) => `${m.name} at ${m.requestKiB === null ? 'no size' : `${m.requestKiB} KiB`}`).join('; ')}.`
-            : '',
-        ].join('\n')
-      : '',
+    breakEvenSection(cmp),
     '',
     '### Monthly cost of an idle deployment',
     '',
@@ -557,5 +568,35 @@ function method(r: BenchResults): string {
     '- The floor serialises commits per partition with an in-process lock and keeps the head in memory, exactly as a correct conditional head move must; produce does the same (its head cache and keyed mutex).',
     '- All 8 clients of a scenario are served by one Node process here, where Lambda would run one instance per concurrent request: the 8-client produce figures are bounded by one event loop\'s CPU, the floor (which does far less CPU work per request) much less so.',
     '- To see where a produce spends its time: `npx tsx bench/profile-produce.ts 1000 1` writes a CPU profile of the server during a one-client run.',
+  ].join('\n');
+}
+
+/** The request size at which a produce's write cost per GiB matches each anchor: before issue 14, and now. */
+function breakEvenSection(cmp: BenchResults['cost']): string {
+  const be = cmp.breakEven;
+  if (!be) return '';
+  const before = cmp.breakEvenBefore;
+  const url = cmp.functionUrl?.breakEven ?? null;
+  const kib = (fit: { requestKiBToMatch: { name: string; requestKiB: number | null }[] } | null, name: string) => {
+    const m = fit?.requestKiBToMatch.find((x) => x.name === name);
+    return m === undefined ? 'n/a' : m.requestKiB === null ? 'never' : `${m.requestKiB} KiB`;
+  };
+  const perRequest = (fit: BreakEven) => `${usd(fit.usdPerRequest * 1e6)} per million requests + ${usd(fit.usdPerGiBMarginal)} per GiB`;
+  return [
+    '',
+    `Each produce request to one partition costs the same S3 PUT, transaction and invocation whatever its size, so the write cost per GiB is a fixed price per request spread over the request's bytes, plus a small price per GiB. Fitted through ${be.fittedFrom.join(' and ')} (one client, one partition), with the request size at which it matches each anchor's write price: a client that sends larger requests than this writes for less than the anchor.${before ? ` _Before_ is the same fit through the same two scenarios of the bench run of ${before.measuredAt.slice(0, 10)} (${before.source}), priced with today's table: ${before.note}` : ''}`,
+    '',
+    markdownTable(
+      ['', ...(before ? ['before issue 14 (HTTP API)'] : []), 'now (HTTP API)', ...(url ? ['now (Function URL)'] : [])],
+      [
+        ['cost of a request', ...(before ? [perRequest(before)] : []), perRequest(be), ...(url ? [perRequest(url)] : [])],
+        ...be.requestKiBToMatch.map((m) => [
+          `request size to match ${m.name} (${usd(m.writeUsdPerGiB)} per GiB)`,
+          ...(before ? [kib(before, m.name)] : []),
+          kib(be, m.name),
+          ...(url ? [kib(url, m.name)] : []),
+        ]),
+      ],
+    ),
   ].join('\n');
 }
