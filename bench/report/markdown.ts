@@ -386,7 +386,7 @@ const COLD_START_FOURTH_PASS = [
     ],
   ),
   '',
-  'The dispatcher and maintenance functions gain the last two steps: **66 → 41 and 68 → 41 ms CPU** (730 → 530 and 755 → 555 KiB at init). Measured and not taken: `keepNames: false` now saves ~1.8 ms CPU of the api\'s 46 (4 %), for a name declared by hand on each of shared/errors.ts\' 30 classes and the risk of a dependency that reads `constructor.name`.',
+  'The dispatcher and maintenance functions gain the last two steps: **66 → 41 and 68 → 41 ms CPU** (730 → 530 and 755 → 555 KiB at init). Measured and not taken: `keepNames: false` now saves ~1.8 ms CPU of the api\'s 46 (4 %), for a name declared by hand on each of shared/errors.ts\' 30 classes (they name themselves with `new.target.name`), and the bundled AWS SDK compares class names too (`requestHandler.constructor.name !== \'FetchHttpHandler\'`, `logger.constructor.name === \'NoOpLogger\'`), which minified names would change.',
   '',
   '**The cold request did not get slower.** The api\'s first produce now imports the records group, zod and @hono/zod-openapi and builds the records routes\' schemas, ~30 ms CPU that the import no longer has; the other groups\' schemas, zod in the configuration and the source maps are gone from it altogether. Side by side, 31 fresh processes each at load 2.4–2.7, import + first produce: **135.0 → 131.5 ms CPU** (wall clock 134 → 130), with the import alone 90.9 → 46.5 ms CPU. A request that loads a group and touches no storage (a produce refused with 400, 7 starts each) went from ~106 to ~90 ms CPU. The SDK clients, the stores and the runtime are still built at init: every request needs them, so deferring them would move their time to the first request, not save it.',
 ].join('\n');

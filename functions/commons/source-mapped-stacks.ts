@@ -14,10 +14,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * runs. V8 formats a stack when `.stack` is first read (the Lambda runtime's report of an
  * uncaught error, a logger given the error), which is when this runs. It never throws: a
  * frame it cannot map is left as V8 wrote it. With `--enable-source-maps` given anyway,
- * Node maps the stacks itself and this does nothing.
+ * Node maps the stacks itself, and where something else formats stacks already (a test
+ * runner's own source-map support) it is left to do so: this does nothing then.
  */
 export function mapStacksLazily(): void {
-  if (process.sourceMapsEnabled) return;
+  const current = Error.prepareStackTrace;
+  // Node's own formatter is called ErrorPrepareStackTrace (Node 20 and 22 install it).
+  if (process.sourceMapsEnabled || (current !== undefined && current.name !== 'ErrorPrepareStackTrace')) return;
   const maps = new Map<string, SourceMap | null>();
   const mapOf = (file: string): SourceMap | null => {
     let map = maps.get(file);
