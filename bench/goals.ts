@@ -134,6 +134,6 @@ function coldStartGoal(r: Omit<BenchResults, 'goals'>): Goal {
     target,
     measured: `${api.importMs.median} ms (${api.importMs.min}–${api.importMs.max}; CPU ${api.importCpuMs.median} ms) over ${api.starts} starts, bundle ${Math.round(api.bundleBytes / 1024)} KiB${api.initBytes === undefined ? '' : ` (${Math.round(api.initBytes / 1024)} KiB loaded at init)`}`,
     met: api.importMs.median <= COLD_START_TARGET_MS,
-    detail: `load average ${r.run.machine.loadAverageAtStart.join(' / ')} at the start of the run`,
+    detail: `${api.firstRequest ? `import + first produce of a fresh process ${api.firstRequest.totalMs.median} ms (CPU ${api.firstRequest.totalCpuMs.median} ms); ` : ''}load average ${r.run.machine.loadAverageAtStart.join(' / ')} at the start of the run`,
   };
 }
