@@ -10,6 +10,7 @@ const UNIT = [
   'test/groups/assignor.test.ts',
   'test/http/openapi.test.ts',
   'test/http/openapi-examples.test.ts',
+  'test/http/route-groups.test.ts',
   'test/log/crc32c.test.ts',
   'test/log/kafkajs-interop.test.ts',
   'test/log/murmur2.test.ts',
@@ -19,6 +20,7 @@ const UNIT = [
   'test/subscriptions/dispatcher-lambda.test.ts',
   'test/client/cli-config.test.ts',
   'test/client/idle-backoff.test.ts',
+  'test/config/config.test.ts',
 ];
 
 /** Infra tests that run the bundled Lambda code or the table schema against the emulators. */

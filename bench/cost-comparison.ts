@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { anchorCosts, freshetIdleMonthly, HOURS_PER_MONTH } from './anchors.js';
-import { type PhaseCost, phaseCost } from './cost.js';
+import { type PhaseCost, type PricedUsage, phaseCost } from './cost.js';
+
 import { idleConsumerPolicies, RECOMMENDED_POLICY } from './idle-consumers.js';
 import { type PriceTable, unitPrice } from './prices.js';
 import type { BreakEven, CostComparison, ProduceScenarioResult, SectionResults } from './results.js';
@@ -41,6 +43,7 @@ export function compareCosts(
       : null,
     freshetSpread: spread ? { scenario: spread.id, writeUsdPerGiB: round(spread.cost.usdPerGiB), partitionsPerRequest: spread.partitionsPerRequest } : null,
     breakEven: breakEven(produce, anchors),
+    breakEvenBefore: breakEvenBefore(prices, anchors),
     functionUrl: write
       ? {
           writeUsdPerGiB: round(viaUrl(write.cost).usdPerGiB),
@@ -87,17 +90,37 @@ function viaFunctionUrl(c: PhaseCost, prices: PriceTable): PhaseCost {
   return phaseCost({ ...c.usage, apiGatewayRequests: 0 }, prices, { records: c.records, payloadBytes: c.payloadBytes });
 }
 
+/** What a produce scenario must say for the break-even fit. */
+type MeasuredProduce = Pick<ProduceScenarioResult, 'id' | 'records' | 'clients' | 'partitions' | 'valueBytes'> & { cost: Pick<PhaseCost, 'usdPerGiB'> };
+
+/** The same two scenarios as measured before issue 14 (bench/baseline/before-issue-14.json), priced with today's table. */
+interface Baseline {
+  measuredAt: string;
+  source: string;
+  note: string;
+  produce: (Omit<MeasuredProduce, 'cost'> & { cost: { records: number; payloadBytes: number; usage: PricedUsage } })[];
+}
+
+const BASELINE_FILE = new URL('./baseline/before-issue-14.json', import.meta.url);
+
+function breakEvenBefore(prices: PriceTable, anchors: { name: string; writeUsdPerGiB: number }[]): CostComparison['breakEvenBefore'] {
+  const baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
+  const produce = baseline.produce.map((p) => ({ ...p, cost: phaseCost(p.cost.usage, prices, { records: p.cost.records, payloadBytes: p.cost.payloadBytes }) }));
+  const fit = breakEven(produce, anchors);
+  return fit ? { ...fit, measuredAt: baseline.measuredAt, source: baseline.source, note: baseline.note } : null;
+}
+
 /**
  * Every request costs the same S3 PUT, transaction and invocation whatever its size, so the
  * cost per GiB falls with the request size. Fitted through the 100- and 1000-record
  * scenarios (one client, one partition).
  */
-function breakEven(produce: ProduceScenarioResult[] | undefined, anchors: { name: string; writeUsdPerGiB: number }[]): BreakEven | null {
+function breakEven(produce: readonly MeasuredProduce[] | undefined, anchors: { name: string; writeUsdPerGiB: number }[]): BreakEven | null {
   const at = (records: number) => produce?.find((p) => p.records === records && p.clients === 1 && p.partitions === 1);
   const small = at(100);
   const large = at(1000);
   if (!small || !large) return null;
-  const gib = (p: ProduceScenarioResult) => (p.records * p.valueBytes) / 1024 ** 3;
+  const gib = (p: MeasuredProduce) => (p.records * p.valueBytes) / 1024 ** 3;
   const usdPerRequest = (small.cost.usdPerGiB - large.cost.usdPerGiB) / (1 / gib(small) - 1 / gib(large));
   const usdPerGiBMarginal = small.cost.usdPerGiB - usdPerRequest / gib(small);
   return {

@@ -54,7 +54,7 @@ export interface ProduceScenarioResult extends ThroughputFigures {
   requestBodyBytes: number;
   /** Partitions one request touched, on average. */
   partitionsPerRequest: number;
-  floor: ThroughputFigures & { callsPerRequest: Record<string, number>; cost: PhaseCost };
+  floor: ThroughputFigures & { callsPerRequest: Record<string, number>; cost: PhaseCost; cpuMsPerRequest?: Record<string, number> };
   /** Median of the paired runs' produce/floor throughput ratios. */
   floorRatio: number;
   floorRatioNoise: Spread;
@@ -64,6 +64,13 @@ export interface ProduceScenarioResult extends ThroughputFigures {
   writeUnitsPerRequest: number;
   readUnitsPerRequest: number;
   serverMsPerRequest: number;
+  /**
+   * CPU ms per request of each process of the stack (this one, which serves the API and runs
+   * the floor; the load driver; DynamoDB Local; s3rver), median of the repeats. On two cores
+   * shared by all of them, a saturated produce can go no faster than the floor by the ratio
+   * of their sums.
+   */
+  cpuMsPerRequest?: Record<string, number>;
   cost: PhaseCost;
 }
 
@@ -179,6 +186,20 @@ export interface ColdStartResult {
   importCpuMs: { min: number; median: number; max: number };
   /** From the process's start (Node's boot included) to the same point, ms. */
   processStartToReadyMs: { min: number; median: number; max: number };
+  /** The api only: fresh processes that import the bundle and serve one request (absent from runs before 2026-12-01's fourth pass). */
+  firstRequest?: FirstRequestResult;
+}
+
+/** A cold request: import of the bundle plus the first request it serves, in one fresh process (bench/scenarios/cold-start.ts). */
+export interface FirstRequestResult {
+  request: string;
+  starts: number;
+  /** The import alone, in these same processes (they have storage endpoints; otherwise as importMs). */
+  importMs: { min: number; median: number; max: number };
+  importCpuMs: { min: number; median: number; max: number };
+  /** From just before `import()` to the request's answer. */
+  totalMs: { min: number; median: number; max: number };
+  totalCpuMs: { min: number; median: number; max: number };
 }
 
 /** Produce throughput on a topic with a JSON Schema beside the same workload on one without (bench/scenarios/schemas.ts). */
@@ -243,6 +264,8 @@ export interface CostComparison {
   /** Long-polling against polling with backoff, priced from the measured idle long-poll. */
   idleConsumers: { basedOn: string; roundTripMs: number; recommended: string; policies: IdleConsumerPolicy[] } | null;
   breakEven: BreakEven | null;
+  /** The same fit through the same scenarios as measured before issue 14, priced with today's table. */
+  breakEvenBefore: (BreakEven & { measuredAt: string; source: string; note: string }) | null;
   freshet: { scenario: string; writeUsdPerGiB: number; readScenario: string | null; readUsdPerGiB: number | null } | null;
   /** The same request size with keyed records spread over 12 partitions: one head and entry per partition touched. */
   freshetSpread: { scenario: string; writeUsdPerGiB: number; partitionsPerRequest: number } | null;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { compareCosts } from './cost-comparison.js';
 import type { CapacityProbe } from './instrument/capacity-probe.js';
 import { evaluateGoals } from './goals.js';
+import { readClientResults } from './client/report.js';
 import { LoadDriver } from './load/load-driver.js';
 import { describeMachine, gitState, loadAverage, packageVersions } from './machine.js';
 import { type BenchOptions, parseOptions, SECTIONS, UsageError } from './options.js';
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     notMeasuredYet: NOT_MEASURED_YET,
     prices,
   };
-  const results: BenchResults = { ...partial, goals: evaluateGoals(partial) };
+  const results: BenchResults = { ...partial, goals: evaluateGoals(partial, readClientResults()) };
 
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   await mkdir(dirname(REPORT_FILE), { recursive: true });

@@ -29,6 +29,8 @@ export interface BenchStack {
   subscriptions: SubscriptionsContext;
   /** What DynamoDB Local reports for transactions next to the model the cost uses. */
   capacityProbe: CapacityProbe[];
+  /** The emulators' process ids, to charge them their CPU (bench/instrument/process-cpu.ts). */
+  emulatorPids: { dynamodbLocal: number | undefined; s3rver: number | undefined };
   stop(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function startBenchStack(): Promise<BenchStack> {
           server.closeAllConnections();
         }),
     );
-    return { clients, table: TABLE, bucket: BUCKET, log, api: { baseUrl: `http://127.0.0.1:${port}`, apiKey: ROOT_KEY }, meter, subscriptions, capacityProbe, stop };
+    return { clients, table: TABLE, bucket: BUCKET, log, api: { baseUrl: `http://127.0.0.1:${port}`, apiKey: ROOT_KEY }, meter, subscriptions, capacityProbe, emulatorPids: { dynamodbLocal: dynamo.pid, s3rver: s3.pid }, stop };
   } catch (err) {
     await stop();
     throw err;

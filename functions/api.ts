@@ -1,8 +1,9 @@
+import './commons/source-mapped-stacks.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { loadConfig, RootKeySchema } from '../shared/config.js';
+import { loadConfig, parseRootKey } from '../shared/config.js';
 import { createApp } from '../shared/http/app.js';
 import { SERVICE_NAMES } from '../shared/metrics.js';
 import { createRuntime } from '../shared/runtime/create-runtime.js';
@@ -27,7 +28,7 @@ if (!rootKey) throw new Error('set FRESHET_ROOT_KEY or FRESHET_ROOT_KEY_SECRET_A
 
 const runtime = createRuntime({
   ...storageFromConfig(config),
-  rootKey: RootKeySchema.parse(rootKey),
+  rootKey: parseRootKey(rootKey),
   commitBudgetMs: config.commitBudgetMs,
   metrics,
   logger: powertoolsActivityLogger(logger),

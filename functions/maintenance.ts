@@ -1,3 +1,4 @@
+import './commons/source-mapped-stacks.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../shared/config.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';

@@ -24,7 +24,8 @@ export const FUNCTION_BUNDLE = {
   // ESM, for top-level await at cold start (functions/api.ts reads the root key there) and code splitting.
   format: 'esm',
   minify: true,
-  // Stack traces point at the TypeScript source (with NODE_OPTIONS=--enable-source-maps);
+  // Stack traces point at the TypeScript source (functions/commons/source-mapped-stacks.ts reads
+  // a chunk's map when a stack through it is first formatted);
   // the sources themselves are left out of the map, which halves the upload.
   sourceMap: true,
   sourcesContent: false,

@@ -5,6 +5,8 @@ import type { CutCalibration } from './calibrate.js';
 
 export interface ClientBenchRow {
   scenario: string;
+  /** Callers that wait for each ack (the latency-bound case: one record per request) rather than the producer's defaults batching for them. */
+  awaitEach?: boolean;
   records: number;
   recordsPerSecond: number;
   ackP50Ms: number;

@@ -24,6 +24,10 @@ export class LoadDriver {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static start(): LoadDriver {
     const entry = fileURLToPath(new URL('./driver.ts', import.meta.url));
     return new LoadDriver(fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));

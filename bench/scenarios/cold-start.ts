@@ -7,8 +7,15 @@ import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling.js';
 import type { Metafile } from 'esbuild';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
+import { createApp } from '../../shared/http/app.js';
+import { startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
+import type { RunningEmulator } from '../../shared/local/emulator-process.js';
+import { startS3Server } from '../../shared/local/s3-server.js';
+import { createRuntime } from '../../shared/runtime/create-runtime.js';
+import { createStorageClients } from '../../shared/storage/clients.js';
+import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import type { BenchOptions } from '../options.js';
-import type { ColdStartResult } from '../results.js';
+import type { ColdStartResult, FirstRequestResult } from '../results.js';
 import { round, spread } from '../stats.js';
 
 /** The functions Lambda starts, by the name of their entry in functions/. */
@@ -32,6 +39,28 @@ process.stdout.write(JSON.stringify({ importMs: ready - before, readyMs: ready, 
 `;
 
 /**
+ * One cold request, as a Lambda instance serves it: a fresh `node` imports the api bundle
+ * and hands its handler one API Gateway event, a produce of one record. `totalMs` and
+ * `totalCpuMs` run from just before `import()` to the answer, so what init leaves to the
+ * first request (route groups, the SDK's first connection) is counted. The result is the
+ * last line of stdout (Powertools writes its metrics there too).
+ */
+const FIRST_REQUEST = `
+const cpu = process.cpuUsage();
+const before = performance.now();
+const m = await import(process.argv[2]);
+const imported = performance.now();
+const importCpu = process.cpuUsage(cpu);
+const context = { functionName: 'Freshet-ApiHandlerFunction', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:Freshet-ApiHandlerFunction', memoryLimitInMB: '1024', awsRequestId: 'c0ld-5tart', logGroupName: '/aws/lambda/Freshet', logStreamName: 'cold', callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000 };
+const res = await m.handler(JSON.parse(process.env.COLD_START_EVENT), context);
+const done = performance.now();
+const used = process.cpuUsage(cpu);
+if (res.statusCode !== 200) throw new Error('the first request answered ' + res.statusCode + ': ' + res.body);
+process.stdout.write('\\n' + JSON.stringify({ importMs: imported - before, importCpuMs: (importCpu.user + importCpu.system) / 1000, totalMs: done - before, totalCpuMs: (used.user + used.system) / 1000 }) + '\\n');
+process.exit(0);
+`;
+
+/**
  * The environment a deployed function has, minus what would reach AWS at init: the root
  * key is given directly (no Secrets Manager call), the table and bucket are names only
  * (nothing is called before the first request).
@@ -45,7 +74,6 @@ const FUNCTION_ENV = {
   FRESHET_ROOT_KEY: 'cold-start-root-key-0123456789',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_OPTIONS: '--enable-source-maps',
 };
 
 /**
@@ -76,6 +104,9 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
         b.cpuMs.push(t.cpuMs);
       }
     }
+    const api = bundles.get('api')!;
+    const [firstRequest] = (await measureFirstRequests(join(dir, 'first-request.mjs'), [{ file: api.file }], options.coldStarts)) as [FirstRequestTimings];
+    progress(`cold start: api import + first produce ${round(spread(firstRequest.totalMs).median)} ms (CPU ${round(spread(firstRequest.totalCpuMs).median)} ms), ${options.coldStarts} starts`);
     progress(
       `cold start: ${[...bundles].map(([n, b]) => `${n} ${round(spread(b.importMs).median)} ms (CPU ${round(spread(b.cpuMs).median)} ms)`).join(', ')} (median import, ${options.coldStarts} starts each)`,
     );
@@ -88,10 +119,111 @@ export async function runColdStartSection(options: BenchOptions, progress: (m: s
       importMs: roundSpread(b.importMs),
       importCpuMs: roundSpread(b.cpuMs),
       processStartToReadyMs: roundSpread(b.readyMs),
+      ...(name === 'api'
+        ? {
+            firstRequest: {
+              request: 'POST /v1/topics/{topic}/records, 1 record',
+              starts: firstRequest.totalMs.length,
+              importMs: roundSpread(firstRequest.importMs),
+              importCpuMs: roundSpread(firstRequest.importCpuMs),
+              totalMs: roundSpread(firstRequest.totalMs),
+              totalCpuMs: roundSpread(firstRequest.totalCpuMs),
+            } satisfies FirstRequestResult,
+          }
+        : {}),
     }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+interface FirstRequestTimings {
+  importMs: number[];
+  importCpuMs: number[];
+  totalMs: number[];
+  totalCpuMs: number[];
+}
+
+/**
+ * `starts` fresh processes for each api bundle (interleaved, when comparing builds; `env` adds
+ * to the function's environment) that each
+ * import it and serve one produce, against DynamoDB Local and s3rver started for the purpose
+ * (the table, bucket and topic are made first, so the request writes: one PUT and one
+ * transaction, as on AWS).
+ */
+export async function measureFirstRequests(script: string, bundles: { file: string; env?: Record<string, string> }[], starts: number): Promise<FirstRequestTimings[]> {
+  await writeFile(script, FIRST_REQUEST);
+  const s3Directory = await mkdtemp(join(tmpdir(), 'freshet-cold-start-s3-'));
+  const emulators: RunningEmulator[] = [];
+  try {
+    emulators.push(await startDynamoDbLocal({}), await startS3Server({ directory: s3Directory }));
+    const [dynamo, s3] = emulators as [RunningEmulator, RunningEmulator];
+    const clients = createStorageClients({ region: FUNCTION_ENV.AWS_REGION, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint });
+    try {
+      const location = { clients, table: FUNCTION_ENV.FRESHET_TABLE, bucket: FUNCTION_ENV.FRESHET_BUCKET };
+      await Promise.all([ensureTable(clients, location.table), ensureBucket(clients, location.bucket)]);
+      const app = createApp(createRuntime({ ...location, rootKey: FUNCTION_ENV.FRESHET_ROOT_KEY }));
+      const created = await app.request('/v1/topics', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${FUNCTION_ENV.FRESHET_ROOT_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: COLD_TOPIC, partitions: 1 }),
+      });
+      if (created.status !== 201) throw new Error(`creating the cold-start topic answered ${created.status}: ${await created.text()}`);
+    } finally {
+      clients.dynamo.destroy();
+      clients.s3.destroy();
+    }
+    const env = { ...FUNCTION_ENV, FRESHET_DYNAMODB_ENDPOINT: dynamo.endpoint, FRESHET_S3_ENDPOINT: s3.endpoint, COLD_START_EVENT: JSON.stringify(produceEvent()) };
+    const timings = bundles.map((): FirstRequestTimings => ({ importMs: [], importCpuMs: [], totalMs: [], totalCpuMs: [] }));
+    // One untimed start each, as for the imports (page cache; the topic's first batch).
+    for (const bundle of bundles) await runNode(script, bundle.file, { ...env, ...bundle.env });
+    for (let i = 0; i < starts; i++) {
+      for (const [b, bundle] of bundles.entries()) {
+        const out = await runNode(script, bundle.file, { ...env, ...bundle.env });
+        const t = JSON.parse(out.trim().split('\n').at(-1)!) as Record<keyof FirstRequestTimings, number>;
+        for (const k of Object.keys(t) as (keyof FirstRequestTimings)[]) timings[b]![k].push(t[k]);
+      }
+    }
+    return timings;
+  } finally {
+    for (const e of emulators) await e.stop().catch(() => undefined);
+    await rm(s3Directory, { recursive: true, force: true });
+  }
+}
+
+const COLD_TOPIC = 'cold-start';
+
+/** An API Gateway HTTP API (payload format 2.0) event: a produce of one small JSON record. */
+function produceEvent() {
+  const body = JSON.stringify({ records: [{ key: 'order-1', value: { orderId: 1, amount: 42.5, currency: 'EUR' } }] });
+  const path = `/v1/topics/${COLD_TOPIC}/records`;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      authorization: `Bearer ${FUNCTION_ENV.FRESHET_ROOT_KEY}`,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      host: 'abc123.execute-api.us-east-1.amazonaws.com',
+      'x-forwarded-proto': 'https',
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'freshet-bench' },
+      requestId: 'cold-start-request',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Dec/2026:12:00:00 +0000',
+      timeEpoch: 1_795_000_000_000,
+    },
+    body,
+    isBase64Encoded: false,
+  };
 }
 
 /** The bytes of the entry and of every chunk it reaches through static imports: what Node loads and compiles before the handler exists. */
@@ -119,9 +251,14 @@ interface InitTiming {
   cpuMs: number;
 }
 
-function initOnce(init: string, bundle: string): Promise<InitTiming> {
+async function initOnce(init: string, bundle: string): Promise<InitTiming> {
+  return JSON.parse(await runNode(init, bundle, FUNCTION_ENV)) as InitTiming;
+}
+
+/** Runs `script` with the bundle's URL as its argument in a fresh `node`; its stdout. */
+function runNode(script: string, bundle: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [init, pathToFileURL(bundle).href], { env: FUNCTION_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, pathToFileURL(bundle).href], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -129,7 +266,7 @@ function initOnce(init: string, bundle: string): Promise<InitTiming> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`importing ${bundle} exited with ${code}: ${err.trim()}`));
-      resolve(JSON.parse(out) as InitTiming);
+      resolve(out);
     });
   });
 }

@@ -2,6 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { createTopic } from '../../shared/topics/topic-service.js';
 import { phaseCost, pricedUsage } from '../cost.js';
 import { StorageFloor } from '../floor.js';
+import { type ProcessCpu, ProcessCpuMeter } from '../instrument/process-cpu.js';
 import { addUsage, EMPTY_USAGE, type UsageSnapshot } from '../instrument/usage-meter.js';
 import { decodeHistogram, mergeHistograms, summarize } from '../latency.js';
 import type { HttpTally } from '../load/protocol.js';
@@ -23,6 +24,8 @@ interface PhaseRun {
   latency: Histogram;
   usage: UsageSnapshot;
   http?: HttpTally;
+  /** CPU ms per request of each process of the stack during the phase. */
+  cpu: ProcessCpu;
   firstError?: string;
 }
 
@@ -34,6 +37,11 @@ interface PhaseRun {
 export async function runProduceSection(ctx: SectionContext): Promise<ProduceScenarioResult[]> {
   const { stack, driver, options } = ctx;
   const floor = new StorageFloor(stack.clients, stack.table, stack.bucket);
+  const cpuMeter = new ProcessCpuMeter([
+    { name: 'load driver', pid: driver.pid },
+    { name: 'DynamoDB Local', pid: stack.emulatorPids.dynamodbLocal },
+    { name: 's3rver', pid: stack.emulatorPids.s3rver },
+  ]);
   await warmUpStack(ctx, floor);
 
   const results: ProduceScenarioResult[] = [];
@@ -49,19 +57,20 @@ export async function runProduceSection(ctx: SectionContext): Promise<ProduceSce
 
         const produce = async (durationMs: number): Promise<PhaseRun> => {
           const o = await driver.run({ kind: 'produce', target: stack.api, topic: name, shape, clients, durationMs });
-          const run: PhaseRun = { records: o.records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: decodeHistogram(o.latency), usage: EMPTY_USAGE, http: o };
+          const run: PhaseRun = { records: o.records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: decodeHistogram(o.latency), usage: EMPTY_USAGE, http: o, cpu: {} };
           return o.firstError !== undefined ? { ...run, firstError: o.firstError } : run;
         };
         const storageFloor = async (durationMs: number): Promise<PhaseRun> => {
           const o = await floor.run({ logId: `FLOOR-${name}`, requests: floorRequests, clients, durationMs });
-          const run: PhaseRun = { records: (o.operations - o.failures) * records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: o.latency, usage: EMPTY_USAGE };
+          const run: PhaseRun = { records: (o.operations - o.failures) * records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: o.latency, usage: EMPTY_USAGE, cpu: {} };
           return o.firstError !== undefined ? { ...run, firstError: o.firstError } : run;
         };
         const measured = async (phase: (ms: number) => Promise<PhaseRun>): Promise<PhaseRun> => {
           await phase(options.warmupMs);
           stack.meter.reset();
+          const cpuBefore = cpuMeter.snapshot();
           const run = await phase(options.measureMs);
-          return { ...run, usage: stack.meter.snapshot() };
+          return { ...run, usage: stack.meter.snapshot(), cpu: ProcessCpuMeter.perOperation(cpuBefore, cpuMeter.snapshot(), run.requests) };
         };
 
         for (let repeat = 0; repeat < options.repeats; repeat++) {
@@ -134,6 +143,7 @@ function summarizeScenario(
     ...produce,
     floor: {
       ...floor,
+      cpuMsPerRequest: medianCpu(floorRuns),
       callsPerRequest: perRequestCalls(floorUsage, floor.requests),
       cost: phaseCost(floorPriced, ctx.prices, { records: floorRecords, payloadBytes: floorRecords * shape.valueBytes }),
     },
@@ -145,8 +155,15 @@ function summarizeScenario(
     writeUnitsPerRequest: perRequest(priced.writeRequestUnits),
     readUnitsPerRequest: perRequest(priced.readRequestUnits),
     serverMsPerRequest: round(usage.server.totalMs / Math.max(1, usage.server.requests)),
+    cpuMsPerRequest: medianCpu(produceRuns),
     cost: phaseCost(priced, ctx.prices, { records, payloadBytes: records * shape.valueBytes }),
   };
+}
+
+/** Per process, the median over the repeats of its CPU ms per request. */
+function medianCpu(runs: PhaseRun[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.cpu)))];
+  return Object.fromEntries(names.map((n) => [n, round(median(runs.flatMap((r) => (r.cpu[n] === undefined ? [] : [r.cpu[n]!]))), 3)]));
 }
 
 const rate = (run: PhaseRun) => run.records / (run.elapsedMs / 1000);

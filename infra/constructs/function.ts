@@ -14,7 +14,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface FreshetFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/api.ts`; it exports `handler`. */
   readonly entry: string;
-  /** Environment variables besides NODE_OPTIONS. @default none */
+  /** Environment variables. @default none */
   readonly environment?: Record<string, string>;
   /** @default 1024 — Lambda allots CPU in proportion to memory (1,769 MB is one vCPU); billed only while running. */
   readonly memorySize?: number;
@@ -62,7 +62,9 @@ export class FreshetFunction extends Construct {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // No NODE_OPTIONS=--enable-source-maps: functions/commons/source-mapped-stacks.ts maps stack traces
+      // to the sources when one is formatted, instead of Node reading every map at init.
+      environment: { ...props.environment },
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -1,56 +1,37 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, StorageUnavailableError } from '../errors.js';
+import { Hono, type Context } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
+import { getPath } from 'hono/utils/url';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError, StorageUnavailableError } from '../errors.js';
 import { asStorageUnavailable } from '../storage/storage-failure.js';
-import type { GroupsContext } from '../groups/groups-context.js';
-import type { KeyService } from '../keys/key-service.js';
 import { allowedMethodsOf } from './allowed-methods.js';
-import type { LogContext } from '../log/log-context.js';
-import type { MaintenanceContext } from '../maintenance/maintenance-context.js';
-import type { SubscriptionsContext } from '../subscriptions/subscriptions-context.js';
+import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { bodyLimitByLength } from './body-limit.js';
+import { HEALTH_PATH, healthHandler } from './health-check.js';
+import { lazyRouteGroups } from './lazy-route-groups.js';
 import { problemResponse } from './problem.js';
 import type { StaticAssetDirs } from './static-assets.js';
-import { registerGroupRoutes } from './routes/groups.js';
-import { type HealthCheck, registerHealthRoute } from './routes/health.js';
-import { registerKeyRoutes } from './routes/keys.js';
-import { registerMaintenanceRoutes } from './routes/maintenance.js';
-import { registerReplayRoutes } from './routes/replays.js';
-import { registerRecordRoutes } from './routes/records.js';
-import { registerSubscriptionRoutes } from './routes/subscriptions.js';
-import { registerTopicSchemaRoutes } from './routes/topic-schemas.js';
-import { registerTopicRoutes } from './routes/topics.js';
+
+export type { AppDeps } from './app-deps.js';
 
 const MAX_OTHER_BODY_BYTES = 256 * 1024;
 
-/** The capability contexts the API serves; the composition root (`shared/runtime/`) builds them. */
-export interface AppDeps {
-  log: LogContext;
-  keys: KeyService;
-  groups: GroupsContext;
-  subscriptions: SubscriptionsContext;
-  maintenance: MaintenanceContext;
-  /** Whether storage answers, for /v1/health. */
-  health: HealthCheck;
-  /** Where the console's and the docs' files are; default: this checkout's `console/dist` and swagger-ui-dist. */
-  assets?: StaticAssetDirs;
-}
-
-/** The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it. */
-export function createApp(deps: AppDeps): OpenAPIHono {
-  const app = new OpenAPIHono({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || result.target, message: i.message }));
-        throw new InvalidRequestError(`invalid ${result.target}: ${errors[0]?.path} ${errors[0]?.message}`, errors);
-      }
-    },
-  });
+/**
+ * The whole HTTP API as one Hono app; the Lambda handler and the local server wrap it.
+ *
+ * Built for a cold start (docs/benchmarks.md, "Cold start"): what is registered here is
+ * what every request goes through — errors, 404/405, /v1/health, authentication, body
+ * limits. Each route group (route-groups.ts) is imported and registered, with its zod
+ * schemas, on the first request for one of its paths, before that request is routed; the
+ * router is hono's TrieRouter, which takes routes after it has matched (the default one
+ * does not). The OpenAPI document registers every group for itself.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono({ router: new TrieRouter() });
   app.onError((err, c) => {
     const response = problemResponse(err, c);
     // What a request found is fresher than the health check's cached probe.
-    if (c.req.path !== '/v1/health' && (err instanceof StorageUnavailableError || asStorageUnavailable(err))) deps.health.forget();
+    if (c.req.path !== HEALTH_PATH && (err instanceof StorageUnavailableError || asStorageUnavailable(err))) deps.health.forget();
     return response;
   });
   const allowedMethods = allowedMethodsOf(app);
@@ -61,33 +42,28 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       c,
     );
   });
+  // A route group that could not be imported fails its request through onError, like any other error.
+  const failedLoads = new WeakMap<Request, unknown>();
+  app.use(async (c, next) => {
+    if (failedLoads.has(c.req.raw)) throw failedLoads.get(c.req.raw);
+    await next();
+  });
 
-  registerHealthRoute(app, deps.health);
-  const { keys, subscriptions, maintenance } = deps;
-  const authenticated = authenticate(keys);
-  app.use('/v1/*', async (c, next) => (c.req.path === '/v1/health' ? next() : authenticated(c, next)));
+  app.get(HEALTH_PATH, healthHandler(deps.health));
+  const authenticated = authenticate(deps.keys);
+  app.use('/v1/*', async (c, next) => (c.req.path === HEALTH_PATH ? next() : authenticated(c, next)));
   // Produce has its own 6 MB limit; every other body is small.
   const smallBodies = bodyLimitByLength(MAX_OTHER_BODY_BYTES, () => {
     throw new PayloadTooLargeError('REQUEST_TOO_LARGE', `a request body may be at most ${MAX_OTHER_BODY_BYTES} bytes here`);
   });
   app.use('/v1/*', async (c, next) => (c.req.method === 'POST' && /^\/v1\/topics\/[^/]+\/records$/.test(c.req.path) ? next() : smallBodies(c, next)));
 
-  registerTopicRoutes(app, deps.log);
-  registerTopicSchemaRoutes(app, deps.log);
-  registerRecordRoutes(app, deps.log, deps.groups);
-  registerGroupRoutes(app, deps.groups);
-  registerKeyRoutes(app, keys);
-  registerSubscriptionRoutes(app, subscriptions);
-  registerMaintenanceRoutes(app, maintenance);
-  registerReplayRoutes(app, maintenance.replays);
-
-  // The document is built on its first request, and the YAML emitter and parser are imported
-  // then, so init does not evaluate them (their bytes are
-  // still compiled: docs/benchmarks.md, Cold start).
+  // The document is built on its first request, from every route group, by a module imported
+  // then (with the YAML emitter), so init neither evaluates nor compiles any of it.
   let spec: Promise<string> | undefined;
   const specYaml = () =>
     (spec ??= import('./openapi-document.js')
-      .then(({ openApiYaml }) => openApiYaml(app))
+      .then(({ openApiYaml }) => openApiYaml(deps))
       .catch((err: unknown) => {
         // Not cached: the next request tries again, as it did when the document was built synchronously.
         spec = undefined;
@@ -95,6 +71,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       }));
   app.get('/openapi.yaml', async (c) => c.body(await specYaml(), 200, { 'content-type': 'application/yaml; charset=utf-8' }));
   registerBrowserPages(app, deps.assets);
+
+  const groups = lazyRouteGroups(app, deps);
+  const dispatch = app.fetch;
+  app.fetch = async (request, env, executionCtx) => {
+    const loading = groups.load(getPath(request));
+    if (loading) await loading.catch((err: unknown) => failedLoads.set(request, err));
+    return dispatch(request, env, executionCtx);
+  };
   return app;
 }
 
@@ -105,7 +89,7 @@ type StaticAssetsModule = typeof import('./static-assets.js');
  * /openapi.yaml). Their files are read on first request by a module imported then, so the
  * api function's init neither imports nor reads any of it.
  */
-function registerBrowserPages(app: OpenAPIHono, assets: StaticAssetDirs | undefined): void {
+function registerBrowserPages(app: Hono, assets: StaticAssetDirs | undefined): void {
   type Pages = { files: ReturnType<StaticAssetsModule['staticFiles']>; csp: { console: string; docs: string } };
   let pages: Promise<Pages> | undefined;
   const load = () =>

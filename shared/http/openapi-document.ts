@@ -1,6 +1,8 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'yaml';
+import type { AppDeps } from './app-deps.js';
 import { problemExample } from './examples.js';
+import { openApiApp } from './openapi-app.js';
+import { ROUTE_GROUPS } from './route-groups.js';
 
 export const API_INFO = {
   title: 'Freshet',
@@ -9,8 +11,14 @@ export const API_INFO = {
     'Serverless, Kafka-style event streaming on S3 and DynamoDB. Every route except /v1/health, /openapi.yaml, /docs and /console needs `Authorization: Bearer <api key>`. Errors are application/problem+json (RFC 9457) with a stable `code`.',
 };
 
-/** The OpenAPI 3.1 document of the routes registered on `app`, as YAML (openapi.yaml). */
-export function openApiYaml(app: OpenAPIHono): string {
+/**
+ * The OpenAPI 3.1 document of every route group, as YAML (openapi.yaml). The groups are
+ * registered here in ROUTE_GROUPS' order on an app of the document's own, whichever of them
+ * the serving app has loaded so far.
+ */
+export async function openApiYaml(deps: AppDeps): Promise<string> {
+  const app = openApiApp();
+  for (const group of ROUTE_GROUPS) await group.register(app, deps);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   const doc = app.getOpenAPI31Document({
     openapi: '3.1.0',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -229,6 +231,44 @@ describe('the api bundle', () => {
       expect(entry).toContain(`import("./${chunk}")`);
       expect(entry).not.toMatch(new RegExp(`import\\s*[^(]*from\\s*"\\./${chunk}"`));
     }
+  });
+
+  it('loads neither zod nor the route groups at init: the entry and the chunks it imports statically', async () => {
+    const staticImports = (text: string) => [...text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?"\.\/([^"]+\.mjs)"/g)].map((m) => m[1]!);
+    const atInit = new Set<string>();
+    const visit = async (file: string) => {
+      if (atInit.has(file)) return;
+      atInit.add(file);
+      for (const f of staticImports(await readFile(join(dir, file), 'utf8'))) await visit(f);
+    };
+    await visit('index.mjs');
+    expect(atInit.size).toBeGreaterThan(1);
+    for (const file of atInit) {
+      const text = await readFile(join(dir, file), 'utf8');
+      // zod's core names its classes ("$ZodType"); @hono/zod-openapi's app class keeps its name (keepNames).
+      expect(text, file).not.toContain('"$ZodType"');
+      expect(text, file).not.toContain('OpenAPIHono');
+      expect(text, file).not.toContain('/v1/topics/{topic}/records');
+    }
+  });
+
+  it('names the TypeScript sources in a stack trace without --enable-source-maps, reading the maps only then', async () => {
+    // A fresh process, as Lambda starts one (a worker thread would share the test's own source-map setting).
+    const script = join(dir, 'throws.mjs');
+    await writeFile(
+      script,
+      `const { handler } = await import(process.argv[2]);
+       try { await handler({}, undefined); } catch (err) { console.log(JSON.stringify({ enabled: process.sourceMapsEnabled, stack: err.stack })); }`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [script, pathToFileURL(bundle).href], {
+      env: { ...storageEnv, FRESHET_ROOT_KEY: ROOT_KEY, PATH: process.env.PATH ?? '' },
+    });
+    const { enabled, stack } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { enabled: boolean; stack: string };
+    expect(enabled).toBe(false);
+    // The handler's frame is the line of functions/api.ts; no frame is left pointing into the bundle.
+    expect(stack).toMatch(/\n\s+at .*handler \(.*functions\/api\.ts:\d+:\d+\)/);
+    const framesInBundle = stack.split('\n').filter((l) => l.includes(dir) && !l.includes('throws.mjs'));
+    expect(framesInBundle).toEqual([]);
   });
 
   it('creates a topic, produces and fetches records through API Gateway events, and refuses a wrong key', async () => {

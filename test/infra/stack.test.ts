@@ -40,7 +40,8 @@ describe('FreshetStack: the api function', () => {
       LoggingConfig: { LogGroup: ref(stack.api.handler.logGroup) },
       Environment: {
         Variables: {
-          NODE_OPTIONS: '--enable-source-maps',
+          // Stack traces are mapped lazily by the bundle itself (functions/commons/source-mapped-stacks.ts).
+          NODE_OPTIONS: Match.absent(),
           FRESHET_TABLE: ref(stack.storage.table),
           FRESHET_BUCKET: ref(stack.storage.bucket),
           FRESHET_ROOT_KEY_SECRET_ARN: ref(stack.rootKey.secret),

@@ -1,24 +1,21 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { StorageUnavailableError } from '../../errors.js';
+import { HEALTH_PATH, type HealthCheck, healthHandler } from '../health-check.js';
 import { throttled } from '../schemas.js';
 
 const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(), parts: z.array(z.string()) })
   .openapi({ example: { type: 'https://freshet.dev/problems/storage-unavailable', title: 'Storage unavailable', status: 503, code: 'STORAGE_UNAVAILABLE', detail: 'storage does not answer: s3', parts: ['s3'] } });
 
-/** What health asks: the storage parts that do not answer (empty when all is well). Implemented by storage/storage-probe.ts. */
-export interface HealthCheck {
-  down(): Promise<string[]>;
-  /** A request just met a storage outage: the next health check asks storage again instead of answering from its cache. */
-  forget(): void;
-}
-
-/** Liveness that means something: the API answers only 200 when DynamoDB and S3 answer too. */
+/**
+ * /v1/health as openapi.yaml documents it. The API itself registers healthHandler at init,
+ * without zod (shared/http/app.ts); the route has no parameters or body to validate, so
+ * what `app.openapi` would register is that same handler.
+ */
 export function registerHealthRoute(app: OpenAPIHono, probe: HealthCheck): void {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/v1/health',
+      path: HEALTH_PATH,
       operationId: 'health',
       tags: ['system'],
       summary: 'Health: the API and its storage answer (no API key needed)',
@@ -32,10 +29,6 @@ export function registerHealthRoute(app: OpenAPIHono, probe: HealthCheck): void 
         ...throttled,
       },
     }),
-    async (c) => {
-      const down = await probe.down();
-      if (down.length > 0) throw new StorageUnavailableError(down, 'unavailable');
-      return c.json({ status: 'ok' as const }, 200);
-    },
+    healthHandler(probe),
   );
 }
