@@ -76,7 +76,7 @@ const DONE: IteratorReturnResult<void> = Object.freeze({ done: true, value: unde
  */
 class DirectReader implements AsyncGenerator<DirectMessage, void, undefined> {
   private readonly fetchImpl: typeof fetch;
-  /** Replaced when a refusal restarts the chain: ranges of the dropped pages keep their slots in the old one. */
+  /** Closed and replaced when a refusal restarts the chain: the dropped pages' ranges still queued never start. */
   private window = new RangeWindow(RANGE_WINDOW);
   /** Range buffers read again (not with 'base64', whose messages are views into them). */
   private readonly buffers: RangeBuffers | null;
