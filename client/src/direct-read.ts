@@ -26,6 +26,15 @@ export interface DirectReadOptions {
   signal: AbortSignal | undefined;
 }
 
+/**
+ * A direct read's page when the caller names none: the most a direct fetch answers
+ * (shared/log/limits.ts). A page is URLs, not bytes, so a big one costs the API little, and
+ * each page is an API call: at a fetch's 1 MiB, a catching-up reader would call the API
+ * once per MiB read, which is what direct reads are there to avoid.
+ */
+export const DIRECT_DEFAULT_LIMIT = 100_000;
+export const DIRECT_DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Direct fetches answered and downloading ahead of the records being yielded. */
 const LOOKAHEAD_PAGES = 3;
 /**

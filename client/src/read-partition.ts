@@ -1,4 +1,4 @@
-import { readDirect } from './direct-read.js';
+import { DIRECT_DEFAULT_LIMIT, DIRECT_DEFAULT_MAX_BYTES, readDirect } from './direct-read.js';
 import type { Encoding } from './encoding.js';
 import type { components } from './generated/openapi.js';
 import { encodePath, type HttpClient } from './http.js';
@@ -15,8 +15,9 @@ export interface ReadPartitionOptions {
   follow?: boolean;
   /** Long-poll wait per fetch while following. Default 5 s. */
   maxWaitMs?: number;
-  /** Records per fetch. Default 1,000. */
+  /** Records per fetch. Default 1,000; for direct reads 100,000 (a direct fetch's most). */
   limit?: number;
+  /** Bytes per fetch (whole batches, at least one). Default the API's (1 MiB); for direct reads 64 MiB (a direct fetch's most). */
   maxBytes?: number;
   encoding?: Encoding;
   signal?: AbortSignal;
@@ -36,7 +37,7 @@ export function readPartition(http: HttpClient, o: ReadPartitionOptions): AsyncG
   const follow = o.follow ?? true;
   const offset = () => startingOffset(http, path, o);
   // Direct reads: their own iterator (direct-read.ts), returned as it is so that no generator stands between it and the caller.
-  if (o.direct) return readDirect(http, { path, partition: o.partition, offset, follow, maxWaitMs: o.maxWaitMs ?? 5_000, limit: o.limit ?? 1_000, maxBytes: o.maxBytes, encoding, signal: o.signal });
+  if (o.direct) return readDirect(http, { path, partition: o.partition, offset, follow, maxWaitMs: o.maxWaitMs ?? 5_000, limit: o.limit ?? DIRECT_DEFAULT_LIMIT, maxBytes: o.maxBytes ?? DIRECT_DEFAULT_MAX_BYTES, encoding, signal: o.signal });
   return readFetched(http, o, path, offset, encoding, follow);
 }
 

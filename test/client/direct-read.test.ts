@@ -144,4 +144,23 @@ describe('readPartition({ direct: true })', () => {
     expect(read.map((m) => m.offset)).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
     expect(refusals).toBe(40); // more than MAX_REFUSALS (3) in one page, with ranges read in between
   });
+
+  it('asks for the largest pages a direct fetch answers unless told otherwise: one API call for the whole of a small partition', async () => {
+    await freshet.admin().createTopic({ name: 'direct-defaults', partitions: 1 });
+    await produce('direct-defaults', 1_500, 50); // 30 objects: 30 fetches' worth at the fetch defaults
+    const directFetches: URLSearchParams[] = [];
+    const counting = new Freshet({
+      url: served.url,
+      apiKey: served.key,
+      fetch: (input, init) => {
+        const url = new URL(String(input));
+        if (url.searchParams.get('direct') === 'true') directFetches.push(url.searchParams);
+        return fetch(input, init);
+      },
+    });
+    expect(await readAll({ topic: 'direct-defaults', partition: 0, direct: true }, counting)).toHaveLength(1_500);
+    expect(directFetches).toHaveLength(1);
+    expect(directFetches[0]!.get('limit')).toBe('100000');
+    expect(directFetches[0]!.get('maxBytes')).toBe(String(64 * 1024 * 1024));
+  });
 });
