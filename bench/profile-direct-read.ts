@@ -16,6 +16,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { DIRECT_DEFAULT_LIMIT, DIRECT_DEFAULT_MAX_BYTES } from '../client/src/direct-read.js';
 import { Freshet } from '../client/src/index.js';
 import { mapWithConcurrency } from '../shared/concurrency.js';
 import { produce } from '../shared/log/produce.js';
@@ -30,8 +31,9 @@ const TOPIC = 'profile-direct-read';
 const RECORDS = 100_000;
 const VALUE_BYTES = 1024;
 const PER_REQUEST = 1000;
-const LIMIT = 100_000;
-const MAX_BYTES = 16 * MiB;
+/** The client's default pages, as the bench's direct-read scenario reads. */
+const LIMIT = DIRECT_DEFAULT_LIMIT;
+const MAX_BYTES = DIRECT_DEFAULT_MAX_BYTES;
 
 const stack = await startBenchStack();
 try {
@@ -81,7 +83,7 @@ try {
   const client = async () => {
     let count = 0;
     let valueBytes = 0;
-    for await (const m of freshet.readPartition({ topic: TOPIC, partition: 0, direct: true, follow: false, limit: LIMIT, maxBytes: MAX_BYTES, encoding: 'string' })) {
+    for await (const m of freshet.readPartition({ topic: TOPIC, partition: 0, direct: true, follow: false, encoding: 'string' })) {
       count++;
       valueBytes += (m.value as string).length;
     }

@@ -1,3 +1,4 @@
+import { DIRECT_DEFAULT_LIMIT, DIRECT_DEFAULT_MAX_BYTES } from '../../client/src/direct-read.js';
 import { Freshet } from '../../client/src/index.js';
 import { mapWithConcurrency } from '../../shared/concurrency.js';
 import { produce, type ProduceRecord } from '../../shared/log/produce.js';
@@ -11,9 +12,12 @@ const TOPIC = 'bench-direct-read';
 const RECORDS = 100_000;
 const VALUE_BYTES = 1024;
 const PER_REQUEST = 1000;
-/** A direct fetch's page: 16 MiB of ranges (a direct fetch may ask for up to 64 MiB; the bytes never pass the function). */
-const LIMIT = 100_000;
-const MAX_BYTES = 16 * MiB;
+/**
+ * A direct fetch's page, as the client asks for it at its defaults: the most a direct fetch
+ * answers (100,000 records, 64 MiB of ranges; the bytes never pass the function).
+ */
+const LIMIT = DIRECT_DEFAULT_LIMIT;
+const MAX_BYTES = DIRECT_DEFAULT_MAX_BYTES;
 /** The floor's ranged GETs in flight; the best of these is the floor. */
 const FLOOR_CONCURRENCY = [4, 8];
 
@@ -25,8 +29,8 @@ interface Range {
 
 /**
  * Direct reads through the client against the floor of raw ranged GETs of the same bytes.
- * The client (`readPartition({ direct: true, follow: false })`, in this process) asks the
- * API for presigned ranges page by page, downloads them from s3rver, decodes every batch
+ * The client (`readPartition({ direct: true, follow: false })` at its default pages, in this
+ * process) asks the API for presigned ranges page by page, downloads them from s3rver, decodes every batch
  * and checks its CRC, and turns each record into a message (string encoding). The floor
  * GETs the very same byte ranges (collected beforehand from the same direct fetches) and
  * does nothing with them: no API call, no decode. Runs alternate; `directRatio` = client
@@ -42,7 +46,7 @@ export async function runDirectReadSection(ctx: SectionContext): Promise<DirectR
     const start = performance.now();
     let count = 0;
     let valueBytes = 0;
-    for await (const m of freshet.readPartition({ topic: TOPIC, partition: 0, direct: true, follow: false, limit: LIMIT, maxBytes: MAX_BYTES, encoding: 'string' })) {
+    for await (const m of freshet.readPartition({ topic: TOPIC, partition: 0, direct: true, follow: false, encoding: 'string' })) {
       count++;
       valueBytes += (m.value as string).length;
     }
