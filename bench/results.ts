@@ -164,8 +164,8 @@ export interface DirectReadResult {
   bytes: number;
   ranges: number;
   client: { mibPerSecond: number; runs: number[] };
-  /** The best of the tried concurrencies, per run. */
-  floor: { mibPerSecond: number; runs: number[]; concurrency: number[] };
+  /** At `bestConcurrency`, the one of the tried concurrencies whose trial runs were fastest. */
+  floor: { mibPerSecond: number; runs: number[]; concurrency: number[]; bestConcurrency?: number };
   /** Median of the paired runs' client/floor throughput ratios. */
   directRatio: number;
   directRatioNoise: Spread;

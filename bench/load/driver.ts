@@ -3,6 +3,7 @@
  * command at a time, sent over IPC, and answers with what it measured. It exits when the
  * bench disconnects, so it can never outlive it.
  */
+import { runDirectReadPass } from './direct-read.js';
 import { runEndToEnd, runIdlePoll } from './long-poll.js';
 import { runProduceLoad } from './produce-load.js';
 import type { DriverCommand, DriverRequest, DriverResponse, OutcomeOf } from './protocol.js';
@@ -21,6 +22,8 @@ async function execute(command: DriverCommand): Promise<OutcomeOf[DriverCommand[
       return runIdlePoll(command);
     case 'webhook':
       return runWebhookEndToEnd(command);
+    case 'direct-read':
+      return runDirectReadPass(command);
   }
 }
 

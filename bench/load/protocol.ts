@@ -72,7 +72,23 @@ export interface WebhookCommand {
   drainTimeoutMs: number;
 }
 
-export type DriverCommand = ProduceCommand | ReadBackCommand | EndToEndCommand | IdlePollCommand | WebhookCommand;
+/** One timed pass of the direct-read section (bench/load/direct-read.ts). */
+export interface DirectReadCommand {
+  kind: 'direct-read';
+  target: ApiTarget;
+  topic: string;
+  partition: number;
+  /** What the client must have read: this many records of `valueBytes` each. */
+  records: number;
+  valueBytes: number;
+  /** The partition's ranges as the direct fetches hand them out: the floor GETs these. */
+  ranges: { url: string; headers: { range: string }; byteLength: number }[];
+  pass: 'client' | 'floor';
+  /** The floor's GETs in flight. */
+  concurrency: number;
+}
+
+export type DriverCommand = ProduceCommand | ReadBackCommand | EndToEndCommand | IdlePollCommand | WebhookCommand | DirectReadCommand;
 
 /** What API Gateway and the network see of a phase. */
 export interface HttpTally {
@@ -133,12 +149,17 @@ export interface IdlePollOutcome extends HttpTally {
   records: number;
 }
 
+export interface DirectReadOutcome {
+  mibPerSecond: number;
+}
+
 export interface OutcomeOf {
   produce: ProduceOutcome;
   'read-back': ReadBackOutcome;
   'end-to-end': EndToEndOutcome;
   'idle-poll': IdlePollOutcome;
   webhook: WebhookOutcome;
+  'direct-read': DirectReadOutcome;
 }
 
 export interface DriverRequest {

@@ -1,10 +1,9 @@
 import { DIRECT_DEFAULT_LIMIT, DIRECT_DEFAULT_MAX_BYTES } from '../../client/src/direct-read.js';
-import { Freshet } from '../../client/src/index.js';
 import { mapWithConcurrency } from '../../shared/concurrency.js';
 import { produce, type ProduceRecord } from '../../shared/log/produce.js';
 import { createTopic } from '../../shared/topics/topic-service.js';
 import type { DirectReadResult } from '../results.js';
-import { MiB, round, spread } from '../stats.js';
+import { median, round, spread } from '../stats.js';
 import { workloadRecords } from '../workload.js';
 import type { SectionContext } from './section.js';
 
@@ -20,6 +19,9 @@ const LIMIT = DIRECT_DEFAULT_LIMIT;
 const MAX_BYTES = DIRECT_DEFAULT_MAX_BYTES;
 /** The floor's ranged GETs in flight; the best of these is the floor. */
 const FLOOR_CONCURRENCY = [4, 8];
+/** Runs of each in-flight count that choose the floor's. */
+const FLOOR_TRIALS = 3;
+const PAIRS_PER_REPEAT = 3;
 
 interface Range {
   url: string;
@@ -29,8 +31,8 @@ interface Range {
 
 /**
  * Direct reads through the client against the floor of raw ranged GETs of the same bytes.
- * The client (`readPartition({ direct: true, follow: false })` at its default pages, in this
- * process) asks the API for presigned ranges page by page, downloads them from s3rver, decodes every batch
+ * The client (`readPartition({ direct: true, follow: false })` at its default pages, in the
+ * load driver process) asks the API for presigned ranges page by page, downloads them from s3rver, decodes every batch
  * and checks its CRC, and turns each record into a message (string encoding). The floor
  * GETs the very same byte ranges (collected beforehand from the same direct fetches) and
  * does nothing with them: no API call, no decode. Runs alternate; `directRatio` = client
@@ -38,38 +40,47 @@ interface Range {
  */
 export async function runDirectReadSection(ctx: SectionContext): Promise<DirectReadResult> {
   await fill(ctx);
-  const freshet = new Freshet({ url: ctx.stack.api.baseUrl, apiKey: ctx.stack.api.apiKey });
   const ranges = await collectRanges(ctx);
   const bytes = ranges.reduce((n, r) => n + r.byteLength, 0);
-
-  const client = async () => {
-    const start = performance.now();
-    let count = 0;
-    let valueBytes = 0;
-    for await (const m of freshet.readPartition({ topic: TOPIC, partition: 0, direct: true, follow: false, encoding: 'string' })) {
-      count++;
-      valueBytes += (m.value as string).length;
-    }
-    if (count !== RECORDS || valueBytes !== RECORDS * VALUE_BYTES) throw new Error(`direct read returned ${count} records, ${valueBytes} value bytes`);
-    return bytes / MiB / ((performance.now() - start) / 1000);
-  };
-  const floor = async (concurrency: number) => {
-    const start = performance.now();
-    // Fresh URLs each run would cost API calls the floor must not have; these stay valid for minutes.
-    const got = await mapWithConcurrency(ranges, concurrency, async (r) => (await (await fetch(r.url, { headers: r.headers })).arrayBuffer()).byteLength);
-    if (got.reduce((a, b) => a + b, 0) !== bytes) throw new Error('floor GETs returned other bytes');
-    return bytes / MiB / ((performance.now() - start) / 1000);
-  };
+  // Both readers run in the load driver, as the produce section's clients do: the API's
+  // direct fetches are served by this process (a Lambda, deployed), not by the reader's.
+  const pass = async (p: 'client' | 'floor', concurrency = 0) =>
+    (
+      await ctx.driver.run({
+        kind: 'direct-read',
+        target: ctx.stack.api,
+        topic: TOPIC,
+        partition: 0,
+        records: RECORDS,
+        valueBytes: VALUE_BYTES,
+        ranges: ranges.map((r) => ({ url: r.url, headers: r.headers, byteLength: r.byteLength })),
+        pass: p,
+        concurrency,
+      })
+    ).mibPerSecond;
+  const client = () => pass('client');
+  const floor = (concurrency: number) => pass('floor', concurrency);
 
   await client(); // warm-up: JIT, connections
-  await floor(FLOOR_CONCURRENCY[0]!);
+  // The floor's in-flight count is chosen once, by the median of a few runs of each, and then
+  // paired one to one with the client's runs: taking the better of two floor runs for every
+  // pair would compare the client with the floor's luckier sample each time.
+  const tried = new Map<number, number[]>(FLOOR_CONCURRENCY.map((c) => [c, []]));
+  for (let i = 0; i < FLOOR_TRIALS; i++) for (const c of FLOOR_CONCURRENCY) tried.get(c)!.push(await floor(c));
+  const best = [...tried].reduce((a, b) => (median(b[1]) > median(a[1]) ? b : a))[0];
   const clientRuns: number[] = [];
   const floorRuns: number[] = [];
-  for (let i = 0; i < ctx.options.repeats; i++) {
-    const floors: number[] = [];
-    for (const c of FLOOR_CONCURRENCY) floors.push(await floor(c));
-    floorRuns.push(Math.max(...floors));
-    clientRuns.push(await client());
+  // More pairs than the produce section's repeats: a pass takes a fraction of a second, and
+  // on two shared cores one pair's ratio moves by ±0.15.
+  const pairs = ctx.options.repeats * PAIRS_PER_REPEAT;
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      floorRuns.push(await floor(best));
+      clientRuns.push(await client());
+    } else {
+      clientRuns.push(await client());
+      floorRuns.push(await floor(best));
+    }
   }
   const ratios = clientRuns.map((c, i) => c / floorRuns[i]!);
   const s = spread(ratios);
@@ -79,7 +90,7 @@ export async function runDirectReadSection(ctx: SectionContext): Promise<DirectR
     bytes,
     ranges: ranges.length,
     client: { mibPerSecond: round(spread(clientRuns).median), runs: clientRuns.map((r) => round(r)) },
-    floor: { mibPerSecond: round(spread(floorRuns).median), runs: floorRuns.map((r) => round(r)), concurrency: FLOOR_CONCURRENCY },
+    floor: { mibPerSecond: round(spread(floorRuns).median), runs: floorRuns.map((r) => round(r)), concurrency: FLOOR_CONCURRENCY, bestConcurrency: best },
     directRatio: round(s.median),
     directRatioNoise: { min: round(s.min), median: round(s.median), max: round(s.max), runs: s.runs.map((r) => round(r)) },
   };
