@@ -1,15 +1,18 @@
 import { DIRECT_DEFAULT_LIMIT, DIRECT_DEFAULT_MAX_BYTES } from '../../client/src/direct-read.js';
 import { mapWithConcurrency } from '../../shared/concurrency.js';
+import type { LogContext } from '../../shared/log/log-context.js';
 import { produce, type ProduceRecord } from '../../shared/log/produce.js';
 import { createTopic } from '../../shared/topics/topic-service.js';
+import type { ApiTarget, DirectReadCommand } from '../load/protocol.js';
 import type { DirectReadResult } from '../results.js';
 import { median, round, spread } from '../stats.js';
 import { workloadRecords } from '../workload.js';
 import type { SectionContext } from './section.js';
 
 const TOPIC = 'bench-direct-read';
-const RECORDS = 100_000;
-const VALUE_BYTES = 1024;
+/** The partition a direct read reads: 100,000 records of 1 KiB, written 1,000 per request (bench/profile-direct-read.ts reads the same). */
+export const RECORDS = 100_000;
+export const VALUE_BYTES = 1024;
 const PER_REQUEST = 1000;
 /**
  * A direct fetch's page, as the client asks for it at its defaults: the most a direct fetch
@@ -23,11 +26,7 @@ const FLOOR_CONCURRENCY = [4, 8];
 const FLOOR_TRIALS = 3;
 const PAIRS_PER_REPEAT = 3;
 
-interface Range {
-  url: string;
-  headers: { range: string };
-  byteLength: number;
-}
+type Range = DirectReadCommand['ranges'][number];
 
 /**
  * Direct reads through the client against the floor of raw ranged GETs of the same bytes.
@@ -39,8 +38,8 @@ interface Range {
  * ÷ floor throughput, median of the pairs.
  */
 export async function runDirectReadSection(ctx: SectionContext): Promise<DirectReadResult> {
-  await fill(ctx);
-  const ranges = await collectRanges(ctx);
+  await fillPartition(ctx.stack.log, TOPIC);
+  const ranges = await collectRanges(ctx.stack.api, TOPIC);
   const bytes = ranges.reduce((n, r) => n + r.byteLength, 0);
   // Both readers run in the load driver, as the produce section's clients do: the API's
   // direct fetches are served by this process (a Lambda, deployed), not by the reader's.
@@ -53,7 +52,7 @@ export async function runDirectReadSection(ctx: SectionContext): Promise<DirectR
         partition: 0,
         records: RECORDS,
         valueBytes: VALUE_BYTES,
-        ranges: ranges.map((r) => ({ url: r.url, headers: r.headers, byteLength: r.byteLength })),
+        ranges,
         pass: p,
         concurrency,
       })
@@ -98,8 +97,9 @@ export async function runDirectReadSection(ctx: SectionContext): Promise<DirectR
   return result;
 }
 
-async function fill(ctx: SectionContext): Promise<void> {
-  await createTopic(ctx.stack.log, { name: TOPIC, partitions: 1 });
+/** Writes the partition the direct reads read: RECORDS × VALUE_BYTES into partition 0 of a new `topic`. */
+export async function fillPartition(log: LogContext, topic: string): Promise<void> {
+  await createTopic(log, { name: topic, partitions: 1 });
   const requests = Array.from({ length: RECORDS / PER_REQUEST }, (_, i) => i);
   await mapWithConcurrency(requests, 4, async (i) => {
     const records: ProduceRecord[] = workloadRecords({ records: PER_REQUEST, partitions: 1, valueBytes: VALUE_BYTES }, i).map((r) => ({
@@ -108,19 +108,19 @@ async function fill(ctx: SectionContext): Promise<void> {
       headers: [],
       partition: 0,
     }));
-    await produce(ctx.stack.log, { topic: TOPIC, records });
+    await produce(log, { topic, records });
   });
 }
 
-/** The ranges the direct fetches hand out for the whole partition, in order. */
-async function collectRanges(ctx: SectionContext): Promise<Range[]> {
+/** The ranges the direct fetches hand out for the whole partition, in order, at the client's default pages. */
+export async function collectRanges(api: ApiTarget, topic: string): Promise<Range[]> {
   const ranges: Range[] = [];
   for (let offset = 0; offset < RECORDS; ) {
-    const res = await fetch(`${ctx.stack.api.baseUrl}/v1/topics/${TOPIC}/partitions/0/records?direct=true&offset=${offset}&limit=${LIMIT}&maxBytes=${MAX_BYTES}`, {
-      headers: { authorization: `Bearer ${ctx.stack.api.apiKey}` },
+    const res = await fetch(`${api.baseUrl}/v1/topics/${topic}/partitions/0/records?direct=true&offset=${offset}&limit=${LIMIT}&maxBytes=${MAX_BYTES}`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
     });
-    const answer = (await res.json()) as { ranges: Range[]; nextOffset: number };
-    ranges.push(...answer.ranges);
+    const answer = (await res.json()) as { ranges: (Range & Record<string, unknown>)[]; nextOffset: number };
+    ranges.push(...answer.ranges.map((r) => ({ url: r.url, headers: r.headers, byteLength: r.byteLength })));
     offset = answer.nextOffset;
   }
   return ranges;
