@@ -28,8 +28,8 @@ const COMPOSITION = '^shared/runtime/|^shared/config\\.ts$|^shared/local/';
 /** A rule that forbids a layer to import the layers above it. */
 const below = (name, comment, from, above) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: above } });
 
-/** What of shared/ the client bundles: the partitioner, and the codec's node-free decoding half. */
-const CLIENT_SHARED = 'log/(murmur2|partitioner|record-batch-decode|byte-reader|crc32c|lz4-frame)|errors';
+/** What of shared/ the client bundles: the partitioner, the codec's node-free halves and the binary produce body's framing. */
+const CLIENT_SHARED = 'log/(murmur2|partitioner|record-batch-decode|record-batch-encode|byte-reader|byte-writer|crc32c|lz4-frame|record-batches-body)|errors';
 
 module.exports = {
   forbidden: [
@@ -56,7 +56,7 @@ module.exports = {
     },
     {
       name: 'partitioner-runs-in-any-runtime',
-      comment: 'the client imports the partitioner and the node-free half of the codec (direct reads): they may not use node: modules',
+      comment: 'the client imports the partitioner, the node-free halves of the codec (producing, direct reads) and the body framing: they may not use node: modules',
       severity: 'error',
       from: { path: `^shared/(${CLIENT_SHARED})\\.ts$` },
       to: { dependencyTypes: ['core'] },
@@ -70,7 +70,7 @@ module.exports = {
     },
     {
       name: 'client-core-shares-only-the-partitioner',
-      comment: 'the client bundles the server\'s partitioner and the node-free half of its codec (direct reads), nothing else of shared/ (it speaks the API, not the storage)',
+      comment: 'the client bundles the server\'s partitioner, the node-free halves of its codec (producing, direct reads) and the body framing, nothing else of shared/ (it speaks the API, not the storage)',
       severity: 'error',
       from: { path: '^client/src/' },
       to: { path: '^(shared|functions|infra|bench|scripts|test)/', pathNot: `^shared/(${CLIENT_SHARED})\\.ts$` },

@@ -20,6 +20,7 @@ const UNIT = [
   'test/subscriptions/dispatcher-lambda.test.ts',
   'test/client/cli-config.test.ts',
   'test/client/idle-backoff.test.ts',
+  'test/client/producer-batches.test.ts',
   'test/config/config.test.ts',
 ];
 

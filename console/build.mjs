@@ -24,11 +24,12 @@ const result = await build({
   alias: { '@freshet/client': here('../client/src/index.ts') },
   logLevel: 'warning',
 });
-// The console reaches Freshet only through the SDK (which bundles the server's partitioner, and
-// for direct reads the node-free half of its codec with the fzstd and lz4js decompressors):
+// The console reaches Freshet only through the SDK (which bundles the server's partitioner, the
+// node-free halves of its codec — producing, and direct reads with the fzstd and lz4js
+// decompressors — and the binary produce body's framing):
 // anything else of the repo in the bundle is a private path around the public API.
 // (dependency-cruiser's parser reads no TSX, so `npm run layering` cannot check this.)
-const ALLOWED = /^(console\/src\/|client\/src\/|shared\/log\/(murmur2|partitioner|record-batch-decode|byte-reader|crc32c|lz4-frame)\.ts$|shared\/errors\.ts$|node_modules\/(preact|fzstd|lz4js)\/)/;
+const ALLOWED = /^(console\/src\/|client\/src\/|shared\/log\/(murmur2|partitioner|record-batch-decode|record-batch-encode|byte-reader|byte-writer|crc32c|lz4-frame|record-batches-body)\.ts$|shared\/errors\.ts$|node_modules\/(preact|fzstd|lz4js)\/)/;
 const foreign = Object.keys(result.metafile.inputs).filter((input) => !ALLOWED.test(input));
 if (foreign.length > 0) throw new Error(`the console may use only its own sources, the SDK and preact; it imports ${foreign.join(', ')}`);
 for (const file of ['index.html', 'console.css', 'docs.html', 'docs.css']) await copyFile(here(`src/${file}`), here(`dist/${file}`));

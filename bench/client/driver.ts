@@ -32,7 +32,9 @@ const tally: HttpTally = { requests: 0, requestBytes: 0, responseBytes: 0, apiGa
 const counting: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
   const body = await response.clone().arrayBuffer();
-  const requestBytes = typeof init?.body === 'string' ? Buffer.byteLength(init.body) : 0;
+  // The producer sends RecordBatches (bytes); other calls send JSON text.
+  const sent = init?.body;
+  const requestBytes = typeof sent === 'string' ? Buffer.byteLength(sent) : sent instanceof Uint8Array ? sent.byteLength : 0;
   tally.requests++;
   tally.requestBytes += requestBytes;
   tally.responseBytes += body.byteLength;

@@ -1,4 +1,7 @@
-import type { WireRecord } from './encoding.js';
+import { sizeOfVarint, sizeOfVarlong } from '../../shared/log/byte-writer.js';
+import { BATCH_HEADER_BYTES } from '../../shared/log/record-batch-encode.js';
+import { PARTITION_PREFIX_BYTES } from '../../shared/log/record-batches-body.js';
+import type { BatchRecord } from './batch-record.js';
 
 /** The server's produce limits (shared/log/limits.ts): a request over them is refused whole. */
 export const SERVER_LIMITS = {
@@ -9,18 +12,28 @@ export const SERVER_LIMITS = {
 } as const;
 
 /**
- * The answer's bytes per record (`{"partition":11,"offset":1234567890},`) and the two bodies'
- * wrappers. A batch's bytes count them, so a request and its answer together stay within
+ * The answer's bytes per record (`{"partition":11,"offset":1234567890},`) and its JSON
+ * wrapper. A batch's bytes count them, so a request and its answer together stay within
  * `batchMaxBytes`: API Gateway's HTTP API meters request + response per 512 KiB, and a full
  * 1 MiB request with its ~40 KB answer would be billed as three units instead of two.
  */
 export const ANSWER_BYTES_PER_RECORD = 40;
 export const WRAPPER_BYTES = 512;
-const cost = (p: Pending) => p.record.wireBytes + ANSWER_BYTES_PER_RECORD;
+/** Each partition's part of the request body: its int32 partition and its RecordBatch header. */
+export const SECTION_BYTES = PARTITION_PREFIX_BYTES + BATCH_HEADER_BYTES;
+/**
+ * A record's length prefix, offsetDelta and timestampDelta as a queue counts them before its
+ * batch is cut (about what they take: 2-3 bytes each for 1 KiB records sent ms apart);
+ * `take` counts them exactly once the record's place in its batch is known.
+ */
+const RECORD_FRAMING_ESTIMATE = 7;
+/** What a record adds to its queue, and (without the answer) what `send` reserves of maxInFlightBytes. */
+export const estimatedBytes = (r: BatchRecord) => r.bodyBytes + RECORD_FRAMING_ESTIMATE;
+const cost = (p: Pending) => estimatedBytes(p.record) + ANSWER_BYTES_PER_RECORD;
 
 /** A message waiting for its offset. `send` owns `done`. */
 export interface Pending {
-  record: WireRecord;
+  record: BatchRecord;
   partition: number;
   done(result: { offset: number } | { error: unknown }): void;
 }
@@ -37,6 +50,7 @@ interface PartitionQueue {
 export interface Batch {
   topic: string;
   sections: { partition: number; items: Pending[] }[];
+  /** The request body's exact bytes plus ANSWER_BYTES_PER_RECORD per record. */
   bytes: number;
   records: number;
 }
@@ -87,14 +101,14 @@ export class Accumulator {
       let mixed: Batch | undefined;
       for (const [partition, q] of byPartition) {
         if (q.inFlight || q.items.length === 0) continue;
-        if (q.bytes >= batchMaxBytes || q.items.length >= batchMaxRecords) {
+        if (SECTION_BYTES + q.bytes >= batchMaxBytes || q.items.length >= batchMaxRecords) {
           out.push(this.take(topic, partition, q, batchMaxBytes, batchMaxRecords));
           continue;
         }
         if (!force && now - q.since < lingerMs) continue;
         if (
           mixed &&
-          (mixed.bytes + q.bytes > batchMaxBytes ||
+          (mixed.bytes + SECTION_BYTES + q.bytes > batchMaxBytes ||
             mixed.records + q.items.length > batchMaxRecords ||
             mixed.sections.length >= SERVER_LIMITS.maxPartitionsPerRequest)
         ) {
@@ -102,7 +116,8 @@ export class Accumulator {
           mixed = undefined;
         }
         mixed ??= { topic, sections: [], bytes: 0, records: 0 };
-        const taken = this.take(topic, partition, q, batchMaxBytes, batchMaxRecords);
+        // The queue's count is an estimate; take() holds its exact bytes to what is left of the request.
+        const taken = this.take(topic, partition, q, batchMaxBytes - mixed.bytes, batchMaxRecords - mixed.records);
         mixed.sections.push(...taken.sections);
         mixed.bytes += taken.bytes;
         mixed.records += taken.records;
@@ -140,13 +155,28 @@ export class Accumulator {
     });
   }
 
+  /**
+   * The oldest items of a queue as one RecordBatch, counted exactly: each record's size in
+   * its batch depends on its place there (offsetDelta) and on the first record's timestamp
+   * (timestampDelta), both known only now.
+   */
   private take(topic: string, partition: number, q: PartitionQueue, maxBytes: number, maxRecords: number): Batch {
-    let bytes = 0;
+    let bytes = SECTION_BYTES;
+    let estimated = 0;
     let n = 0;
-    // Always at least one item, so a record bigger than batchMaxBytes still goes (alone).
-    while (n < q.items.length && n < maxRecords && (n === 0 || bytes + cost(q.items[n]!) <= maxBytes)) bytes += cost(q.items[n++]!);
+    const firstTimestamp = q.items[0]!.record.timestamp;
+    while (n < q.items.length && n < maxRecords) {
+      const item = q.items[n]!;
+      const size = item.record.bodyBytes + sizeOfVarlong(item.record.timestamp - firstTimestamp) + sizeOfVarint(n);
+      const exact = sizeOfVarint(size) + size + ANSWER_BYTES_PER_RECORD;
+      // Always at least one item, so a record bigger than batchMaxBytes still goes (alone).
+      if (n > 0 && bytes + exact > maxBytes) break;
+      bytes += exact;
+      estimated += cost(item);
+      n++;
+    }
     const items = q.items.splice(0, n);
-    q.bytes -= bytes;
+    q.bytes -= estimated;
     q.inFlight = true;
     return { topic, sections: [{ partition, items }], bytes, records: n };
   }

@@ -18,8 +18,10 @@ export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface CallOptions {
   query?: Query | undefined;
-  /** A JSON value, or an already serialized JSON text. */
+  /** A JSON value, an already serialized JSON text, or bytes (a Uint8Array, sent as `contentType`). */
   body?: unknown;
+  /** The media type of a Uint8Array body (required with one); JSON bodies are always application/json. */
+  contentType?: string | undefined;
   headers?: Record<string, string> | undefined;
   /** Retry network errors, 429 and 5xx (only for requests that are safe to repeat). */
   retry?: boolean | RetryOptions | undefined;
@@ -28,7 +30,7 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The one place requests are made: auth, JSON, timeouts, problem+json → FreshetError, retries. */
+/** The one place requests are made: auth, JSON (or bytes), timeouts, problem+json → FreshetError, retries. */
 export class HttpClient {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -50,8 +52,12 @@ export class HttpClient {
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
+    if (options.body instanceof Uint8Array) {
+      if (!options.contentType) throw new TypeError(`${method} ${path}: a Uint8Array body needs its contentType`);
+      headers['content-type'] = options.contentType;
+      body = options.body as Uint8Array<ArrayBuffer>;
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     }

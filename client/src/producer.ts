@@ -1,7 +1,10 @@
 import { partitionForKey } from '../../shared/log/partitioner.js';
-import { type Batch, Accumulator, SERVER_LIMITS } from './accumulator.js';
+import { type EncodeOptions, encodeRecordBatchWith } from '../../shared/log/record-batch-encode.js';
+import { frameRecordBatches, RECORD_BATCHES_MEDIA_TYPE } from '../../shared/log/record-batches-body.js';
+import { type Batch, Accumulator, estimatedBytes, SERVER_LIMITS } from './accumulator.js';
+import { toBatchRecord } from './batch-record.js';
 import { ClientStateError, InvalidRequestError } from './errors.js';
-import { type Encoding, type Message, toWireRecord } from './encoding.js';
+import type { Encoding, Message } from './encoding.js';
 import { encodePath, type HttpClient } from './http.js';
 import type { RetryOptions } from './retry.js';
 import type { components } from './generated/openapi.js';
@@ -10,13 +13,13 @@ import { type SendWithOffsetsRecord, sendWithOffsets } from './transactional.js'
 export interface ProducerOptions {
   /** How long a partial batch waits for more messages (Kafka 4.0's linger.ms default). Default 5. */
   lingerMs?: number;
-  /** Target request body size. Default 1 MiB; at most the server's 6 MB. */
+  /** Target size of a request body (its RecordBatches) and its answer. Default 1 MiB; at most the server's 6 MB. */
   batchMaxBytes?: number;
   /** Default 10,000 (the server's limit). */
   batchMaxRecords?: number;
   /** Bytes accepted but not yet acknowledged; `send` waits beyond this (Kafka's buffer.memory). Default 32 MiB. */
   maxInFlightBytes?: number;
-  /** How keys, values and headers are written. Default 'json'. */
+  /** How keys, values and headers are written into the records (as the API's `encoding`). Default 'json'. */
   encoding?: Encoding;
   /** Retries of a request (same Idempotency-Key): its deadline is Kafka's delivery.timeout.ms. */
   retry?: RetryOptions;
@@ -38,10 +41,16 @@ export interface RecordMetadata {
 export interface ProducerStats {
   requests: number;
   records: number;
+  /** Request body bytes sent (retries not counted again). */
   bytes: number;
 }
 
 type ProduceResponse = components['schemas']['ProduceResponse'];
+
+/** The producer's batches go uncompressed: the topic's codec is the server's to apply (docs/client.md). */
+const NO_COMPRESSION: EncodeOptions = { compression: 'none' };
+/** The codec's web-standard defaults: TextEncoder, plain Uint8Arrays, no compressor. */
+const WEB_RUNTIME = {};
 
 interface TopicMeta {
   partitions: number;
@@ -52,7 +61,9 @@ interface TopicMeta {
 /**
  * kafkajs-shaped producer: `send` resolves with each message's partition and offset once
  * the server committed it. Messages linger up to `lingerMs` and are cut into requests per
- * partition (see Accumulator); each request has an Idempotency-Key and is retried with it.
+ * partition (see Accumulator); each request carries one Kafka RecordBatch per partition
+ * (`application/vnd.freshet.record-batches`, encoded with the server's own codec) and an
+ * Idempotency-Key, and is retried with it.
  */
 export class Producer {
   private readonly opts: Required<Omit<ProducerOptions, 'retry'>> & { retry: RetryOptions };
@@ -108,7 +119,9 @@ export class Producer {
    */
   async submit(record: ProducerRecord): Promise<{ acked: Promise<RecordMetadata[]> }> {
     if (this.closed) throw new ClientStateError('PRODUCER_DISCONNECTED', 'the producer was disconnected');
-    const wire = record.messages.map((m, i) => toWireRecord(m, this.opts.encoding, i));
+    // A message without a timestamp gets the producer's clock now, as Kafka's producers stamp CreateTime.
+    const now = Date.now();
+    const wire = record.messages.map((m, i) => toBatchRecord(m, this.opts.encoding, i, now));
     const tooBig = wire.findIndex((w) => w.recordBytes > SERVER_LIMITS.maxRecordBytes);
     if (tooBig >= 0) {
       throw new InvalidRequestError({
@@ -124,9 +137,9 @@ export class Producer {
         if (w.partition >= meta.partitions) throw new InvalidRequestError({ code: 'PARTITION_NOT_FOUND', status: 0, detail: `messages[${i}].partition ${w.partition} is not below ${meta.partitions}` });
         return w.partition;
       }
-      return w.keyBytes ? partitionForKey(w.keyBytes, meta.partitions) : meta.sticky;
+      return w.key ? partitionForKey(w.key, meta.partitions) : meta.sticky;
     });
-    const bytes = wire.reduce((n, w) => n + w.wireBytes, 0);
+    const bytes = wire.reduce((n, w) => n + estimatedBytes(w), 0);
     await this.reserve(bytes);
 
     const results: RecordMetadata[] = new Array(wire.length);
@@ -144,7 +157,7 @@ export class Producer {
             partition,
             done: (outcome) => {
               this.unacked--;
-              this.release(w.wireBytes);
+              this.release(estimatedBytes(w));
               if ('error' in outcome) {
                 if (!failed) reject(outcome.error);
                 failed = true;
@@ -212,14 +225,18 @@ export class Producer {
 
   private async ship(batch: Batch): Promise<void> {
     const items = batch.sections.flatMap((s) => s.items);
-    const body = `{"encoding":"${this.opts.encoding}","records":[${items.map((p) => `{${p.record.fields},"partition":${p.partition}}`).join(',')}]}`;
     const idempotencyKey = crypto.randomUUID();
-    this.counters.requests++;
-    this.counters.records += items.length;
-    this.counters.bytes += body.length;
     try {
+      // Offsets come back in body order, batch by batch and record by record: the order of `items`.
+      const body = frameRecordBatches(
+        batch.sections.map((s) => ({ partition: s.partition, batch: encodeRecordBatchWith(s.items.map((p) => p.record), WEB_RUNTIME, NO_COMPRESSION) })),
+      );
+      this.counters.requests++;
+      this.counters.records += items.length;
+      this.counters.bytes += body.length;
       const response = await this.http.call<ProduceResponse>('POST', `/v1/topics/${encodePath(batch.topic)}/records`, {
         body,
+        contentType: RECORD_BATCHES_MEDIA_TYPE,
         headers: { 'idempotency-key': idempotencyKey },
         retry: this.opts.retry,
       });

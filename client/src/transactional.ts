@@ -1,8 +1,9 @@
 import type { Consumer, TopicPartitionOffset } from './consumer.js';
-import { type Encoding, type Message, toWireRecord } from './encoding.js';
+import type { Encoding, Message } from './encoding.js';
 import { ClientStateError } from './errors.js';
 import type { components } from './generated/openapi.js';
 import { encodePath, type HttpClient } from './http.js';
+import { toJsonRecord } from './json-record.js';
 import type { RetryOptions } from './retry.js';
 
 /** The group member whose offsets commit with the records: a running Consumer, or its identity. */
@@ -39,10 +40,8 @@ export async function sendWithOffsets(
 ): Promise<{ topic: string; partition: number; offset: number }[]> {
   const member = committer(record.consumer);
   const encoding = options.encoding ?? 'json';
-  const records = record.messages.map((m, i) => {
-    const wire = toWireRecord(m, encoding, i);
-    return `{${wire.fields}${wire.partition === undefined ? '' : `,"partition":${wire.partition}`}}`;
-  });
+  // JSON, unlike the producer's RecordBatches: the body also carries the group's commit.
+  const records = record.messages.map((m, i) => toJsonRecord(m, encoding, i));
   const commit = {
     group: member.groupId,
     memberId: member.memberId,

@@ -11,7 +11,7 @@ import { createTestStack } from '../support/test-stack.js';
 const root = new URL('../../', import.meta.url).pathname;
 
 describe('@freshet/client package', () => {
-  it('bundles its core for the browser: nothing imported from node:, only the repo partitioner and the node-free codec shared', async () => {
+  it('bundles its core for the browser: nothing imported from node:, only the repo partitioner, the node-free codec and the body framing shared', async () => {
     const result = await build({
       entryPoints: [join(root, 'client/src/index.ts')],
       bundle: true,
@@ -22,15 +22,18 @@ describe('@freshet/client package', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    // The direct reads decode RecordBatches with the server's codec: its node-free half, and pure-JS decompressors.
+    // The producer encodes and the direct reads decode RecordBatches with the server's codec: its node-free halves, and pure-JS decompressors.
     expect(inputs.filter((i) => !i.startsWith('client/src/') && !i.startsWith('node_modules/')).sort()).toEqual([
       'shared/errors.ts',
       'shared/log/byte-reader.ts',
+      'shared/log/byte-writer.ts',
       'shared/log/crc32c.ts',
       'shared/log/lz4-frame.ts',
       'shared/log/murmur2.ts',
       'shared/log/partitioner.ts',
       'shared/log/record-batch-decode.ts',
+      'shared/log/record-batch-encode.ts',
+      'shared/log/record-batches-body.ts',
     ]);
     expect(new Set(inputs.filter((i) => i.startsWith('node_modules/')).map((i) => i.split('/')[1]))).toEqual(new Set(['fzstd', 'lz4js']));
     expect(inputs.some((i) => i.startsWith('client/src/cli/') || i.startsWith('client/src/node/'))).toBe(false);
