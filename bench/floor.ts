@@ -2,12 +2,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type BatchSection, buildBatchObject } from '../shared/log/batch-object.js';
 import { KeyedMutex } from '../shared/log/keyed-mutex.js';
-import { partitionForKey } from '../shared/log/partitioner.js';
-import type { LogRecord } from '../shared/log/record-batch-codec.js';
 import type { StorageClients } from '../shared/storage/clients.js';
 import { entrySk, headKey, logPk } from '../shared/storage/keys.js';
 import { type ClosedLoopResult, runClosedLoop } from './load/closed-loop.js';
-import { BODY_VARIANTS, type ProduceShape, workloadRecords } from './workload.js';
+import { BODY_VARIANTS, type ProduceShape, recordsByPartition } from './workload.js';
 
 /** One request's worth of floor work: the bytes of the object a produce would write, and its sections. */
 interface FloorRequest {
@@ -42,20 +40,7 @@ export class StorageFloor {
   /** Encodes the request bodies once, with the same records, keys and partitioning a produce of `shape` has. */
   prepare(shape: ProduceShape): FloorRequest[] {
     const now = Date.now();
-    return Array.from({ length: BODY_VARIANTS }, (_, variant) => {
-      const byPartition = new Map<number, LogRecord[]>();
-      // Unkeyed records of one request all go to one partition (the sticky partitioner).
-      const sticky = variant % shape.partitions;
-      for (const r of workloadRecords(shape, variant)) {
-        const key = r.key === null ? null : Buffer.from(r.key);
-        const partition = key ? partitionForKey(key, shape.partitions) : sticky;
-        const list = byPartition.get(partition) ?? [];
-        byPartition.set(partition, list);
-        list.push({ key, value: Buffer.from(r.value), headers: [], timestamp: now });
-      }
-      const { body, sections } = buildBatchObject(byPartition, 'none');
-      return { body, sections };
-    });
+    return Array.from({ length: BODY_VARIANTS }, (_, variant) => buildBatchObject(recordsByPartition(shape, variant, now), 'none'));
   }
 
   async run(options: { logId: string; requests: readonly FloorRequest[]; clients: number; durationMs: number }): Promise<ClosedLoopResult> {

@@ -58,6 +58,11 @@ export interface ProduceScenarioResult extends ThroughputFigures {
   /** Median of the paired runs' produce/floor throughput ratios. */
   floorRatio: number;
   floorRatioNoise: Spread;
+  /**
+   * The same scenario with a JSON body (what curl sends) instead of the client's
+   * RecordBatches, against the same floor runs.
+   */
+  json: ThroughputFigures & { requestBodyBytes: number; floorRatio: number; floorRatioNoise: Spread; cpuMsPerRequest?: Record<string, number> };
   callsPerRequest: Record<string, number>;
   putsPerRequest: number;
   transactionsPerRequest: number;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { partitionForKey } from '../shared/log/partitioner.js';
+import { encodeRecordBatch, type LogRecord } from '../shared/log/record-batch-codec.js';
+import { frameRecordBatches } from '../shared/log/record-batches-body.js';
 
 /**
  * The records every produce-side measurement uses: values of exactly `valueBytes` ASCII
@@ -18,6 +21,11 @@ export interface ProduceShape {
   valueBytes: number;
   /** Values as JSON objects (encoding json) instead of strings: what a topic schema validates. */
   json?: boolean;
+  /**
+   * How a produce request carries its records: the client's own RecordBatches (what
+   * @freshet/client sends; the default) or a JSON body (what curl sends).
+   */
+  wire?: 'record-batches' | 'json';
 }
 
 /** How many distinct request bodies a worker cycles through (distinct keys, same sizes). */
@@ -42,6 +50,30 @@ export function workloadRecords(shape: ProduceShape, variant: number): WorkloadR
     key: keyed ? `key-${variant}-${i}` : null,
     value: randomText(shape.valueBytes, variant * 7919 + i * 131),
   }));
+}
+
+/**
+ * The records of one request by partition, as the client partitions them: keyed records
+ * by Kafka's partitioner, the unkeyed ones of a request all to one partition (sticky).
+ * The storage floor stores exactly these batches; a record-batches produce sends them.
+ */
+export function recordsByPartition(shape: ProduceShape, variant: number, timestamp: number): Map<number, LogRecord[]> {
+  const byPartition = new Map<number, LogRecord[]>();
+  const sticky = variant % shape.partitions;
+  for (const r of workloadRecords(shape, variant)) {
+    const key = r.key === null ? null : Buffer.from(r.key);
+    const partition = key ? partitionForKey(key, shape.partitions) : sticky;
+    const list = byPartition.get(partition) ?? [];
+    byPartition.set(partition, list);
+    list.push({ key, value: Buffer.from(r.value), headers: [], timestamp });
+  }
+  return byPartition;
+}
+
+/** The produce request body as @freshet/client sends it: one RecordBatch per partition (application/vnd.freshet.record-batches). */
+export function recordBatchesBody(shape: ProduceShape, variant: number, timestamp = Date.now()): Uint8Array {
+  const batches = [...recordsByPartition(shape, variant, timestamp)].map(([partition, records]) => ({ partition, batch: encodeRecordBatch(records, { compression: 'none' }) }));
+  return frameRecordBatches(batches);
 }
 
 /** The produce request body, as a client would send it (string encoding: values are UTF-8 text). */

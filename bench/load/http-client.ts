@@ -22,19 +22,19 @@ export class HttpClient {
   }
 
   /** A body given as bytes is sent as it is: a load that sends the same bodies again encodes them once, before its clock starts. */
-  async post(path: string, body: string | Uint8Array): Promise<string> {
+  async post(path: string, body: string | Uint8Array, contentType = 'application/json'): Promise<string> {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    return this.exchange('POST', path, bytes);
+    return this.exchange('POST', path, bytes, contentType);
   }
 
   async get(path: string): Promise<string> {
-    return this.exchange('GET', path, undefined);
+    return this.exchange('GET', path, undefined, undefined);
   }
 
-  private async exchange(method: string, path: string, body: Uint8Array | undefined): Promise<string> {
+  private async exchange(method: string, path: string, body: Uint8Array | undefined, contentType: string | undefined): Promise<string> {
     const headers: Record<string, string | number> = { authorization: `Bearer ${this.target.apiKey}` };
     if (body) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = contentType ?? 'application/json';
       headers['content-length'] = body.byteLength;
     }
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { encodeHistogram } from '../latency.js';
-import { BODY_VARIANTS, produceBody, workloadRecords } from '../workload.js';
+import { RECORD_BATCHES_MEDIA_TYPE } from '../../shared/log/record-batches-body.js';
+import { BODY_VARIANTS, produceBody, recordBatchesBody, workloadRecords } from '../workload.js';
 import { runClosedLoop } from './closed-loop.js';
 import { HttpClient } from './http-client.js';
 import type { ProduceCommand, ProduceOutcome } from './protocol.js';
@@ -9,14 +10,16 @@ import type { ProduceCommand, ProduceOutcome } from './protocol.js';
  * request, not the client's JSON.stringify, nor its re-encoding and measuring of a 1 MB
  * string on every send (the floor, too, sends bytes encoded in advance).
  */
-const bodyCache = new Map<string, Buffer[]>();
+const bodyCache = new Map<string, Uint8Array[]>();
 
-function bodiesFor(command: ProduceCommand): Buffer[] {
-  const { records, partitions, valueBytes, json } = command.shape;
-  const cacheKey = `${records}/${partitions}/${valueBytes}/${json === true}`;
+function bodiesFor(command: ProduceCommand): Uint8Array[] {
+  const { records, partitions, valueBytes, json, wire } = command.shape;
+  const cacheKey = `${records}/${partitions}/${valueBytes}/${json === true}/${wire}`;
   let bodies = bodyCache.get(cacheKey);
   if (!bodies) {
-    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) => Buffer.from(produceBody(workloadRecords(command.shape, variant), json)));
+    bodies = Array.from({ length: BODY_VARIANTS }, (_, variant) =>
+      wire === 'record-batches' ? recordBatchesBody(command.shape, variant) : Buffer.from(produceBody(workloadRecords(command.shape, variant), json)),
+    );
     bodyCache.clear(); // one scenario at a time; the 1000-record bodies are 17 MB
     bodyCache.set(cacheKey, bodies);
   }
@@ -27,11 +30,12 @@ export async function runProduceLoad(command: ProduceCommand): Promise<ProduceOu
   const bodies = bodiesFor(command);
   const client = new HttpClient(command.target);
   const path = `/v1/topics/${encodeURIComponent(command.topic)}/records`;
+  const contentType = command.shape.wire === 'record-batches' ? RECORD_BATCHES_MEDIA_TYPE : 'application/json';
   const result = await runClosedLoop({
     workers: command.clients,
     durationMs: command.durationMs,
     operation: async (worker, iteration) => {
-      await client.post(path, bodies[(worker * 5 + iteration) % bodies.length]!);
+      await client.post(path, bodies[(worker * 5 + iteration) % bodies.length]!, contentType);
     },
   });
   const succeeded = result.operations - result.failures;

@@ -8,7 +8,7 @@ import { decodeHistogram, mergeHistograms, summarize } from '../latency.js';
 import type { HttpTally } from '../load/protocol.js';
 import type { ProduceScenarioResult, ThroughputFigures } from '../results.js';
 import { MiB, median, round, spread } from '../stats.js';
-import { type ProduceShape, produceBody, workloadRecords } from '../workload.js';
+import { type ProduceShape, produceBody, recordBatchesBody, workloadRecords } from '../workload.js';
 import type { SectionContext } from './section.js';
 
 const VALUE_BYTES = 1024;
@@ -48,15 +48,17 @@ export async function runProduceSection(ctx: SectionContext): Promise<ProduceSce
   for (const partitions of PARTITIONS) {
     for (const records of RECORDS_PER_REQUEST) {
       for (const clients of CLIENTS) {
-        const shape: ProduceShape = { records, partitions, valueBytes: VALUE_BYTES };
+        const shape: ProduceShape = { records, partitions, valueBytes: VALUE_BYTES, wire: 'record-batches' };
+        const jsonShape: ProduceShape = { ...shape, wire: 'json' };
         const name = `bench-produce-r${records}-c${clients}-p${partitions}`;
         await createTopic(stack.log, { name, partitions });
         const floorRequests = floor.prepare(shape);
         const produceRuns: PhaseRun[] = [];
+        const jsonRuns: PhaseRun[] = [];
         const floorRuns: PhaseRun[] = [];
 
-        const produce = async (durationMs: number): Promise<PhaseRun> => {
-          const o = await driver.run({ kind: 'produce', target: stack.api, topic: name, shape, clients, durationMs });
+        const produceWith = (wireShape: ProduceShape) => async (durationMs: number): Promise<PhaseRun> => {
+          const o = await driver.run({ kind: 'produce', target: stack.api, topic: name, shape: wireShape, clients, durationMs });
           const run: PhaseRun = { records: o.records, requests: o.operations, failures: o.failures, elapsedMs: o.elapsedMs, latency: decodeHistogram(o.latency), usage: EMPTY_USAGE, http: o, cpu: {} };
           return o.firstError !== undefined ? { ...run, firstError: o.firstError } : run;
         };
@@ -73,21 +75,26 @@ export async function runProduceSection(ctx: SectionContext): Promise<ProduceSce
           return { ...run, usage: stack.meter.snapshot(), cpu: ProcessCpuMeter.perOperation(cpuBefore, cpuMeter.snapshot(), run.requests) };
         };
 
+        // Each repeat runs the three phases back to back, the order turning one step per repeat,
+        // so that neither body nor the floor always runs first (or right after the other).
+        const phases = [
+          { runs: produceRuns, phase: produceWith(shape) },
+          { runs: jsonRuns, phase: produceWith(jsonShape) },
+          { runs: floorRuns, phase: storageFloor },
+        ];
         for (let repeat = 0; repeat < options.repeats; repeat++) {
-          if (repeat % 2 === 0) {
-            produceRuns.push(await measured(produce));
-            floorRuns.push(await measured(storageFloor));
-          } else {
-            floorRuns.push(await measured(storageFloor));
-            produceRuns.push(await measured(produce));
+          for (let k = 0; k < phases.length; k++) {
+            const { runs, phase } = phases[(repeat + k) % phases.length]!;
+            runs.push(await measured(phase));
           }
         }
         const partitionsPerRequest = floorRequests.reduce((n, r) => n + r.sections.length, 0) / floorRequests.length;
-        const result = summarizeScenario(ctx, { shape, clients, partitionsPerRequest, requestBodyBytes: Buffer.byteLength(produceBody(workloadRecords(shape, 0))) }, produceRuns, floorRuns);
-        const failed = [...produceRuns, ...floorRuns].find((r) => r.firstError !== undefined);
-        if (failed) ctx.progress(`warning: ${name} had failed requests (${result.failures} produce, ${result.floor.failures} floor); first: ${failed.firstError}`);
+        const bodies = { requestBodyBytes: recordBatchesBody(shape, 0).byteLength, jsonBodyBytes: Buffer.byteLength(produceBody(workloadRecords(shape, 0))) };
+        const result = summarizeScenario(ctx, { shape, clients, partitionsPerRequest, ...bodies }, produceRuns, jsonRuns, floorRuns);
+        const failed = [...produceRuns, ...jsonRuns, ...floorRuns].find((r) => r.firstError !== undefined);
+        if (failed) ctx.progress(`warning: ${name} had failed requests (${result.failures} produce, ${result.json.failures} JSON, ${result.floor.failures} floor); first: ${failed.firstError}`);
         ctx.progress(
-          `${result.id}: ${result.recordsPerSecond} rec/s (${result.mibPerSecond} MiB/s), p50 ${result.latencyMs.p50Ms} ms, p99 ${result.latencyMs.p99Ms} ms; floor ${result.floor.recordsPerSecond} rec/s; floorRatio ${result.floorRatio} [${result.floorRatioNoise.min}–${result.floorRatioNoise.max}]`,
+          `${result.id}: ${result.recordsPerSecond} rec/s (${result.mibPerSecond} MiB/s), p50 ${result.latencyMs.p50Ms} ms, p99 ${result.latencyMs.p99Ms} ms; floor ${result.floor.recordsPerSecond} rec/s; floorRatio ${result.floorRatio} [${result.floorRatioNoise.min}–${result.floorRatioNoise.max}]; JSON body ${result.json.recordsPerSecond} rec/s, ratio ${result.json.floorRatio}`,
         );
         results.push(result);
       }
@@ -107,14 +114,16 @@ async function warmUpStack(ctx: SectionContext, floor: StorageFloor): Promise<vo
 
 function summarizeScenario(
   ctx: SectionContext,
-  s: { shape: ProduceShape; clients: number; partitionsPerRequest: number; requestBodyBytes: number },
+  s: { shape: ProduceShape; clients: number; partitionsPerRequest: number; requestBodyBytes: number; jsonBodyBytes: number },
   produceRuns: PhaseRun[],
+  jsonRuns: PhaseRun[],
   floorRuns: PhaseRun[],
 ): ProduceScenarioResult {
   const { shape, clients } = s;
   const produce = figures(produceRuns, shape.valueBytes);
   const floor = figures(floorRuns, shape.valueBytes);
   const ratios = produceRuns.map((p, i) => rate(p) / rate(floorRuns[i]!));
+  const jsonSpread = spread(jsonRuns.map((p, i) => rate(p) / rate(floorRuns[i]!)));
   const usage = produceRuns.reduce((u, r) => addUsage(u, r.usage), EMPTY_USAGE);
   const floorUsage = floorRuns.reduce((u, r) => addUsage(u, r.usage), EMPTY_USAGE);
   const http = produceRuns.reduce<HttpTally>(
@@ -149,6 +158,13 @@ function summarizeScenario(
     },
     floorRatio: round(ratioSpread.median),
     floorRatioNoise: { min: round(ratioSpread.min), median: round(ratioSpread.median), max: round(ratioSpread.max), runs: ratios.map((r) => round(r)) },
+    json: {
+      ...figures(jsonRuns, shape.valueBytes),
+      requestBodyBytes: s.jsonBodyBytes,
+      floorRatio: round(jsonSpread.median),
+      floorRatioNoise: { min: round(jsonSpread.min), median: round(jsonSpread.median), max: round(jsonSpread.max), runs: jsonSpread.runs.map((r) => round(r)) },
+      cpuMsPerRequest: medianCpu(jsonRuns),
+    },
     callsPerRequest: perRequestCalls(usage, produce.requests),
     putsPerRequest: perRequest(usage.calls['PutObjectCommand'] ?? 0),
     transactionsPerRequest: perRequest(usage.calls['TransactWriteItemsCommand'] ?? 0),

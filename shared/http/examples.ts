@@ -4,6 +4,9 @@
  * subscription `orders-to-billing`. test/http/openapi-examples.test.ts checks that every
  * operation has them and that each one is valid against its own schema.
  */
+import { encodeRecordBatch } from '../log/record-batch-codec.js';
+import { frameRecordBatches } from '../log/record-batches-body.js';
+
 const T0 = 1_764_583_200_000; // 2025-12-01T10:00:00Z
 
 const retention = { ms: 604_800_000, bytes: -1, hotMs: 86_400_000 };
@@ -28,6 +31,21 @@ export const produce = {
   ],
   encoding: 'json',
 };
+/**
+ * The same first record as `produce`, as the client sends it (application/vnd.freshet.record-batches):
+ * partition 1's int32, then its RecordBatch v2 — the real bytes, shown as hex.
+ */
+export const produceRecordBatches = Buffer.from(
+  frameRecordBatches([
+    {
+      partition: 1,
+      batch: encodeRecordBatch(
+        [{ key: Buffer.from('customer-17'), value: JSON.stringify(produce.records[0]!.value), headers: [{ key: 'source', value: Buffer.from('checkout') }], timestamp: T0 + 3_600_000 }],
+        { compression: 'none' },
+      ),
+    },
+  ]),
+).toString('hex');
 export const produced = { topic: 'orders', offsets: [ { partition: 1, offset: 1_187 }, { partition: 0, offset: 1_204 } ] };
 const record = { offset: 1_204, partition: 0, timestamp: T0 + 3_600_000, key: 'customer-17', value: { orderId: 'o-1001', total: 42.5 }, headers: { source: 'checkout' } };
 export const fetched = { records: [record], nextOffset: 1_205, highWatermark: 1_205, logStartOffset: 0 };

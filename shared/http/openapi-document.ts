@@ -29,7 +29,10 @@ export async function openApiYaml(deps: AppDeps): Promise<string> {
   });
   // Every error answer gets an example of its own status (routes give only a description).
   for (const [path, methods] of Object.entries(doc.paths ?? {})) {
-    for (const operation of Object.values(methods as Record<string, { responses?: Record<string, ResponseObject> }>)) {
+    for (const operation of Object.values(methods as Record<string, { responses?: Record<string, ResponseObject>; requestBody?: { required?: boolean; content?: object } }>)) {
+      // A body offered in two media types (produce: JSON or RecordBatches) is declared optional to
+      // zod-openapi, which would otherwise validate every body as JSON; the handler requires one.
+      if (operation.requestBody && Object.keys(operation.requestBody.content ?? {}).length > 1) operation.requestBody = { required: true, ...operation.requestBody };
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const media = response.content?.['application/problem+json'];
         if (media && media.example === undefined && media.schema?.example === undefined) media.example = problemExample(Number(status), path, response.description ?? '');

@@ -1,6 +1,7 @@
 import { InvalidRequestError, UnprocessableError } from '../errors.js';
 import { ByteSlab } from './byte-slab.js';
-import { checkRecordCount, type ProduceRecord } from './produce.js';
+import { checkRecordCount } from './limits.js';
+import type { ProduceRecord } from './produce.js';
 import type { DecodedRecord, RecordHeader } from './record-batch-codec.js';
 import type { RecordEncoding } from '../model/record-encoding.js';
 

@@ -1,3 +1,5 @@
+import { PayloadTooLargeError } from '../errors.js';
+
 /** Produce limits, checked before anything is written. */
 export const MAX_RECORD_BYTES = 1024 * 1024; // one record: key + value + headers
 export const MAX_REQUEST_BYTES = 6 * 1000 * 1000; // Lambda's synchronous payload limit
@@ -48,3 +50,13 @@ export const DIRECT_FETCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /** How long a direct fetch's presigned URLs stay valid: minutes, so a leaked URL soon reads nothing. */
 export const DIRECT_URL_TTL_SECONDS = 300;
+
+/** 413 TOO_MANY_RECORDS past MAX_RECORDS_PER_REQUEST (a limit of size, like the byte limits, not a malformed request). */
+export function checkRecordCount(count: number): void {
+  if (count > MAX_RECORDS_PER_REQUEST) {
+    throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${count}`, {
+      records: count,
+      max: MAX_RECORDS_PER_REQUEST,
+    });
+  }
+}

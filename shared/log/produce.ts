@@ -1,13 +1,14 @@
 import { CommitContentionError, InvalidRequestError, OffsetMismatchError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord, OffsetCommitInProduce } from '../model/commit.js';
 import { isCompacted, type Topic } from '../model/topic.js';
-import { buildBatchObject, batchObjectKey } from './batch-object.js';
+import { type BatchSection, buildBatchObject, batchObjectKey } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
-import { commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_TRANSACTION_ITEMS, MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_TIMESTAMP } from './limits.js';
+import { checkRecordCount, commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_TRANSACTION_ITEMS, MAX_RECORD_BYTES, MAX_TIMESTAMP } from './limits.js';
 import type { LogContext } from './log-context.js';
 import { cachedTopic } from './partition-lookup.js';
 import { partitionForKey } from './partitioner.js';
+import { type ProducedBatch, producedRecords } from './produced-batches.js';
 import { compressionReady, type EncodableRecord, type RecordHeader } from './record-batch-codec.js';
 import { recordSize } from './record-size.js';
 import { validateAgainstSchema } from './schema-validation.js';
@@ -24,7 +25,13 @@ export interface ProduceRecord {
 
 export interface ProduceRequest {
   topic: string;
+  /** The records to encode; empty when `batches` holds them. */
   records: readonly ProduceRecord[];
+  /**
+   * Or: the producer's own RecordBatches (a binary produce body, checked by
+   * produced-batches.ts), stored as they came unless the topic must see the records.
+   */
+  batches?: readonly ProducedBatch[] | undefined;
   /** With `fingerprint` (a hash of the request): a retry returns the first answer. */
   idempotency?: { key: string; fingerprint: string };
   /**
@@ -66,13 +73,14 @@ export async function produce(ctx: LogContext, req: ProduceRequest): Promise<Pro
   // The budget runs from the request's start: under overload the upload and the wait for
   // the partition lock must not add up to an answer later than the budget promises.
   const deadline = performance.now() + ctx.commitBudgetMs;
-  const bytes = checkLimits(req.records);
+  const bytes = req.batches ? req.batches.reduce((n, b) => n + b.recordBytes, 0) : checkLimits(req.records);
   // The topic as this process knows it: no read before the PUT. A stale entry is caught
   // where it matters — a partition beyond the cached count re-reads the topic, and a
   // deleted incarnation's closed heads refuse the commit — and then the topic is read
   // afresh and the request produced again, exactly as a process without a cache would.
   let topic = await cachedTopic(ctx, req.topic);
-  if (req.records.some((r) => r.partition !== undefined && r.partition >= topic.partitions)) topic = await cachedTopic(ctx, req.topic, true);
+  const named = req.batches ? req.batches.map((b) => b.partition) : req.records.map((r) => r.partition);
+  if (named.some((p) => p !== undefined && p >= topic.partitions)) topic = await cachedTopic(ctx, req.topic, true);
   const first = await produceTo(ctx, req, topic, bytes, deadline);
   if (first) return first;
   ctx.topicCache.forget(req.topic);
@@ -88,8 +96,8 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   // Warms the schema cache while the checks below run: on a miss its one read overlaps them
   // (validateAgainstSchema then awaits the same read; a failure surfaces there).
   void ctx.schemas.latest(topic).catch(() => {});
-  if (isCompacted(topic)) requireKeys(req.records, topic.name);
-  const recordPartitions = assignPartitions(req.records, topic.partitions, req.topic);
+  if (isCompacted(topic)) requireKeys(req, topic.name);
+  const recordPartitions = req.batches ? batchPartitions(req.batches, topic.partitions, req.topic) : assignPartitions(req.records, topic.partitions, req.topic);
   const touched = new Set(recordPartitions);
   if (touched.size > MAX_PARTITIONS_PER_REQUEST) {
     throw new UnprocessableError(
@@ -125,17 +133,8 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   // After the replay check: a retry of an applied request answers what it was answered,
   // even if the topic's schema changed or the group rebalanced since.
   const offsetCommit = await req.offsetCommit?.check();
-  const records = await validateAgainstSchema(ctx, topic, req.records, req.jsonValues);
   const now = ctx.clock.now();
-  const byPartition = new Map<number, EncodableRecord[]>();
-  records.forEach((r, i) => {
-    const p = recordPartitions[i]!;
-    const list = byPartition.get(p) ?? [];
-    byPartition.set(p, list);
-    list.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp ?? now });
-  });
-  await compressionReady(topic.compression); // zstd on Node < 22.15 loads its WASM once
-  const { body, sections } = buildBatchObject(byPartition, topic.compression);
+  const { body, sections } = req.batches && (await storableAsSent(ctx, topic, req.batches)) ? objectOfBatches(req.batches) : await encodeObject(ctx, req, topic, recordPartitions, now);
   const objectKey = batchObjectKey(topic.name, now);
   await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
 
@@ -176,9 +175,56 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
     return replay(req, earlier);
   }
   // Counted only here, after our own commit: a replayed retry produced nothing new.
-  ctx.metrics.add('RecordsProduced', 'Count', req.records.length);
+  ctx.metrics.add('RecordsProduced', 'Count', recordPartitions.length);
   ctx.metrics.add('BytesProduced', 'Bytes', bytes);
   return { topic: req.topic, offsets: offsetsInRequestOrder(recordPartitions, outcome.baseOffsets) };
+}
+
+/**
+ * The records validated against the topic's schema (if any) and encoded with its codec into
+ * the object's batches: a JSON produce, or producer batches the topic must see (a schema,
+ * another codec).
+ */
+async function encodeObject(ctx: LogContext, req: ProduceRequest, topic: Topic, recordPartitions: readonly number[], now: number): Promise<{ body: Uint8Array; sections: BatchSection[] }> {
+  const given: readonly ProduceRecord[] = req.batches ? req.batches.flatMap(producedRecords) : req.records;
+  const records = await validateAgainstSchema(ctx, topic, given, req.jsonValues);
+  const byPartition = new Map<number, EncodableRecord[]>();
+  records.forEach((r, i) => {
+    const p = recordPartitions[i]!;
+    const list = byPartition.get(p) ?? [];
+    byPartition.set(p, list);
+    list.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp ?? now });
+  });
+  await compressionReady(topic.compression); // zstd on Node < 22.15 loads its WASM once
+  return buildBatchObject(byPartition, topic.compression);
+}
+
+/** Producer batches can be stored byte for byte when the topic has no schema to stamp and they use its codec. */
+async function storableAsSent(ctx: LogContext, topic: Topic, batches: readonly ProducedBatch[]): Promise<boolean> {
+  return batches.every((b) => b.compression === topic.compression) && !(await ctx.schemas.latest(topic));
+}
+
+/** Each partition's batch becomes a partition of the object, as buildBatchObject lays them out (by partition). */
+function objectOfBatches(batches: readonly ProducedBatch[]): { body: Uint8Array; sections: BatchSection[] } {
+  const sorted = [...batches].sort((a, b) => a.partition - b.partition);
+  const sections: BatchSection[] = [];
+  let byteOffset = 0;
+  for (const b of sorted) {
+    sections.push({ partition: b.partition, recordCount: b.recordCount, byteOffset, byteLength: b.bytes.length, maxTimestamp: b.maxTimestamp });
+    byteOffset += b.bytes.length;
+  }
+  // One partition (the usual request): the batch is the object, a view into the request body.
+  return { body: sorted.length === 1 ? sorted[0]!.bytes : Buffer.concat(sorted.map((b) => b.bytes), byteOffset), sections };
+}
+
+/** Each producer batch's partition for each of its records, in body order; 404 for a partition the topic lacks. */
+function batchPartitions(batches: readonly ProducedBatch[], partitions: number, topic: string): number[] {
+  const recordPartitions: number[] = [];
+  for (const b of batches) {
+    if (b.partition >= partitions) throw new PartitionNotFoundError(topic, b.partition, partitions);
+    for (let i = 0; i < b.recordCount; i++) recordPartitions.push(b.partition);
+  }
+  return recordPartitions;
 }
 
 /**
@@ -206,16 +252,6 @@ function checkExpectations(req: ProduceRequest, touched: ReadonlySet<number>, pa
   return req.expectedOffsets;
 }
 
-/** 413 TOO_MANY_RECORDS past MAX_RECORDS_PER_REQUEST (a limit of size, like the byte limits, not a malformed request). */
-export function checkRecordCount(count: number): void {
-  if (count > MAX_RECORDS_PER_REQUEST) {
-    throw new PayloadTooLargeError('TOO_MANY_RECORDS', `a request may hold at most ${MAX_RECORDS_PER_REQUEST} records; it has ${count}`, {
-      records: count,
-      max: MAX_RECORDS_PER_REQUEST,
-    });
-  }
-}
-
 /** Throws when a limit is exceeded; returns the records' bytes (keys, values, headers). */
 function checkLimits(records: readonly ProduceRecord[]): number {
   let total = 0;
@@ -240,8 +276,8 @@ function checkLimits(records: readonly ProduceRecord[]): number {
 }
 
 /** As Kafka: a compacted topic refuses a record without a key (no later record could ever supersede it). */
-function requireKeys(records: readonly ProduceRecord[], topic: string): void {
-  const index = records.findIndex((r) => r.key === null);
+function requireKeys(req: ProduceRequest, topic: string): void {
+  const index = req.batches ? (req.batches.find((b) => b.firstNullKey >= 0)?.firstNullKey ?? -1) : req.records.findIndex((r) => r.key === null);
   if (index < 0) return;
   throw new InvalidRequestError(`record ${index} has no key; topic '${topic}' is compacted and every record needs a key`, [
     { path: `records.${index}.key`, message: 'is required on a compacted topic' },

@@ -283,6 +283,25 @@ export class RecordCursor {
     return true;
   }
 
+  /**
+   * Where the current record's header keys are in `section`, with each value's length (-1
+   * for null): for a caller that checks the key bytes themselves (headers() decodes keys
+   * leniently). A new array.
+   */
+  headerSpans(): { keyStart: number; keyLength: number; valueLength: number }[] {
+    const spans: { keyStart: number; keyLength: number; valueLength: number }[] = [];
+    const r = new ByteReader(this.section, this.headersStart, this.sectionEnd);
+    for (let h = 0; h < this.headerCount; h++) {
+      const keyLength = r.varint('header key length'); // checked by next()
+      const keyStart = r.position;
+      r.position += keyLength;
+      const valueLength = r.varint('header value length');
+      if (valueLength > 0) r.position += valueLength;
+      spans.push({ keyStart, keyLength, valueLength });
+    }
+    return spans;
+  }
+
   /** The current record's headers (keys as strings, values as views into `section`); a new array. */
   headers(): RecordHeader[] {
     const count = this.headerCount;

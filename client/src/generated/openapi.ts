@@ -2850,6 +2850,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProduceRequest"];
+                /** @example 00000001000000000000000000000075ffffffff020d0221a60000000000000000019ad991c3800000019ad991c380ffffffffffffffffffffffffffff00000001840100000016637573746f6d65722d3137427b226f726465724964223a226f2d31303031222c22746f74616c223a34322e357d020c736f7572636510636865636b6f7574 */
+                "application/vnd.freshet.record-batches": string;
             };
         };
         responses: {

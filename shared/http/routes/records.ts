@@ -11,6 +11,8 @@ import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from 
 import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { type ProduceRequest, produce } from '../../log/produce.js';
+import { readProducedBatches } from '../../log/produced-batches.js';
+import { RECORD_BATCHES_MEDIA_TYPE } from '../../log/record-batches-body.js';
 import { requireTopics } from '../auth.js';
 import { bodyLimitByLength } from '../body-limit.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
@@ -67,6 +69,15 @@ function expectations(body: Record<string, number> | undefined, header: number |
   return { expectedOffsets: new Map(Object.entries(body).map(([p, o]) => [Number(p), o])) };
 }
 
+const isRecordBatches = (contentType: string | undefined) => (contentType ?? '').split(';')[0]?.trim().toLowerCase() === RECORD_BATCHES_MEDIA_TYPE;
+
+/** A binary body's fingerprint: its bytes, and the expectation header that is part of the request. */
+function fingerprint(body: Uint8Array, expectedOffset: number | undefined): string {
+  const hash = createHash('sha256').update(body);
+  if (expectedOffset !== undefined) hash.update(`\nexpected-offset:${expectedOffset}`);
+  return hash.digest('base64url');
+}
+
 export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: GroupsContext): void {
   app.openapi(
     createRoute({
@@ -83,7 +94,23 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       request: {
         params: TopicParams,
         headers: ProduceHeaders,
-        body: { content: { 'application/json': { schema: ProduceBody } }, required: true },
+        // Not `required`: zod-openapi would then validate every body as JSON. The handler
+        // refuses a request with neither body.
+        body: {
+          content: {
+            'application/json': { schema: ProduceBody },
+            [RECORD_BATCHES_MEDIA_TYPE]: {
+              // Shown as hex: the body is raw bytes.
+              example: EXAMPLES.produceRecordBatches,
+              schema: {
+                type: 'string',
+                contentMediaType: RECORD_BATCHES_MEDIA_TYPE,
+                description:
+                  "The producer's own Kafka RecordBatches (what the client sends): per partition, an int32 partition (big-endian) then one RecordBatch v2 — baseOffset 0, partitionLeaderEpoch -1, CreateTime, producer id/epoch/sequence -1, offset deltas 0..n-1. Stored as sent when the topic has no schema and the batch uses the topic's compression; every batch's CRC-32C and every record are checked first. See docs/api.md.",
+              },
+            },
+          },
+        },
       },
       responses: {
         200: json(ProduceResponse, 'the offset of every record, in request order'),
@@ -99,10 +126,28 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
     async (c) => {
       const { topic } = c.req.valid('param');
       requireTopics(c, [topic], 'produce');
-      const body = c.req.valid('json');
+      const headers = c.req.valid('header');
+      if (isRecordBatches(c.req.header('content-type'))) {
+        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        const batches = await readProducedBatches(bytes);
+        const key = headers['idempotency-key'];
+        const req: ProduceRequest = {
+          topic,
+          records: [],
+          batches,
+          ...(key ? { idempotency: { key, fingerprint: fingerprint(bytes, headers['freshet-expected-offset']) } } : {}),
+          ...expectations(undefined, headers['freshet-expected-offset']),
+        };
+        return c.json(await produce(ctx, req), 200);
+      }
+      // Typed by hand: zod-openapi types `valid('json')` only when every media type has a zod schema,
+      // and the binary one has none. Without a content type there is no body: `{}`.
+      const body = c.req.valid('json' as never) as z.infer<typeof ProduceBody> | Record<string, never>;
+      if (!('records' in body)) {
+        throw new InvalidRequestError(`a produce request needs a body: application/json ({"records": [...]}) or ${RECORD_BATCHES_MEDIA_TYPE}`, [{ path: 'records', message: 'Required' }]);
+      }
       // Committing a group's offsets is consuming: the key needs consume on those topics too.
       if (body.commit) requireTopics(c, body.commit.offsets.map((o) => o.topic), 'consume');
-      const headers = c.req.valid('header');
       const key = headers['idempotency-key'];
       const records = toProduceRecords(body.records, body.encoding ?? 'json');
       // Hashing a 6 MB body costs milliseconds: only done when there is a key to remember it under.
