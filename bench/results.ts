@@ -62,7 +62,7 @@ export interface ProduceScenarioResult extends ThroughputFigures {
    * The same scenario with a JSON body (what curl sends) instead of the client's
    * RecordBatches, against the same floor runs.
    */
-  json: ThroughputFigures & { requestBodyBytes: number; floorRatio: number; floorRatioNoise: Spread; cpuMsPerRequest?: Record<string, number> };
+  json?: ThroughputFigures & { requestBodyBytes: number; floorRatio: number; floorRatioNoise: Spread; cpuMsPerRequest?: Record<string, number> };
   callsPerRequest: Record<string, number>;
   putsPerRequest: number;
   transactionsPerRequest: number;

@@ -84,10 +84,10 @@ function produce(r: BenchResults): string {
   return [
     '## 1–2. Produce vs the storage floor',
     '',
-    'Records of 1 KiB (`encoding: "string"`), closed-loop clients over HTTP. With 12 partitions the records are keyed and spread by Kafka\'s partitioner (a request touches at most 49 partitions; here up to 12). The floor sends, per request, the same PutObject (same bytes) and the same TransactWriteItems (conditional head Update + entry Put per touched partition) straight through the SDK: no HTTP, no JSON, no codec, no topic look-up. Throughput is the median of the repeats; latency merges them. `floorRatio` = produce ÷ floor throughput, median of the paired repeats (min–max in brackets).',
+    'Records of 1 KiB, closed-loop clients over HTTP, sending what @freshet/client sends: the records as Kafka RecordBatches, one per partition (`Content-Type: application/vnd.freshet.record-batches`, docs/api.md), which the server checks and stores as they came. The same requests as a JSON body (`encoding: "string"`, what curl sends) run in the same repeats against the same floor runs: the `JSON body` columns. With 12 partitions the records are keyed and spread by Kafka\'s partitioner (a request touches at most 49 partitions; here up to 12). The floor sends, per request, the same PutObject (same bytes) and the same TransactWriteItems (conditional head Update + entry Put per touched partition) straight through the SDK: no HTTP, no JSON, no codec, no topic look-up. Throughput is the median of the repeats; latency merges them. `floorRatio` = produce ÷ floor throughput, median of the paired repeats (min–max in brackets).',
     '',
     markdownTable(
-      ['scenario', 'records/s', 'MiB/s', 'p50 ms', 'p99 ms', 'floor records/s', 'floor p50 ms', 'floor p99 ms', 'floorRatio (min–max)', 'partitions/req', 'PUT/req', 'tx/req', 'other calls/req', 'WRU/req', 'RRU/req', 'server ms/req'],
+      ['scenario', 'records/s', 'MiB/s', 'p50 ms', 'p99 ms', 'floor records/s', 'floor p50 ms', 'floor p99 ms', 'floorRatio (min–max)', 'JSON body: records/s', 'JSON body: floorRatio (min–max)', 'partitions/req', 'PUT/req', 'tx/req', 'other calls/req', 'WRU/req', 'RRU/req', 'server ms/req'],
       r.produce.map((p) => [
         p.id,
         p.recordsPerSecond,
@@ -98,6 +98,8 @@ function produce(r: BenchResults): string {
         p.floor.latencyMs.p50Ms,
         p.floor.latencyMs.p99Ms,
         `${p.floorRatio} (${p.floorRatioNoise.min}–${p.floorRatioNoise.max})`,
+        p.json ? p.json.recordsPerSecond : 'n/a',
+        p.json ? `${p.json.floorRatio} (${p.json.floorRatioNoise.min}–${p.json.floorRatioNoise.max})` : 'n/a',
         p.partitionsPerRequest,
         p.putsPerRequest,
         p.transactionsPerRequest,
@@ -111,7 +113,7 @@ function produce(r: BenchResults): string {
       ]),
     ),
     '',
-    `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + p.floor.failures, 0)}.`,
+    `Requests measured per scenario: ${r.produce.map((p) => `${p.requests}`).join(', ')} (produce, in table order). Failed requests: ${r.produce.reduce((n, p) => n + p.failures + (p.json?.failures ?? 0) + p.floor.failures, 0)}.`,
     produceCpu(r),
     '',
     PRODUCE_FINDINGS,
@@ -128,11 +130,22 @@ function produceCpu(r: BenchResults): string {
   const cells = (cpu: Record<string, number>) => [...CPU_PROCESSES.map((n) => (cpu[n] === undefined ? 'n/a' : round(cpu[n]!, 2))), round(sum(cpu), 2)];
   return [
     '',
-    'CPU time per request of each process on the machine, produce against the floor (ms, user + system, median of the repeats; _server_ is the bench process, which serves the API during produce and sends the floor\'s calls during the floor). The floor has no load driver: it calls the SDK in process. When a scenario saturates the two cores, produce can reach at most the floor\'s throughput × (floor CPU ÷ produce CPU), the last column; a closed loop of one client is bound by its latency instead, which the same extra work lengthens.',
+    'CPU time per request of each process on the machine, produce (RecordBatches) against the floor (ms, user + system, median of the repeats; _server_ is the bench process, which serves the API during produce and sends the floor\'s calls during the floor), and the server\'s and the whole machine\'s for the same request as a JSON body. The floor has no load driver: it calls the SDK in process. When a scenario saturates the two cores, produce can reach at most the floor\'s throughput × (floor CPU ÷ produce CPU); a closed loop of one client is bound by its latency instead, which the same extra work lengthens.',
     '',
     markdownTable(
-      ['scenario', ...CPU_PROCESSES.map((n) => `produce: ${n}`), 'produce: all', ...CPU_PROCESSES.map((n) => `floor: ${n}`), 'floor: all', 'floor ÷ produce CPU', 'floorRatio'],
-      rows.map((p) => [p.id, ...cells(p.cpuMsPerRequest!), ...cells(p.floor.cpuMsPerRequest!), round(sum(p.floor.cpuMsPerRequest!) / sum(p.cpuMsPerRequest!), 3), p.floorRatio]),
+      ['scenario', ...CPU_PROCESSES.map((n) => `produce: ${n}`), 'produce: all', ...CPU_PROCESSES.map((n) => `floor: ${n}`), 'floor: all', 'floor ÷ produce CPU', 'floorRatio', 'JSON body: server', 'JSON body: all'],
+      rows.map((p) => {
+        const json = p.json?.cpuMsPerRequest;
+        return [
+          p.id,
+          ...cells(p.cpuMsPerRequest!),
+          ...cells(p.floor.cpuMsPerRequest!),
+          round(sum(p.floor.cpuMsPerRequest!) / sum(p.cpuMsPerRequest!), 3),
+          p.floorRatio,
+          json?.server === undefined ? 'n/a' : round(json.server, 2),
+          json ? round(sum(json), 2) : 'n/a',
+        ];
+      }),
     ),
   ].join('\n');
 }

@@ -92,9 +92,9 @@ export async function runProduceSection(ctx: SectionContext): Promise<ProduceSce
         const bodies = { requestBodyBytes: recordBatchesBody(shape, 0).byteLength, jsonBodyBytes: Buffer.byteLength(produceBody(workloadRecords(shape, 0))) };
         const result = summarizeScenario(ctx, { shape, clients, partitionsPerRequest, ...bodies }, produceRuns, jsonRuns, floorRuns);
         const failed = [...produceRuns, ...jsonRuns, ...floorRuns].find((r) => r.firstError !== undefined);
-        if (failed) ctx.progress(`warning: ${name} had failed requests (${result.failures} produce, ${result.json.failures} JSON, ${result.floor.failures} floor); first: ${failed.firstError}`);
+        if (failed) ctx.progress(`warning: ${name} had failed requests (${result.failures} produce, ${result.json!.failures} JSON, ${result.floor.failures} floor); first: ${failed.firstError}`);
         ctx.progress(
-          `${result.id}: ${result.recordsPerSecond} rec/s (${result.mibPerSecond} MiB/s), p50 ${result.latencyMs.p50Ms} ms, p99 ${result.latencyMs.p99Ms} ms; floor ${result.floor.recordsPerSecond} rec/s; floorRatio ${result.floorRatio} [${result.floorRatioNoise.min}–${result.floorRatioNoise.max}]; JSON body ${result.json.recordsPerSecond} rec/s, ratio ${result.json.floorRatio}`,
+          `${result.id}: ${result.recordsPerSecond} rec/s (${result.mibPerSecond} MiB/s), p50 ${result.latencyMs.p50Ms} ms, p99 ${result.latencyMs.p99Ms} ms; floor ${result.floor.recordsPerSecond} rec/s; floorRatio ${result.floorRatio} [${result.floorRatioNoise.min}–${result.floorRatioNoise.max}]; JSON body ${result.json!.recordsPerSecond} rec/s, ratio ${result.json!.floorRatio}`,
         );
         results.push(result);
       }

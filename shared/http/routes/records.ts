@@ -106,7 +106,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
                 type: 'string',
                 contentMediaType: RECORD_BATCHES_MEDIA_TYPE,
                 description:
-                  "The producer's own Kafka RecordBatches (what the client sends): per partition, an int32 partition (big-endian) then one RecordBatch v2 — baseOffset 0, partitionLeaderEpoch -1, CreateTime, producer id/epoch/sequence -1, offset deltas 0..n-1. Stored as sent when the topic has no schema and the batch uses the topic's compression; every batch's CRC-32C and every record are checked first. See docs/api.md.",
+                  "The producer's own Kafka RecordBatches (what the client sends): per partition, an int32 partition (big-endian) then one RecordBatch v2 — baseOffset 0, partitionLeaderEpoch -1, CreateTime, producer id/epoch/sequence -1, offset deltas 0..n-1. Stored as sent when the topic has no schema and the batch uses the topic's compression; every batch's CRC-32C and every record are checked first. See docs/log.md, \"The client's RecordBatches\".",
               },
             },
           },
