@@ -21,6 +21,7 @@ const UNIT = [
   'test/client/cli-config.test.ts',
   'test/client/idle-backoff.test.ts',
   'test/client/producer-batches.test.ts',
+  'test/client/retry-reachable.test.ts',
   'test/config/config.test.ts',
 ];
 

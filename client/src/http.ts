@@ -44,8 +44,20 @@ export class HttpClient {
   async call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
     const once = () => this.once<T>(method, path, options);
     if (!options.retry) return once();
-    return withRetry(once, { ...this.options.retry, ...(typeof options.retry === 'object' ? options.retry : {}) }, options.signal);
+    return withRetry(once, { ...this.options.retry, ...(typeof options.retry === 'object' ? options.retry : {}) }, options.signal, this.reachable);
   }
+
+  /**
+   * Resolves when the server next answers a request of this client. Retries waiting out a
+   * network error go then (retry.ts): after an outage, every partition's request resumes
+   * with the first answer, instead of some waiting up to a whole backoff while the others
+   * cycle small batches through a buffer the waiting ones hold.
+   */
+  private readonly reachable = (): Promise<void> => {
+    this.answered ??= deferred();
+    return this.answered.promise;
+  };
+  private answered: { promise: Promise<void>; resolve: () => void } | undefined;
 
   private async once<T>(method: string, path: string, options: CallOptions): Promise<T> {
     const url = new URL(this.baseUrl + path);
@@ -68,6 +80,9 @@ export class HttpClient {
     let text: string;
     try {
       response = await this.fetchImpl(url, { method, headers, body, signal });
+      const answered = this.answered;
+      this.answered = undefined;
+      answered?.resolve();
       text = await response.text();
     } catch (err) {
       if (options.signal?.aborted) throw err;
@@ -86,6 +101,14 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 export const encodePath = (segment: string | number) => encodeURIComponent(String(segment));
