@@ -14,7 +14,7 @@ export { type CompressionType, type DecodedRecord, type LogRecord, NO_TIMESTAMP,
 export type { EncodableRecord, EncodeOptions } from './record-batch-encode.js';
 
 /**
- * Node's UTF-8 is faster than the web-standard default (docs/benchmarks.md, "Codec"): a
+ * Node's UTF-8 is faster than the web-standard default (docs/log.md, "Compression"): a
  * batch of 1 KiB JSON texts encodes at ~1.6× the rate with Buffer's native length and
  * write as with TextEncoder.encodeInto, which needs a view per string. Batches come back
  * as Buffers, as the server's callers have always had them.
