@@ -70,8 +70,8 @@ export function toBatchRecord(m: Message, encoding: Encoding, index: number, now
 /** A key, value or header value as bytes of `encoding`. */
 function toBytes(v: unknown, encoding: Encoding, path: string): Uint8Array {
   if (encoding !== 'base64') return utf8.encode(wellFormedText(v, encoding, path));
-  // A copy: the caller may reuse its array while the message lingers in a batch.
-  if (v instanceof Uint8Array) return v.slice();
+  // A copy (`new Uint8Array(view)` copies; a Node Buffer's slice() would not): the caller may reuse its array while the message lingers in a batch.
+  if (v instanceof Uint8Array) return new Uint8Array(v);
   const text = toText(v, encoding, path);
   if (!BASE64.test(text)) throw invalid(`${path} is not valid base64`);
   return fromBase64(text);
