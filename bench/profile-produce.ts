@@ -1,6 +1,7 @@
 /**
- * Where does a produce spend its time? `npx tsx bench/profile-produce.ts [records] [partitions]`
- * starts the bench's stack, drives one client producing requests of `records` × 1 KiB for
+ * Where does a produce spend its time? `npx tsx bench/profile-produce.ts [records] [partitions] [record-batches|json]`
+ * starts the bench's stack, drives one client producing requests of `records` × 1 KiB (as
+ * the client's RecordBatches unless `json` is given) for
  * a few seconds, and writes a V8 CPU profile of the server process to the temp directory
  * (open it in Chrome DevTools or speedscope). Not part of `npm run bench`.
  */
@@ -16,6 +17,7 @@ import { startBenchStack } from './stack.js';
 
 const records = Number(process.argv[2] ?? 1000);
 const partitions = Number(process.argv[3] ?? 1);
+const wire = process.argv[4] === 'json' ? 'json' : 'record-batches';
 const WARMUP_MS = 3_000;
 const PROFILE_MS = 8_000;
 
@@ -23,7 +25,7 @@ const stack = await startBenchStack();
 const driver = LoadDriver.start();
 try {
   await createTopic(stack.log, { name: 'profile', partitions });
-  const command = { kind: 'produce', target: stack.api, topic: 'profile', shape: { records, partitions, valueBytes: 1024 }, clients: 1 } as const;
+  const command = { kind: 'produce', target: stack.api, topic: 'profile', shape: { records, partitions, valueBytes: 1024, wire }, clients: 1 } as const;
   await driver.run({ ...command, durationMs: WARMUP_MS });
   const session = new Session();
   session.connect();

@@ -12,6 +12,8 @@ import type { APIGatewayProxyResult, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildFunction } from '../../infra/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/function.js';
+import { encodeRecordBatch } from '../../shared/log/record-batch-codec.js';
+import { frameRecordBatches, RECORD_BATCHES_MEDIA_TYPE } from '../../shared/log/record-batches-body.js';
 import { ensureBucket, ensureTable } from '../../shared/storage/provision.js';
 import { emulatorClients } from '../support/test-stack.js';
 
@@ -20,7 +22,16 @@ const SECRET_KEY = `secret-${randomUUID()}`;
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:FreshetRootKey-AbCdEf';
 
 /** An API Gateway HTTP API (payload format 2.0) event, shaped like the ones Lambda receives. */
-function httpEvent(method: string, path: string, options: { body?: unknown; key?: string; query?: string; base64?: boolean } = {}): LambdaEvent {
+function httpEvent(method: string, path: string, options: { body?: unknown; key?: string; query?: string; base64?: boolean; bytes?: { body: Uint8Array; contentType: string } } = {}): LambdaEvent {
+  if (options.bytes) {
+    // A binary body (the client's RecordBatches): API Gateway passes it base64-encoded.
+    const event = httpEvent(method, path, { ...options, bytes: undefined, body: '' }) as { headers: Record<string, string>; body: string | null; isBase64Encoded: boolean };
+    event.headers['content-type'] = options.bytes.contentType;
+    event.headers['content-length'] = String(options.bytes.body.length);
+    event.body = Buffer.from(options.bytes.body).toString('base64');
+    event.isBase64Encoded = true;
+    return event as unknown as LambdaEvent;
+  }
   const text = options.body === undefined ? null : JSON.stringify(options.body);
   const query = options.query ?? '';
   return {
@@ -288,6 +299,12 @@ describe('the api bundle', () => {
     const base64 = await call(httpEvent('POST', '/v1/topics/orders/records', { key: ROOT_KEY, base64: true, body: { records: [{ value: 'third', partition: 1 }] } }));
     expect(json(base64)).toEqual({ topic: 'orders', offsets: [{ partition: 1, offset: 2 }] });
 
+    // The client's RecordBatches, as API Gateway hands a binary body over: base64.
+    const batch = encodeRecordBatch([{ key: null, value: Buffer.from('"fourth"'), headers: [], timestamp: Date.now() }], { compression: 'none' });
+    const bytes = { body: frameRecordBatches([{ partition: 1, batch }]), contentType: RECORD_BATCHES_MEDIA_TYPE };
+    const batches = await call(httpEvent('POST', '/v1/topics/orders/records', { key: ROOT_KEY, bytes }));
+    expect(json(batches)).toEqual({ topic: 'orders', offsets: [{ partition: 1, offset: 3 }] });
+
     const fetched = await call(httpEvent('GET', '/v1/topics/orders/partitions/1/records', { key: ROOT_KEY, query: 'offset=0&limit=10' }));
     expect(fetched.statusCode).toBe(200);
     const body = json(fetched) as { records: { offset: number; value: unknown }[]; highWatermark: number };
@@ -295,8 +312,9 @@ describe('the api bundle', () => {
       [0, { n: 1 }],
       [1, { n: 2 }],
       [2, 'third'],
+      [3, 'fourth'],
     ]);
-    expect(body.highWatermark).toBe(3);
+    expect(body.highWatermark).toBe(4);
 
     const refused = await call(httpEvent('GET', '/v1/topics', { key: 'not-the-root-key-at-all' }));
     expect(refused.statusCode).toBe(401);
