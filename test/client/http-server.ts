@@ -27,13 +27,14 @@ export async function serveTestStack(options: Parameters<typeof createTestStack>
   const port = await freePort();
   const produced = new Map<string, number>();
   const largest = new Map<string, number>();
-  const fetch = async (req: Request) => {
+  // `env` is @hono/node-server's (the Node request and response): the app reads binary bodies from it.
+  const fetch = async (req: Request, env: unknown) => {
     const m = /^\/v1\/topics\/([^/]+)\/records$/.exec(new URL(req.url).pathname);
-    if (!m || req.method !== 'POST') return stack.app.fetch(req);
+    if (!m || req.method !== 'POST') return stack.app.fetch(req, env);
     const topic = m[1]!;
     produced.set(topic, (produced.get(topic) ?? 0) + 1);
     const requestBytes = Number(req.headers.get('content-length') ?? 0);
-    const res = await stack.app.fetch(req);
+    const res = await stack.app.fetch(req, env);
     const responseBytes = (await res.clone().arrayBuffer()).byteLength;
     largest.set(topic, Math.max(largest.get(topic) ?? 0, requestBytes + responseBytes));
     return res;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
+import { FreshetError, InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
@@ -14,6 +14,7 @@ import { type ProduceRequest, produce } from '../../log/produce.js';
 import { readProducedBatches } from '../../log/produced-batches.js';
 import { RECORD_BATCHES_MEDIA_TYPE } from '../../log/record-batches-body.js';
 import { requireTopics } from '../auth.js';
+import { readBinaryBody } from '../binary-body.js';
 import { bodyLimitByLength } from '../body-limit.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
@@ -128,17 +129,27 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       requireTopics(c, [topic], 'produce');
       const headers = c.req.valid('header');
       if (isRecordBatches(c.req.header('content-type'))) {
-        const bytes = new Uint8Array(await c.req.arrayBuffer());
-        const batches = await readProducedBatches(bytes);
-        const key = headers['idempotency-key'];
-        const req: ProduceRequest = {
-          topic,
-          records: [],
-          batches,
-          ...(key ? { idempotency: { key, fingerprint: fingerprint(bytes, headers['freshet-expected-offset']) } } : {}),
-          ...expectations(undefined, headers['freshet-expected-offset']),
-        };
-        return c.json(await produce(ctx, req), 200);
+        const body = await readBinaryBody(c);
+        let reusable = false;
+        try {
+          const batches = await readProducedBatches(body.bytes);
+          const key = headers['idempotency-key'];
+          const req: ProduceRequest = {
+            topic,
+            records: [],
+            batches,
+            ...(key ? { idempotency: { key, fingerprint: fingerprint(body.bytes, headers['freshet-expected-offset']) } } : {}),
+            ...expectations(undefined, headers['freshet-expected-offset']),
+          };
+          const result = await produce(ctx, req);
+          reusable = true;
+          return c.json(result, 200);
+        } catch (err) {
+          reusable = err instanceof FreshetError && err.status < 500;
+          throw err;
+        } finally {
+          body.done(reusable);
+        }
       }
       // Typed by hand: zod-openapi types `valid('json')` only when every media type has a zod schema,
       // and the binary one has none. Without a content type there is no body: `{}`.
