@@ -18,6 +18,8 @@ import { InvalidRequestError } from '../errors.js';
  */
 export interface BinaryBody {
   bytes: Uint8Array;
+  /** A buffer of `length` bytes (for the object a produce assembles), kept and given back with the body. */
+  scratch(length: number): Uint8Array;
   /**
    * Called once the request is answered. `reusable` only when nothing can still read the
    * bytes: after a success or a 4xx. A 5xx may leave an upload of them in flight (a produce
@@ -62,7 +64,7 @@ export async function readBinaryBody(c: Context): Promise<BinaryBody> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const declared = Number(c.req.header('content-length'));
   if (!incoming || !Number.isSafeInteger(declared) || declared < MIN_POOLED_BYTES || c.req.header('transfer-encoding') !== undefined) {
-    return { bytes: new Uint8Array(await c.req.arrayBuffer()), done: () => {} };
+    return { bytes: new Uint8Array(await c.req.arrayBuffer()), scratch: (length) => new Uint8Array(length), done: () => {} };
   }
   const buffer = buffers.take(declared);
   let length = 0;
@@ -83,13 +85,19 @@ export async function readBinaryBody(c: Context): Promise<BinaryBody> {
     buffers.give(buffer);
     throw new InvalidRequestError(`the body ended after ${length} of its ${declared} bytes (Content-Length)`);
   }
+  const held = [buffer];
   let given = false;
   return {
     bytes: buffer.subarray(0, length),
+    scratch(size) {
+      const scratch = buffers.take(size);
+      held.push(scratch);
+      return scratch.subarray(0, size);
+    },
     done(reusable) {
       if (given || !reusable) return;
       given = true;
-      buffers.give(buffer);
+      for (const b of held) buffers.give(b);
     },
   };
 }

@@ -138,6 +138,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
             topic,
             records: [],
             batches,
+            objectBuffer: body.scratch,
             ...(key ? { idempotency: { key, fingerprint: fingerprint(body.bytes, headers['freshet-expected-offset']) } } : {}),
             ...expectations(undefined, headers['freshet-expected-offset']),
           };
