@@ -59,8 +59,12 @@ class ReceiveBuffers {
 
 const buffers = new ReceiveBuffers();
 
-/** The request's whole body; a 400 when the client sends less than its Content-Length. */
-export async function readBinaryBody(c: Context): Promise<BinaryBody> {
+/**
+ * The request's whole body; a 400 when the client sends less than its Content-Length.
+ * `arrived(body, length)` is called as chunks land in the kept buffer (a caller checks
+ * what it can while the rest is on its way).
+ */
+export async function readBinaryBody(c: Context, arrived?: (body: Uint8Array, length: number) => void): Promise<BinaryBody> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const declared = Number(c.req.header('content-length'));
   if (!incoming || !Number.isSafeInteger(declared) || declared < MIN_POOLED_BYTES || c.req.header('transfer-encoding') !== undefined) {
@@ -74,6 +78,7 @@ export async function readBinaryBody(c: Context): Promise<BinaryBody> {
       if (length + chunk.length > declared) throw new InvalidRequestError(`the body is longer than its Content-Length (${declared} bytes)`);
       chunk.copy(buffer, length);
       length += chunk.length;
+      arrived?.(buffer, length);
     }
   } catch (err) {
     buffers.give(buffer);

@@ -10,7 +10,8 @@
 import { CorruptRecordBatchError, InvalidRequestError, PayloadTooLargeError } from '../errors.js';
 import { compressionReady, decompress } from './compression.js';
 import { checkRecordCount, MAX_RECORD_BYTES, MAX_TIMESTAMP } from './limits.js';
-import { type CompressionType, decodeRecordsSection, frameRecordBatch, MAX_DECOMPRESSED_BYTES, type RecordBatchFrame, RecordCursor } from './record-batch-decode.js';
+import { crc32c } from './crc32c.js';
+import { ATTRIBUTES_OFFSET, type CompressionType, decodeRecordsSection, frameRecordBatch, MAX_DECOMPRESSED_BYTES, RECORDS_OFFSET, type RecordBatchFrame, RecordCursor } from './record-batch-decode.js';
 import { PARTITION_PREFIX_BYTES } from './record-batches-body.js';
 import type { EncodableRecord } from './record-batch-codec.js';
 
@@ -36,7 +37,6 @@ export interface ProducedBatch {
 /** Bytes a producer must write as -1 / 0 in a batch header, and where: what storage keeps as it came. */
 const BASE_OFFSET = 0;
 const PARTITION_LEADER_EPOCH_OFFSET = 12;
-const ATTRIBUTES_OFFSET = 21;
 const PRODUCER_ID_OFFSET = 43;
 /** Attribute bits other than the codec: timestampType, isTransactional, isControlBatch, hasDeleteHorizon. */
 const NON_CODEC_ATTRIBUTES = 0xfff8;
@@ -44,8 +44,57 @@ const NON_CODEC_ATTRIBUTES = 0xfff8;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const NO_SPANS: readonly { keyStart: number; keyLength: number; valueLength: number }[] = [];
 
-/** Every batch of a `application/vnd.freshet.record-batches` body, in body order; throws 400/413. */
-export async function readProducedBatches(body: Uint8Array): Promise<ProducedBatch[]> {
+/**
+ * The CRC-32C of each batch of a body computed while the body arrives, chunk by chunk, so
+ * that checking it overlaps the wait for the rest (for a single producer the CRC pass is
+ * otherwise the largest part of a 1 MB produce's own latency). It follows the framing as
+ * bytes come; at anything it cannot follow it stops, and readProducedBatches computes
+ * the rest and reports what is wrong.
+ */
+export class ArrivingBatchesCrc {
+  /** One CRC per complete batch, in body order. */
+  readonly crcs: number[] = [];
+  private next = 0;
+  private regionStart = -1;
+  private regionEnd = -1;
+  private crc = 0;
+  private done = 0;
+  private stopped = false;
+
+  /** `body[0, available)` has arrived (a growing buffer: earlier bytes never change). */
+  update(body: Uint8Array, available: number): void {
+    while (!this.stopped) {
+      if (this.regionEnd < 0) {
+        const batch = this.next + PARTITION_PREFIX_BYTES;
+        if (available < batch + RECORDS_OFFSET) return;
+        const batchLength = new DataView(body.buffer, body.byteOffset).getInt32(batch + 8);
+        if (batchLength < RECORDS_OFFSET - 12) {
+          this.stopped = true;
+          return;
+        }
+        this.regionStart = batch + ATTRIBUTES_OFFSET;
+        this.regionEnd = batch + 12 + batchLength;
+        this.done = this.regionStart;
+        this.crc = 0;
+      }
+      const to = Math.min(available, this.regionEnd);
+      if (to > this.done) {
+        this.crc = crc32c(body.subarray(this.done, to), this.crc);
+        this.done = to;
+      }
+      if (this.done < this.regionEnd) return;
+      this.crcs.push(this.crc);
+      this.next = this.regionEnd;
+      this.regionEnd = -1;
+    }
+  }
+}
+
+/**
+ * Every batch of a `application/vnd.freshet.record-batches` body, in body order; throws
+ * 400/413. `crcs`: batches' CRC-32Cs already computed over exactly their bytes (ArrivingBatchesCrc).
+ */
+export async function readProducedBatches(body: Uint8Array, crcs: readonly number[] = []): Promise<ProducedBatch[]> {
   if (body.length === 0) throw invalid('the body holds no record batch', 'body');
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const batches: ProducedBatch[] = [];
@@ -59,7 +108,7 @@ export async function readProducedBatches(body: Uint8Array): Promise<ProducedBat
     if (seen.has(partition)) throw invalid(`batch ${batches.length}: partition ${partition} has a batch already; send one batch per partition`, `${at}.partition`);
     seen.add(partition);
     const rest = body.subarray(position + PARTITION_PREFIX_BYTES);
-    const frame = frameOf(rest, batches.length);
+    const frame = frameOf(rest, batches.length, crcs[batches.length]);
     checkHeader(view, position + PARTITION_PREFIX_BYTES, frame, batches.length);
     records += frame.recordCount;
     checkRecordCount(records);
@@ -88,9 +137,9 @@ export function producedRecords(batch: ProducedBatch): EncodableRecord[] {
   return decodeRecordsSection(batch.frame, plainRecords(batch)).records.map(({ key, value, headers, timestamp }) => ({ key, value, headers, timestamp }));
 }
 
-function frameOf(bytes: Uint8Array, index: number): RecordBatchFrame {
+function frameOf(bytes: Uint8Array, index: number, crc: number | undefined): RecordBatchFrame {
   try {
-    return frameRecordBatch(bytes);
+    return frameRecordBatch(bytes, { crc });
   } catch (err) {
     if (err instanceof CorruptRecordBatchError) throw invalid(`batch ${index}: ${err.message}`, `batches.${index}`);
     throw err;
@@ -134,11 +183,12 @@ function walkRecords(batch: ProducedBatch, index: number): void {
   try {
     for (let i = 0; cursor.next(); i++) {
       const record = batch.firstIndex + i;
-      const where = `batch ${index}, record ${i} (record ${record} of the request)`;
-      if (cursor.offset !== i) throw invalid(`${where}: offsetDelta ${cursor.offset} must be ${i}`, `${at}.records.${i}`);
+      // Built only for an error: a string per record was ~200 KB of garbage per 1,000-record request.
+      const where = () => `batch ${index}, record ${i} (record ${record} of the request)`;
+      if (cursor.offset !== i) throw invalid(`${where()}: offsetDelta ${cursor.offset} must be ${i}`, `${at}.records.${i}`);
       const timestamp = cursor.timestamp;
-      if (timestamp < 0 || timestamp > MAX_TIMESTAMP) throw invalid(`${where}: timestamp must be an integer in 0..${MAX_TIMESTAMP}`, `${at}.records.${i}.timestamp`);
-      if (i === 0 && timestamp !== batch.frame.firstTimestamp) throw invalid(`${where}: its timestampDelta must be 0 (firstTimestamp is the first record's)`, `${at}.records.0.timestamp`);
+      if (timestamp < 0 || timestamp > MAX_TIMESTAMP) throw invalid(`${where()}: timestamp must be an integer in 0..${MAX_TIMESTAMP}`, `${at}.records.${i}.timestamp`);
+      if (i === 0 && timestamp !== batch.frame.firstTimestamp) throw invalid(`${where()}: its timestampDelta must be 0 (firstTimestamp is the first record's)`, `${at}.records.0.timestamp`);
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
       if (cursor.keyLength < 0 && batch.firstNullKey < 0) batch.firstNullKey = record;
       let size = Math.max(0, cursor.keyLength) + Math.max(0, cursor.valueLength);
@@ -146,7 +196,7 @@ function walkRecords(batch: ProducedBatch, index: number): void {
         try {
           strictUtf8.decode(section.subarray(header.keyStart, header.keyStart + header.keyLength));
         } catch {
-          throw invalid(`${where}: a header key is not UTF-8`, `${at}.records.${i}.headers`);
+          throw invalid(`${where()}: a header key is not UTF-8`, `${at}.records.${i}.headers`);
         }
         size += header.keyLength + Math.max(0, header.valueLength);
       }

@@ -67,6 +67,17 @@ describe('binary produce bodies over HTTP', () => {
     expect(read.sort()).toEqual([...sent.values()].flat().sort());
   });
 
+  it('refuses a body whose bit flipped on the way, checked as it arrived, and writes nothing', async () => {
+    const { body } = requestBody(3);
+    const flipped = Uint8Array.from(body);
+    flipped[flipped.length - 5_000]! ^= 0x10;
+    const res = await fetch(`${base}/v1/topics/cut/records`, { method: 'POST', headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': RECORD_BATCHES_MEDIA_TYPE }, body: flipped });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/CRC-32C mismatch/);
+    const partitions = (await (await stack.request('GET', '/v1/topics/cut/partitions')).json()) as { partitions: { highWatermark: number }[] };
+    expect(partitions.partitions.map((p) => p.highWatermark)).toEqual([0, 0, 0, 0]);
+  });
+
   it('answers a body cut short of its Content-Length with nothing written, and serves the next request', async () => {
     const { body } = requestBody(1);
     const { port } = server.address() as AddressInfo;

@@ -11,7 +11,7 @@ import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from 
 import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { type ProduceRequest, produce } from '../../log/produce.js';
-import { readProducedBatches } from '../../log/produced-batches.js';
+import { ArrivingBatchesCrc, readProducedBatches } from '../../log/produced-batches.js';
 import { RECORD_BATCHES_MEDIA_TYPE } from '../../log/record-batches-body.js';
 import { requireTopics } from '../auth.js';
 import { readBinaryBody } from '../binary-body.js';
@@ -129,10 +129,12 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       requireTopics(c, [topic], 'produce');
       const headers = c.req.valid('header');
       if (isRecordBatches(c.req.header('content-type'))) {
-        const body = await readBinaryBody(c);
+        // Each batch's CRC-32C is computed as its bytes arrive, not in one pass after the last.
+        const crc = new ArrivingBatchesCrc();
+        const body = await readBinaryBody(c, (bytes, length) => crc.update(bytes, length));
         let reusable = false;
         try {
-          const batches = await readProducedBatches(body.bytes);
+          const batches = await readProducedBatches(body.bytes, crc.crcs);
           const key = headers['idempotency-key'];
           const req: ProduceRequest = {
             topic,
