@@ -32,11 +32,6 @@ export interface ProduceRequest {
    * produced-batches.ts), stored as they came unless the topic must see the records.
    */
   batches?: readonly ProducedBatch[] | undefined;
-  /**
-   * Where the object of several partitions' batches is assembled (default: a new buffer). The
-   * caller keeps what it hands out alive until produce settles: the HTTP layer reuses these.
-   */
-  objectBuffer?: ((bytes: number) => Uint8Array) | undefined;
   /** With `fingerprint` (a hash of the request): a retry returns the first answer. */
   idempotency?: { key: string; fingerprint: string };
   /**
@@ -139,7 +134,7 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   // even if the topic's schema changed or the group rebalanced since.
   const offsetCommit = await req.offsetCommit?.check();
   const now = ctx.clock.now();
-  const { body, sections } = req.batches && (await storableAsSent(ctx, topic, req.batches)) ? objectOfBatches(req.batches, req.objectBuffer) : await encodeObject(ctx, req, topic, recordPartitions, now);
+  const { body, sections } = req.batches && (await storableAsSent(ctx, topic, req.batches)) ? objectOfBatches(req.batches) : await encodeObject(ctx, req, topic, recordPartitions, now);
   const objectKey = batchObjectKey(topic.name, now);
   await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
 
@@ -210,7 +205,7 @@ async function storableAsSent(ctx: LogContext, topic: Topic, batches: readonly P
 }
 
 /** Each partition's batch becomes a partition of the object, as buildBatchObject lays them out (by partition). */
-function objectOfBatches(batches: readonly ProducedBatch[], objectBuffer: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)): { body: Uint8Array; sections: BatchSection[] } {
+function objectOfBatches(batches: readonly ProducedBatch[]): { body: Uint8Array; sections: BatchSection[] } {
   const sorted = [...batches].sort((a, b) => a.partition - b.partition);
   const sections: BatchSection[] = [];
   let byteOffset = 0;
@@ -219,10 +214,7 @@ function objectOfBatches(batches: readonly ProducedBatch[], objectBuffer: (bytes
     byteOffset += b.bytes.length;
   }
   // One partition (the usual request): the batch is the object, a view into the request body.
-  if (sorted.length === 1) return { body: sorted[0]!.bytes, sections };
-  const body = objectBuffer(byteOffset);
-  for (const [i, b] of sorted.entries()) body.set(b.bytes, sections[i]!.byteOffset);
-  return { body, sections };
+  return { body: sorted.length === 1 ? sorted[0]!.bytes : Buffer.concat(sorted.map((b) => b.bytes), byteOffset), sections };
 }
 
 /** Each producer batch's partition for each of its records, in body order; 404 for a partition the topic lacks. */

@@ -10,8 +10,7 @@
 import { CorruptRecordBatchError, InvalidRequestError, PayloadTooLargeError } from '../errors.js';
 import { compressionReady, decompress } from './compression.js';
 import { checkRecordCount, MAX_RECORD_BYTES, MAX_TIMESTAMP } from './limits.js';
-import { crc32c } from './crc32c.js';
-import { ATTRIBUTES_OFFSET, type CompressionType, decodeRecordsSection, frameRecordBatch, MAX_DECOMPRESSED_BYTES, RECORDS_OFFSET, type RecordBatchFrame, RecordCursor } from './record-batch-decode.js';
+import { type CompressionType, decodeRecordsSection, frameRecordBatch, MAX_DECOMPRESSED_BYTES, type RecordBatchFrame, RecordCursor } from './record-batch-decode.js';
 import { PARTITION_PREFIX_BYTES } from './record-batches-body.js';
 import type { EncodableRecord } from './record-batch-codec.js';
 
@@ -37,6 +36,7 @@ export interface ProducedBatch {
 /** Bytes a producer must write as -1 / 0 in a batch header, and where: what storage keeps as it came. */
 const BASE_OFFSET = 0;
 const PARTITION_LEADER_EPOCH_OFFSET = 12;
+const ATTRIBUTES_OFFSET = 21;
 const PRODUCER_ID_OFFSET = 43;
 /** Attribute bits other than the codec: timestampType, isTransactional, isControlBatch, hasDeleteHorizon. */
 const NON_CODEC_ATTRIBUTES = 0xfff8;
@@ -44,57 +44,8 @@ const NON_CODEC_ATTRIBUTES = 0xfff8;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const NO_SPANS: readonly { keyStart: number; keyLength: number; valueLength: number }[] = [];
 
-/**
- * The CRC-32C of each batch of a body computed while the body arrives, chunk by chunk, so
- * that checking it overlaps the wait for the rest (for a single producer the CRC pass is
- * otherwise the largest part of a 1 MB produce's own latency). It follows the framing as
- * bytes come; at anything it cannot follow it stops, and readProducedBatches computes
- * the rest and reports what is wrong.
- */
-export class ArrivingBatchesCrc {
-  /** One CRC per complete batch, in body order. */
-  readonly crcs: number[] = [];
-  private next = 0;
-  private regionStart = -1;
-  private regionEnd = -1;
-  private crc = 0;
-  private done = 0;
-  private stopped = false;
-
-  /** `body[0, available)` has arrived (a growing buffer: earlier bytes never change). */
-  update(body: Uint8Array, available: number): void {
-    while (!this.stopped) {
-      if (this.regionEnd < 0) {
-        const batch = this.next + PARTITION_PREFIX_BYTES;
-        if (available < batch + RECORDS_OFFSET) return;
-        const batchLength = new DataView(body.buffer, body.byteOffset).getInt32(batch + 8);
-        if (batchLength < RECORDS_OFFSET - 12) {
-          this.stopped = true;
-          return;
-        }
-        this.regionStart = batch + ATTRIBUTES_OFFSET;
-        this.regionEnd = batch + 12 + batchLength;
-        this.done = this.regionStart;
-        this.crc = 0;
-      }
-      const to = Math.min(available, this.regionEnd);
-      if (to > this.done) {
-        this.crc = crc32c(body.subarray(this.done, to), this.crc);
-        this.done = to;
-      }
-      if (this.done < this.regionEnd) return;
-      this.crcs.push(this.crc);
-      this.next = this.regionEnd;
-      this.regionEnd = -1;
-    }
-  }
-}
-
-/**
- * Every batch of a `application/vnd.freshet.record-batches` body, in body order; throws
- * 400/413. `crcs`: batches' CRC-32Cs already computed over exactly their bytes (ArrivingBatchesCrc).
- */
-export async function readProducedBatches(body: Uint8Array, crcs: readonly number[] = []): Promise<ProducedBatch[]> {
+/** Every batch of a `application/vnd.freshet.record-batches` body, in body order; throws 400/413. */
+export async function readProducedBatches(body: Uint8Array): Promise<ProducedBatch[]> {
   if (body.length === 0) throw invalid('the body holds no record batch', 'body');
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const batches: ProducedBatch[] = [];
@@ -108,7 +59,7 @@ export async function readProducedBatches(body: Uint8Array, crcs: readonly numbe
     if (seen.has(partition)) throw invalid(`batch ${batches.length}: partition ${partition} has a batch already; send one batch per partition`, `${at}.partition`);
     seen.add(partition);
     const rest = body.subarray(position + PARTITION_PREFIX_BYTES);
-    const frame = frameOf(rest, batches.length, crcs[batches.length]);
+    const frame = frameOf(rest, batches.length);
     checkHeader(view, position + PARTITION_PREFIX_BYTES, frame, batches.length);
     records += frame.recordCount;
     checkRecordCount(records);
@@ -137,9 +88,9 @@ export function producedRecords(batch: ProducedBatch): EncodableRecord[] {
   return decodeRecordsSection(batch.frame, plainRecords(batch)).records.map(({ key, value, headers, timestamp }) => ({ key, value, headers, timestamp }));
 }
 
-function frameOf(bytes: Uint8Array, index: number, crc: number | undefined): RecordBatchFrame {
+function frameOf(bytes: Uint8Array, index: number): RecordBatchFrame {
   try {
-    return frameRecordBatch(bytes, { crc });
+    return frameRecordBatch(bytes);
   } catch (err) {
     if (err instanceof CorruptRecordBatchError) throw invalid(`batch ${index}: ${err.message}`, `batches.${index}`);
     throw err;

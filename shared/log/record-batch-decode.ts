@@ -83,10 +83,9 @@ export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 /**
  * Checks the batch at the start of `bytes` (lengths, magic, CRC-32C, codec) and returns its
  * header with the records section still as stored. `baseOffset`, if given, overrides the
- * stored one (the index knows the real offset; objects in batches/ store 0). `crc`, if
- * given, is the CRC-32C of the bytes the stored one covers, already computed by the caller.
+ * stored one (the index knows the real offset; objects in batches/ store 0).
  */
-export function frameRecordBatch(bytes: Uint8Array, options: { baseOffset?: number | undefined; crc?: number | undefined } = {}): RecordBatchFrame {
+export function frameRecordBatch(bytes: Uint8Array, options: { baseOffset?: number | undefined } = {}): RecordBatchFrame {
   if (bytes.length < RECORDS_OFFSET) throw new CorruptRecordBatchError(`truncated record batch: ${bytes.length} bytes is shorter than the ${RECORDS_OFFSET}-byte batch header`);
   const r = new ByteReader(bytes);
   const storedBaseOffset = r.int64('baseOffset');
@@ -99,8 +98,7 @@ export function frameRecordBatch(bytes: Uint8Array, options: { baseOffset?: numb
   const magic = (bytes[MAGIC_OFFSET]! << 24) >> 24;
   if (magic !== MAGIC) throw new CorruptRecordBatchError(`record batch magic is ${magic}; only magic ${MAGIC} is supported`);
   const storedCrc = readInt32(bytes, CRC_OFFSET) >>> 0;
-  // `options.crc`: the CRC-32C of exactly these bytes, when the caller computed it as they arrived.
-  const crc = options.crc ?? crc32c(bytes.subarray(ATTRIBUTES_OFFSET, sizeInBytes));
+  const crc = crc32c(bytes.subarray(ATTRIBUTES_OFFSET, sizeInBytes));
   if (crc !== storedCrc) throw new CorruptRecordBatchError(`record batch CRC-32C mismatch: stored ${storedCrc.toString(16)}, computed ${crc.toString(16)}`);
 
   r.position = ATTRIBUTES_OFFSET;

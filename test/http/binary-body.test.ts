@@ -7,9 +7,9 @@ import { frameRecordBatches, RECORD_BATCHES_MEDIA_TYPE } from '../../shared/log/
 import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
 
 /**
- * Binary bodies over real HTTP (@hono/node-server, as local mode serves them), where the
- * app reads them into receive buffers it keeps for later requests (shared/http/binary-body.ts):
- * concurrent requests must never see each other's bytes, and a body cut short writes nothing.
+ * Binary bodies over real HTTP (@hono/node-server, as local mode serves them): concurrent
+ * requests never see each other's bytes, a bit flipped on the way or a body cut short
+ * writes nothing.
  */
 let stack: TestStack;
 let server: Server;
@@ -21,7 +21,7 @@ beforeAll(async () => {
     const s = serve({ fetch: stack.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const name of ['pooled', 'cut']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 4 })).status).toBe(201);
+  for (const name of ['concurrent', 'cut']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 4 })).status).toBe(201);
 });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -30,7 +30,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 function requestBody(n: number): { body: Uint8Array; values: string[] } {
   const values = Array.from({ length: 50 + (n % 5) * 50 }, (_, i) => `${n}:${i}:`.padEnd(1000 + (n % 7), String.fromCharCode(65 + (n % 26))));
   const records: EncodableRecord[] = values.map((value) => ({ key: null, value, headers: [], timestamp: 1_764_000_000_000 + n }));
-  // Every other request writes two partitions: its object is assembled in a kept buffer too.
+  // Every other request writes two partitions: its object is assembled from both batches.
   const half = n % 2 ? Math.ceil(records.length / 2) : records.length;
   const batches = [{ partition: n % 4, batch: encodeRecordBatch(records.slice(0, half), { compression: 'none' }) }];
   if (half < records.length) batches.push({ partition: (n + 1) % 4, batch: encodeRecordBatch(records.slice(half), { compression: 'none' }) });
@@ -46,7 +46,7 @@ describe('binary produce bodies over HTTP', () => {
           const n = round * 16 + i;
           const { body, values } = requestBody(n);
           sent.set(n, values);
-          const res = await fetch(`${base}/v1/topics/pooled/records`, { method: 'POST', headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': RECORD_BATCHES_MEDIA_TYPE }, body });
+          const res = await fetch(`${base}/v1/topics/concurrent/records`, { method: 'POST', headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': RECORD_BATCHES_MEDIA_TYPE }, body });
           expect(res.status, await res.clone().text()).toBe(200);
         }),
       );
@@ -54,7 +54,7 @@ describe('binary produce bodies over HTTP', () => {
     const read: string[] = [];
     for (let partition = 0; partition < 4; partition++) {
       for (let offset = 0; ; ) {
-        const page = (await (await stack.request('GET', `/v1/topics/pooled/partitions/${partition}/records?offset=${offset}&limit=10000&maxBytes=4194304&encoding=string`)).json()) as {
+        const page = (await (await stack.request('GET', `/v1/topics/concurrent/partitions/${partition}/records?offset=${offset}&limit=10000&maxBytes=4194304&encoding=string`)).json()) as {
           records: { value: string }[];
           nextOffset: number;
           highWatermark: number;
@@ -67,7 +67,7 @@ describe('binary produce bodies over HTTP', () => {
     expect(read.sort()).toEqual([...sent.values()].flat().sort());
   });
 
-  it('refuses a body whose bit flipped on the way, checked as it arrived, and writes nothing', async () => {
+  it('refuses a body whose bit flipped on the way, and writes nothing', async () => {
     const { body } = requestBody(3);
     const flipped = Uint8Array.from(body);
     flipped[flipped.length - 5_000]! ^= 0x10;

@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from '../../shared/log/crc32c.js';
 import { MAX_RECORD_BYTES, MAX_TIMESTAMP } from '../../shared/log/limits.js';
 import { decodeRecordBatch, type EncodableRecord, encodeRecordBatch } from '../../shared/log/record-batch-codec.js';
-import { ArrivingBatchesCrc } from '../../shared/log/produced-batches.js';
 import { frameRecordBatches, RECORD_BATCHES_MEDIA_TYPE } from '../../shared/log/record-batches-body.js';
 import { createTestStack, ROOT_KEY, type TestStack } from '../support/test-stack.js';
 
@@ -195,26 +194,6 @@ describe('produce with the producer\'s own RecordBatches', () => {
     expect(await highWatermark('batches-refused', 1)).toBe(0);
     expect(await objectKeys('batches-refused')).toEqual([]);
     expect(answers.get(400)).toBeGreaterThan(300);
-  });
-
-  it('computes each batch\'s CRC-32C as the body arrives in chunks of any size, and stops where the framing breaks', () => {
-    const batches = [0, 1, 2].map((partition) => ({ partition, batch: batch(records(20 + partition * 7, partition * 100)) }));
-    const body = frameRecordBatches(batches);
-    const stored = batches.map((b) => b.batch.readUInt32BE(17));
-    for (const chunk of [1, 7, 61, 64, 1000, body.length]) {
-      const arriving = new ArrivingBatchesCrc();
-      for (let length = Math.min(chunk, body.length); ; length = Math.min(length + chunk, body.length)) {
-        arriving.update(body, length);
-        if (length === body.length) break;
-      }
-      expect(arriving.crcs, `chunks of ${chunk}`).toEqual(stored);
-    }
-    // A batchLength shorter than a batch header: it stops; the body's own check says what is wrong.
-    const broken = Uint8Array.from(body);
-    new DataView(broken.buffer).setInt32(4 + batches[0]!.batch.length + 4 + 8, 10);
-    const arriving = new ArrivingBatchesCrc();
-    arriving.update(broken, broken.length);
-    expect(arriving.crcs).toEqual(stored.slice(0, 1));
   });
 
   it('refuses a record without a key on a compacted topic, a body with no content type, and another media type', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { FreshetError, InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
@@ -11,10 +11,9 @@ import { FETCH_DEFAULT_LIMIT, FETCH_DEFAULT_MAX_BYTES, MAX_REQUEST_BYTES } from 
 import { offsetForTimestamp } from '../../log/list-offsets.js';
 import type { LogContext } from '../../log/log-context.js';
 import { type ProduceRequest, produce } from '../../log/produce.js';
-import { ArrivingBatchesCrc, readProducedBatches } from '../../log/produced-batches.js';
+import { readProducedBatches } from '../../log/produced-batches.js';
 import { RECORD_BATCHES_MEDIA_TYPE } from '../../log/record-batches-body.js';
 import { requireTopics } from '../auth.js';
-import { readBinaryBody } from '../binary-body.js';
 import { bodyLimitByLength } from '../body-limit.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
@@ -129,30 +128,17 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       requireTopics(c, [topic], 'produce');
       const headers = c.req.valid('header');
       if (isRecordBatches(c.req.header('content-type'))) {
-        // Each batch's CRC-32C is computed as its bytes arrive, not in one pass after the last.
-        const crc = new ArrivingBatchesCrc();
-        const body = await readBinaryBody(c, (bytes, length) => crc.update(bytes, length));
-        let reusable = false;
-        try {
-          const batches = await readProducedBatches(body.bytes, crc.crcs);
-          const key = headers['idempotency-key'];
-          const req: ProduceRequest = {
-            topic,
-            records: [],
-            batches,
-            objectBuffer: body.scratch,
-            ...(key ? { idempotency: { key, fingerprint: fingerprint(body.bytes, headers['freshet-expected-offset']) } } : {}),
-            ...expectations(undefined, headers['freshet-expected-offset']),
-          };
-          const result = await produce(ctx, req);
-          reusable = true;
-          return c.json(result, 200);
-        } catch (err) {
-          reusable = err instanceof FreshetError && err.status < 500;
-          throw err;
-        } finally {
-          body.done(reusable);
-        }
+        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        const batches = await readProducedBatches(bytes);
+        const key = headers['idempotency-key'];
+        const req: ProduceRequest = {
+          topic,
+          records: [],
+          batches,
+          ...(key ? { idempotency: { key, fingerprint: fingerprint(bytes, headers['freshet-expected-offset']) } } : {}),
+          ...expectations(undefined, headers['freshet-expected-offset']),
+        };
+        return c.json(await produce(ctx, req), 200);
       }
       // Typed by hand: zod-openapi types `valid('json')` only when every media type has a zod schema,
       // and the binary one has none. Without a content type there is no body: `{}`.
