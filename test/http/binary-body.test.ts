@@ -21,7 +21,7 @@ beforeAll(async () => {
     const s = serve({ fetch: stack.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const name of ['concurrent', 'cut']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 4 })).status).toBe(201);
+  for (const name of ['concurrent', 'cut', 'chunked']) expect((await stack.request('POST', '/v1/topics', { name, partitions: 4 })).status).toBe(201);
 });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -76,6 +76,24 @@ describe('binary produce bodies over HTTP', () => {
     expect(((await res.json()) as { detail: string }).detail).toMatch(/CRC-32C mismatch/);
     const partitions = (await (await stack.request('GET', '/v1/topics/cut/partitions')).json()) as { partitions: { highWatermark: number }[] };
     expect(partitions.partitions.map((p) => p.highWatermark)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('takes a body sent chunked, without a Content-Length', async () => {
+    const { body, values } = requestBody(4);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < body.length; i += 50_000) controller.enqueue(body.subarray(i, i + 50_000));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/v1/topics/chunked/records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': RECORD_BATCHES_MEDIA_TYPE },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { offsets: unknown[] }).offsets).toHaveLength(values.length);
   });
 
   it('answers a body cut short of its Content-Length with nothing written, and serves the next request', async () => {

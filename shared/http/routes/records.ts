@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
+import { FreshetError, InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
@@ -71,6 +71,16 @@ function expectations(body: Record<string, number> | undefined, header: number |
 
 const isRecordBatches = (contentType: string | undefined) => (contentType ?? '').split(';')[0]?.trim().toLowerCase() === RECORD_BATCHES_MEDIA_TYPE;
 
+/** The request's body; a client that goes away before its end sent no request (a 400, not a storage outage). */
+async function wholeBody(request: Request): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await request.arrayBuffer());
+  } catch (err) {
+    if (err instanceof FreshetError) throw err; // a size limit, counted while reading
+    throw new InvalidRequestError(`the request body ended before it was complete (${(err as Error).message})`);
+  }
+}
+
 /** A binary body's fingerprint: its bytes, and the expectation header that is part of the request. */
 function fingerprint(body: Uint8Array, expectedOffset: number | undefined): string {
   const hash = createHash('sha256').update(body);
@@ -128,7 +138,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       requireTopics(c, [topic], 'produce');
       const headers = c.req.valid('header');
       if (isRecordBatches(c.req.header('content-type'))) {
-        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        const bytes = await wholeBody(c.req.raw);
         const batches = await readProducedBatches(bytes);
         const key = headers['idempotency-key'];
         const req: ProduceRequest = {
