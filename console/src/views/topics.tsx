@@ -42,7 +42,8 @@ export function TopicsView({ session }: { session: Session }) {
             }}
           >
             <input name="name" placeholder="name" required aria-label="topic name" />
-            <input name="partitions" type="number" min="1" max="1024" value="3" aria-label="partitions" />
+            {/* defaultValue: a value prop is re-applied on every render (the list refreshes every 10 s), undoing what was typed. */}
+            <input name="partitions" type="number" min="1" max="1024" defaultValue="3" aria-label="partitions" />
             <select name="compression" aria-label="compression">
               <option value="none">none</option>
               <option value="gzip">gzip</option>
