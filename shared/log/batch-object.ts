@@ -42,17 +42,29 @@ export function buildBatchObject(
   byPartition: ReadonlyMap<number, readonly EncodableRecord[]>,
   compression: CompressionSetting,
 ): { body: Buffer; sections: BatchSection[] } {
-  const parts: Buffer[] = [];
+  return layOutBatchObject(
+    [...byPartition].map(([partition, records]) => {
+      let maxTimestamp = -1;
+      for (const r of records) if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+      return { partition, bytes: encodeRecordBatch(records, { baseOffset: 0, compression }), recordCount: records.length, maxTimestamp };
+    }),
+  );
+}
+
+/**
+ * The object of encoded batches, one per partition, in partition order, with where each
+ * sits: what buildBatchObject writes, and what a produce of the producer's own batches
+ * stores as they came.
+ */
+export function layOutBatchObject(batches: readonly { partition: number; bytes: Uint8Array; recordCount: number; maxTimestamp: number }[]): { body: Buffer; sections: BatchSection[] } {
+  const sorted = [...batches].sort((a, b) => a.partition - b.partition);
   const sections: BatchSection[] = [];
   let byteOffset = 0;
-  for (const [partition, records] of [...byPartition].sort(([a], [b]) => a - b)) {
-    const batch = encodeRecordBatch(records, { baseOffset: 0, compression });
-    let maxTimestamp = -1;
-    for (const r of records) if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-    sections.push({ partition, recordCount: records.length, byteOffset, byteLength: batch.length, maxTimestamp });
-    parts.push(batch);
-    byteOffset += batch.length;
+  for (const { partition, bytes, recordCount, maxTimestamp } of sorted) {
+    sections.push({ partition, recordCount, byteOffset, byteLength: bytes.length, maxTimestamp });
+    byteOffset += bytes.length;
   }
-  // One partition (the usual, unkeyed produce): its batch is the object, not copied again.
-  return { body: parts.length === 1 ? parts[0]! : Buffer.concat(parts, byteOffset), sections };
+  // One partition (the usual produce): its batch is the object, not copied again.
+  const only = sorted.length === 1 ? sorted[0]!.bytes : undefined;
+  return { body: only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(sorted.map((b) => b.bytes), byteOffset), sections };
 }

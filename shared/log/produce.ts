@@ -1,7 +1,7 @@
 import { CommitContentionError, InvalidRequestError, OffsetMismatchError, PartitionNotFoundError, PayloadTooLargeError, TopicNotFoundError, UnprocessableError } from '../errors.js';
 import type { IdempotencyRecord, OffsetCommitInProduce } from '../model/commit.js';
 import { isCompacted, type Topic } from '../model/topic.js';
-import { type BatchSection, buildBatchObject, batchObjectKey } from './batch-object.js';
+import { type BatchSection, buildBatchObject, batchObjectKey, layOutBatchObject } from './batch-object.js';
 import { commitBatchObject } from './commit.js';
 import { answerStillHolds } from './idempotent-answer.js';
 import { checkRecordCount, commitTransactionItems, IDEMPOTENCY_TTL_SECONDS, MAX_PARTITIONS_PER_REQUEST, MAX_TRANSACTION_ITEMS, MAX_RECORD_BYTES, MAX_TIMESTAMP } from './limits.js';
@@ -134,7 +134,7 @@ async function produceTo(ctx: LogContext, req: ProduceRequest, topic: Topic, byt
   // even if the topic's schema changed or the group rebalanced since.
   const offsetCommit = await req.offsetCommit?.check();
   const now = ctx.clock.now();
-  const { body, sections } = req.batches && (await storableAsSent(ctx, topic, req.batches)) ? objectOfBatches(req.batches) : await encodeObject(ctx, req, topic, recordPartitions, now);
+  const { body, sections } = req.batches && (await storableAsSent(ctx, topic, req.batches)) ? layOutBatchObject(req.batches) : await encodeObject(ctx, req, topic, recordPartitions, now);
   const objectKey = batchObjectKey(topic.name, now);
   await beforeDeadline(ctx.store.putObject(objectKey, body, { 'topic-id': topic.topicId, partitions: sections.map((s) => s.partition).join(',') }), deadline);
 
@@ -202,19 +202,6 @@ async function encodeObject(ctx: LogContext, req: ProduceRequest, topic: Topic, 
 /** Producer batches can be stored byte for byte when the topic has no schema to stamp and they use its codec. */
 async function storableAsSent(ctx: LogContext, topic: Topic, batches: readonly ProducedBatch[]): Promise<boolean> {
   return batches.every((b) => b.compression === topic.compression) && !(await ctx.schemas.latest(topic));
-}
-
-/** Each partition's batch becomes a partition of the object, as buildBatchObject lays them out (by partition). */
-function objectOfBatches(batches: readonly ProducedBatch[]): { body: Uint8Array; sections: BatchSection[] } {
-  const sorted = [...batches].sort((a, b) => a.partition - b.partition);
-  const sections: BatchSection[] = [];
-  let byteOffset = 0;
-  for (const b of sorted) {
-    sections.push({ partition: b.partition, recordCount: b.recordCount, byteOffset, byteLength: b.bytes.length, maxTimestamp: b.maxTimestamp });
-    byteOffset += b.bytes.length;
-  }
-  // One partition (the usual request): the batch is the object, a view into the request body.
-  return { body: sorted.length === 1 ? sorted[0]!.bytes : Buffer.concat(sorted.map((b) => b.bytes), byteOffset), sections };
 }
 
 /** Each producer batch's partition for each of its records, in body order; 404 for a partition the topic lacks. */

@@ -81,8 +81,11 @@ async function wholeBody(request: Request): Promise<Uint8Array> {
   }
 }
 
-/** A binary body's fingerprint: its bytes, and the expectation header that is part of the request. */
-function fingerprint(body: Uint8Array, expectedOffset: number | undefined): string {
+/**
+ * An Idempotency-Key's request fingerprint: the body (its bytes, or for JSON its text), and
+ * the expectation header, which is part of the request; without it, the body's alone.
+ */
+function fingerprint(body: Uint8Array | string, expectedOffset: number | undefined): string {
   const hash = createHash('sha256').update(body);
   if (expectedOffset !== undefined) hash.update(`\nexpected-offset:${expectedOffset}`);
   return hash.digest('base64url');
@@ -164,10 +167,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       const idempotency = key
         ? {
             key,
-            // The expectation header is part of the request; without it the fingerprint is the body's alone, as before.
-            fingerprint: createHash('sha256')
-              .update(JSON.stringify(body) + (headers['freshet-expected-offset'] === undefined ? '' : `\nexpected-offset:${headers['freshet-expected-offset']}`))
-              .digest('base64url'),
+            fingerprint: fingerprint(JSON.stringify(body), headers['freshet-expected-offset']),
           }
         : undefined;
       const req = {
