@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as EXAMPLES from '../examples.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { FreshetError, InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../errors.js';
 import type { GroupsContext } from '../../groups/groups-context.js';
 import { produceWithOffsets } from '../../groups/produce-with-offsets.js';
 import { describePartitions } from '../../log/describe-partitions.js';
@@ -15,6 +15,7 @@ import { readProducedBatches } from '../../log/produced-batches.js';
 import { RECORD_BATCHES_MEDIA_TYPE } from '../../log/record-batches-body.js';
 import { requireTopics } from '../auth.js';
 import { bodyLimitByLength } from '../body-limit.js';
+import { requestBytes } from '../request-bytes.js';
 import { toJsonRecord, toProduceRecords } from '../../log/json-records.js';
 import { DirectFetchResponse, digits, FetchQuery, FetchResponse, unreadable, json, notFound, PartitionParams, problem, problems, ProduceBody, ProduceResponse, TopicParams } from '../schemas.js';
 
@@ -70,16 +71,6 @@ function expectations(body: Record<string, number> | undefined, header: number |
 }
 
 const isRecordBatches = (contentType: string | undefined) => (contentType ?? '').split(';')[0]?.trim().toLowerCase() === RECORD_BATCHES_MEDIA_TYPE;
-
-/** The request's body; a client that goes away before its end sent no request (a 400, not a storage outage). */
-async function wholeBody(request: Request): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await request.arrayBuffer());
-  } catch (err) {
-    if (err instanceof FreshetError) throw err; // a size limit, counted while reading
-    throw new InvalidRequestError(`the request body ended before it was complete (${(err as Error).message})`);
-  }
-}
 
 /**
  * An Idempotency-Key's request fingerprint: the body (its bytes, or for JSON its text), and
@@ -141,7 +132,7 @@ export function registerRecordRoutes(app: OpenAPIHono, ctx: LogContext, groups: 
       requireTopics(c, [topic], 'produce');
       const headers = c.req.valid('header');
       if (isRecordBatches(c.req.header('content-type'))) {
-        const bytes = await wholeBody(c.req.raw);
+        const bytes = await requestBytes(c.req.raw, c.env);
         const batches = await readProducedBatches(bytes);
         const key = headers['idempotency-key'];
         const req: ProduceRequest = {
