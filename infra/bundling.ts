@@ -3,6 +3,7 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BUNDLED_ASSET_DIRS, repoAssetDirs, servedFiles } from '../shared/http/static-assets.js';
+import { copyLambdaNatives } from './native-modules.js';
 
 /** Every Freshet function runs on this runtime; `target` below must name the same Node major. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
@@ -83,9 +84,14 @@ export function esbuildOptions(entry: string, outdir: string): BuildOptions {
   };
 }
 
-/** One function's deployable directory: its bundle (index.mjs and chunks), and for the api the browser assets it serves. */
+/**
+ * One function's deployable directory: its bundle (index.mjs and chunks), Lambda's native
+ * CRC-32C binary in node_modules/ beside it (infra/native-modules.ts), and for the api the
+ * browser assets it serves.
+ */
 export async function buildFunction(entry: string, outdir: string, options: { browserAssets?: boolean } = {}): Promise<void> {
   await build(esbuildOptions(entry, outdir));
+  await copyLambdaNatives(outdir);
   if (options.browserAssets) await copyApiBrowserAssets(outdir);
 }
 

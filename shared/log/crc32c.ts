@@ -4,10 +4,12 @@
  * IEEE polynomial). This is slice-by-16 in plain JS over little-endian 32-bit word loads:
  * measured on this machine (docs/benchmarks.md, "CRC-32C") it runs 1.3–2.1 GB/s, against
  * 0.6–1.9 GB/s for the slice-by-8 byte loop it replaces, 0.05–0.12 GB/s for
- * @aws-crypto/crc32c and 0.1–2.4 GB/s for hash-wasm's WASM CRC. Only the native
- * @node-rs/crc32 was faster (~7 GB/s), but a .node file cannot go into the browser client
- * nor, without a per-architecture build step, into the Lambda bundle. Node-free: the
- * client imports it to check the CRC of batches it reads straight from S3.
+ * @aws-crypto/crc32c and 0.1–2.4 GB/s for hash-wasm's WASM CRC. Node-free: the client
+ * imports it to check the CRC of batches it reads straight from S3, in Node and browsers.
+ *
+ * The server is faster: its composition root hands `accelerateCrc32c` the native
+ * @node-rs/crc32 (SSE 4.2 / ARMv8 CRC instructions, ~7.7 GB/s here; crc32c-native.ts),
+ * and every caller of `crc32c` in that process then runs it.
  */
 
 const POLY = 0x82f63b78; // 0x1EDC6F41 bit-reversed, because the CRC is computed LSB-first
@@ -39,11 +41,41 @@ function buildTables(): Int32Array {
   return tables;
 }
 
+type Crc32c = (data: Uint8Array, initial?: number) => number;
+
+let accelerated: Crc32c | undefined;
+
+/**
+ * From now on `crc32c` runs `candidate`, if it computes the same function: checked here
+ * against this file's own code on every length up to 80 bytes (each alignment and tail),
+ * a chained initial value and 4 KiB — little enough to run at a cold start. Returns
+ * whether it was taken.
+ */
+export function accelerateCrc32c(candidate: Crc32c): boolean {
+  const data = new Uint8Array(4_096 + 3);
+  for (let i = 0, x = 0x9e3779b9; i < data.length; i++) {
+    x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+    data[i] = x >>> 24;
+  }
+  const same = (d: Uint8Array, initial: number) => candidate(d, initial) >>> 0 === portableCrc32c(d, initial);
+  for (let length = 0; length <= 80; length++) {
+    if (!same(data.subarray(length % 3, (length % 3) + length), 0)) return false;
+  }
+  if (!same(data.subarray(3), 0) || !same(data.subarray(1, 200), portableCrc32c(data.subarray(0, 1)))) return false;
+  accelerated = candidate;
+  return true;
+}
+
 /**
  * CRC-32C of `data` as an unsigned 32-bit number. `initial` is the CRC of the bytes
  * before `data`, so `crc32c(b, crc32c(a))` equals the CRC of `a` followed by `b`.
  */
 export function crc32c(data: Uint8Array, initial = 0): number {
+  return accelerated ? accelerated(data, initial) >>> 0 : portableCrc32c(data, initial);
+}
+
+/** Slice-by-16 in plain JS: what `crc32c` runs unless a faster equal one was given. */
+function portableCrc32c(data: Uint8Array, initial = 0): number {
   const t = TABLES;
   let crc = ~initial;
   const length = data.length;

@@ -228,6 +228,16 @@ describe('the api bundle', () => {
     expect((await stat(`${bundle}.map`)).size).toBeGreaterThan(0);
   });
 
+  it("carries Lambda's native CRC-32C (an aarch64 shared object) where the bundle's run-time require looks, with the lock's version", async () => {
+    const pkg = join(dir, 'node_modules/@node-rs/crc32-linux-arm64-gnu');
+    const manifest = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')) as { main: string; version: string };
+    const lock = JSON.parse(await readFile(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+    expect(manifest.version).toBe(lock.packages['node_modules/@node-rs/crc32']!.version);
+    const elf = await readFile(join(pkg, manifest.main));
+    expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(elf.readUInt16LE(18)).toBe(183); // e_machine EM_AARCH64
+  });
+
   it("leaves zod's other locales out, and what it imports lazily out of the entry it loads at init", async () => {
     const files = await readdir(dir);
     const code = await Promise.all(files.filter((f) => f.endsWith('.mjs')).map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const));
