@@ -23,7 +23,7 @@ export interface ProduceShape {
   json?: boolean;
   /**
    * How a produce request carries its records: the client's own RecordBatches (what
-   * @freshet/client sends; the default) or a JSON body (what curl sends).
+   * @freshet/client sends) or a JSON body (what curl sends; also when absent).
    */
   wire?: 'record-batches' | 'json';
 }

@@ -1,5 +1,5 @@
 import { sizeOfVarint, sizeOfVarlong } from '../../shared/log/byte-writer.js';
-import { BATCH_HEADER_BYTES } from '../../shared/log/record-batch-encode.js';
+import { RECORDS_OFFSET } from '../../shared/log/record-batch-decode.js';
 import { PARTITION_PREFIX_BYTES } from '../../shared/log/record-batches-body.js';
 import type { BatchRecord } from './batch-record.js';
 
@@ -19,8 +19,8 @@ export const SERVER_LIMITS = {
  */
 export const ANSWER_BYTES_PER_RECORD = 40;
 export const WRAPPER_BYTES = 512;
-/** Each partition's part of the request body: its int32 partition and its RecordBatch header. */
-export const SECTION_BYTES = PARTITION_PREFIX_BYTES + BATCH_HEADER_BYTES;
+/** Each partition's part of the request body: its int32 partition and its RecordBatch header (the bytes before its records). */
+export const SECTION_BYTES = PARTITION_PREFIX_BYTES + RECORDS_OFFSET;
 /**
  * A record's length prefix, offsetDelta and timestampDelta as a queue counts them before its
  * batch is cut (about what they take: 2-3 bytes each for 1 KiB records sent ms apart);

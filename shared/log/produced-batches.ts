@@ -76,9 +76,9 @@ export async function readProducedBatches(body: Uint8Array): Promise<ProducedBat
     });
     position += PARTITION_PREFIX_BYTES + frame.sizeInBytes;
   }
-  for (const batch of batches) {
+  for (const [index, batch] of batches.entries()) {
     if (batch.compression !== 'none') await compressionReady(batch.compression);
-    walkRecords(batch, batches.indexOf(batch));
+    walkRecords(batch, index);
   }
   return batches;
 }

@@ -27,9 +27,6 @@ const NO_SEQUENCE = -1;
 const NO_PARTITION_LEADER_EPOCH = -1;
 const MAX_INT32 = 0x7fff_ffff;
 
-/** The batch header before the records: RECORDS_OFFSET bytes. */
-export const BATCH_HEADER_BYTES = RECORDS_OFFSET;
-
 /**
  * A record to encode. Its value may also be a string, stored as its UTF-8 bytes: the
  * encoder writes it straight into the batch buffer, so a value that arrives as text (a
